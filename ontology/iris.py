@@ -1,0 +1,125 @@
+"""The URI scheme: the one place where identifiers become IRIs and IRIs become identifiers.
+
+Patterns (all under the canonical base, ``LG_BASE_URI``):
+
+    /id/enterprise/{key}          key minted once in data/registry/enterprises.csv
+    /id/province/{gbcode}         the 31 provincial-level divisions, GB/T 2260
+    /id/region/{code}             separately-planned cities (GB/T 2260) and ``xpcc``
+    /id/authority/{slug}
+    /id/document/{slug}           slug from the 文号 (data/registry/documents.csv)
+    /id/batch/{n}
+    /id/review/{year}             a re-review round (复核), e.g. /id/review/2022
+    /id/designation/{key}-{tier}-{batch}
+    /id/event/{kind}/{designation-local}/{date}
+    /id/claim/{sha1-prefix}       a count claimed by one source
+    /id/activity/{local}          an ingest (prov:Activity)
+    /id/agent/{local}             the software that ran it
+    /graph/{source}
+    /ontology (#Term), /shapes
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+KINDS = (
+    "enterprise", "province", "region", "authority", "document", "batch", "review",
+    "designation", "event", "claim", "activity", "agent",
+)
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+
+
+@dataclass(frozen=True)
+class ParsedIri:
+    """An IRI under the base, split into its kind and local identifier."""
+
+    kind: str
+    local: str
+
+
+class Iris:
+    """Mint and parse IRIs under one canonical base; built once from the settings."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+
+    def _mint(self, kind: str, local: str) -> URIRef:
+        for part in local.split("/"):
+            if not _SEGMENT.match(part):
+                raise ValueError(f"not a safe IRI segment for {kind}: {local!r}")
+        return URIRef(f"{self.base}/id/{kind}/{local}")
+
+    def enterprise(self, key: str) -> URIRef:
+        return self._mint("enterprise", key)
+
+    def province(self, gbcode: str) -> URIRef:
+        return self._mint("province", gbcode)
+
+    def region(self, code: str) -> URIRef:
+        return self._mint("region", code)
+
+    def authority(self, slug: str) -> URIRef:
+        return self._mint("authority", slug)
+
+    def document(self, slug: str) -> URIRef:
+        return self._mint("document", slug)
+
+    def batch(self, n: int) -> URIRef:
+        return self._mint("batch", str(int(n)))
+
+    def review(self, year: int) -> URIRef:
+        return self._mint("review", str(int(year)))
+
+    def designation(self, key: str, tier: str, batch: int | str) -> URIRef:
+        return self._mint("designation", f"{key}-{tier}-{batch}")
+
+    def event(self, kind: str, designation_local: str, date: str) -> URIRef:
+        return self._mint("event", f"{kind}/{designation_local}/{date}")
+
+    def claim(self, *parts: str) -> URIRef:
+        return self._mint("claim", _digest(*parts))
+
+    def agent(self, local: str) -> URIRef:
+        return self._mint("agent", local)
+
+    def activity(self, local: str) -> URIRef:
+        return self._mint("activity", local)
+
+    def graph(self, source: str) -> URIRef:
+        if not _SEGMENT.match(source):
+            raise ValueError(f"not a safe graph name: {source!r}")
+        return URIRef(f"{self.base}/graph/{source}")
+
+    def ontology(self) -> URIRef:
+        return URIRef(f"{self.base}/ontology")
+
+    def shapes(self) -> URIRef:
+        return URIRef(f"{self.base}/shapes")
+
+    def parse(self, iri: str) -> ParsedIri | None:
+        """Split an IRI under the base into kind and local part; None if it is not ours."""
+        prefix = self.base + "/"
+        if not iri.startswith(prefix):
+            return None
+        rest = iri[len(prefix):]
+        if rest.startswith("graph/"):
+            return ParsedIri("graph", rest[len("graph/"):])
+        if rest.startswith("id/"):
+            kind, _, local = rest[len("id/"):].partition("/")
+            if kind in KINDS and local:
+                return ParsedIri(kind, local)
+        return None
+
+    def relative(self, iri: str) -> str | None:
+        """The path of an IRI under the base (``/id/...``), for links on any host."""
+        if iri.startswith(self.base + "/"):
+            return iri[len(self.base):]
+        return None
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]  # noqa: S324 - an id, not a secret

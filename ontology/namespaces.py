@@ -1,0 +1,152 @@
+"""The vocabularies the graph speaks: our own terms (mirroring ontology/lg.ttl) and those we reuse."""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, DefinedNamespace
+
+ONTOLOGY_IRI = "https://lg.example.org/ontology"
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+ROV = Namespace("http://www.w3.org/ns/regorg#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+AS = Namespace("https://www.w3.org/ns/activitystreams#")
+SCHEMA = SDO  # https://schema.org/
+
+__all__ = [
+    "AS", "DCAT", "DCTERMS", "ELI", "HYDRA", "LG", "ONTOLOGY_IRI", "ORG", "OWL", "PREFIXES",
+    "PROV", "RDF", "RDFS", "ROV", "SCHEMA", "SD", "SH", "SKOS", "VOID", "XSD",
+]
+
+
+class LG(DefinedNamespace):
+    """Terms of the Little Giant ontology; a misspelt term raises instead of minting a new IRI."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # -- classes
+    RegulatoryDocument: URIRef
+    Notice: URIRef
+    DocumentKind: URIRef
+    Batch: URIRef
+    ReviewRound: URIRef
+    CountClaim: URIRef
+    Enterprise: URIRef
+    ReportingRegion: URIRef
+    Province: URIRef
+    PlannedCity: URIRef
+    ProductionConstructionCorps: URIRef
+    Authority: URIRef
+    Tier: URIRef
+    Designation: URIRef
+    DesignationStatus: URIRef
+    DesignationEvent: URIRef
+    Award: URIRef
+    ReviewPassed: URIRef
+    ReviewFailed: URIRef
+    Revocation: URIRef
+    Expiry: URIRef
+    SourcePage: URIRef
+    Ingest: URIRef
+
+    # -- documents
+    documentNumber: URIRef
+    titleTranslation: URIRef
+    issuer: URIRef
+    dateWritten: URIRef
+    datePublished: URIRef
+    documentKind: URIRef
+    cites: URIRef
+    announces: URIRef
+
+    # -- batches, review rounds, count claims
+    ordinal: URIRef
+    year: URIRef
+    declaredCount: URIRef
+    knownCount: URIRef
+    announcedBy: URIRef
+    announcementDate: URIRef
+    tier: URIRef
+    countClaim: URIRef
+    count: URIRef
+    countBasis: URIRef
+    reviewedBatch: URIRef
+
+    # -- enterprises
+    legalName: URIRef
+    englishName: URIRef
+    formerName: URIRef
+    reportingRegion: URIRef
+    uscc: URIRef
+
+    # -- regions
+    gbCode: URIRef
+    withinProvince: URIRef
+    divisionCodePrefix: URIRef
+
+    # -- designations and their events
+    holder: URIRef
+    batch: URIRef
+    awardedBy: URIRef
+    validFrom: URIRef
+    validUntil: URIRef
+    status: URIRef
+    evidence: URIRef
+    fiscalBatch: URIRef
+    listTitle: URIRef
+    designation: URIRef
+    eventDate: URIRef
+    eventDocument: URIRef
+    reason: URIRef
+    reviewRound: URIRef
+
+    # -- provenance of sources and graphs
+    sourceDate: URIRef
+    sha256: URIRef
+    retrievalDate: URIRef
+    softwareVersion: URIRef
+    sourceFile: URIRef
+
+    # -- individuals: tiers (lg:TierScheme)
+    TierScheme: URIRef
+    InnovativeSME: URIRef
+    ProvincialSRDISME: URIRef
+    LittleGiant: URIRef
+    KeyLittleGiant: URIRef
+    SingleChampion: URIRef
+
+    # -- individuals: designation status (lg:DesignationStatusScheme)
+    DesignationStatusScheme: URIRef
+    StatusActive: URIRef
+    StatusExpired: URIRef
+    StatusRevoked: URIRef
+    StatusNotRenewed: URIRef
+
+    # -- individuals: document kinds (lg:DocumentKindScheme)
+    DocumentKindScheme: URIRef
+    KindAnnouncement: URIRef
+    KindNotice: URIRef
+    KindMeasures: URIRef
+    KindPublicity: URIRef
+    KindList: URIRef
+
+
+
+PREFIXES: dict[str, str] = {
+    "lg": str(LG),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "rov": str(ROV),
+    "eli": str(ELI),
+    "schema": str(SCHEMA),
+    "sh": str(SH),
+}

@@ -1,0 +1,37 @@
+"""Runtime configuration from LG_* environment variables; validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ontology.paths import ROOT
+
+DEFAULT_BASE_URI = "https://lg.example.org"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service and the CLI; nothing else reads the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="LG_", frozen=True)
+
+    base_uri: str = DEFAULT_BASE_URI
+    # On-disk store directory; None means an in-memory store (tests).
+    store: Path | None = ROOT / "var" / "store"
+    # Where minted enterprise and document keys are recorded (committed with the data).
+    registry: Path = ROOT / "data" / "registry"
+    query_timeout_s: float = 30.0
+    query_workers: int = 2
+    max_query_length: int = 100_000
+    max_body_bytes: int = 1_000_000
+    max_result_rows: int = 100_000
+    service_allowlist: tuple[str, ...] = ()
+
+    @field_validator("base_uri")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("LG_BASE_URI must be an http(s) IRI")
+        return value.rstrip("/")

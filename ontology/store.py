@@ -1,0 +1,229 @@
+"""The one store interface used by ingest and server: embedded pyoxigraph on disk, or a remote engine.
+
+The embedded store keeps each committed state in its own generation directory
+(``{store}/gen-000042``) and points ``{store}/current`` at the live one. A change is written into a
+hard-linked checkpoint of the current generation and published by renaming the ``current`` link,
+so a reader (another process included) sees the old state or the new one and never a mix, and a
+writer killed at any moment leaves ``current`` untouched. pyoxigraph documents that opening a
+directory read-only while another process writes it is undefined behaviour; with generations no
+directory is ever written after it has been published.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+_GEN_PREFIX = "gen-"
+_KEEP_GENERATIONS = 3
+
+
+class GraphStore(Protocol):
+    """What ingest and server need from a store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> object:
+        """Evaluate a query; with no dataset given, the default graph is the union of all graphs."""
+        ...
+
+    def named_graphs(self) -> list[str]: ...
+
+    def quads(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: object | None = None,
+        graph: ox.NamedNode | None = None,
+    ) -> Iterator[ox.Quad]: ...
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        """Replace each named graph by the given quads, all or nothing."""
+        ...
+
+    def dump(self, path: Path) -> None: ...
+
+    def generation(self) -> str: ...
+
+    def __len__(self) -> int: ...
+
+
+class EmbeddedStore:
+    """pyoxigraph, in memory (``path=None``) or on disk with atomic generations."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._reader: ox.Store | None = None
+        self._reader_gen: str | None = None
+        if path is None:
+            self._memory: ox.Store | None = ox.Store()
+        else:
+            self._memory = None
+            path.mkdir(parents=True, exist_ok=True)
+
+    # -- reading
+    def generation(self) -> str:
+        """An opaque token that changes whenever a new state is published."""
+        if self.path is None:
+            return "memory"
+        try:
+            return os.readlink(self.path / "current")
+        except FileNotFoundError:
+            return ""
+
+    def is_empty(self) -> bool:
+        return self.generation() == "" if self.path is not None else len(self._store()) == 0
+
+    def _store(self) -> ox.Store:
+        if self._memory is not None:
+            return self._memory
+        assert self.path is not None
+        gen = self.generation()
+        with self._lock:
+            if self._reader is None or gen != self._reader_gen:
+                if gen == "":
+                    self._reader = ox.Store()  # nothing published yet: an empty view
+                else:
+                    self._reader = ox.Store.read_only(str(self.path / gen))
+                self._reader_gen = gen
+            return self._reader
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store of the current generation, for read-only use."""
+        return self._store()
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> object:
+        kwargs: dict[str, object] = {}
+        if default_graph is not None or named_graphs is not None:
+            if default_graph is not None:
+                kwargs["default_graph"] = [_graph_node(g) for g in default_graph]
+            if named_graphs is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        return self._store().query(sparql, **kwargs)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store().named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: object | None = None,
+        graph: ox.NamedNode | None = None,
+    ) -> Iterator[ox.Quad]:
+        return self._store().quads_for_pattern(subject, predicate, obj, graph)
+
+    def __len__(self) -> int:
+        return len(self._store())
+
+    def dump(self, path: Path) -> None:
+        """Write every named graph as N-Quads."""
+        tmp = path.with_name(path.name + ".part")
+        self._store().dump(str(tmp), format=ox.RdfFormat.N_QUADS)
+        tmp.replace(path)
+
+    # -- writing
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        if self._memory is not None:
+            quads = {g: list(q) for g, q in graphs.items()}
+            for g in quads:
+                node = ox.NamedNode(g)
+                if self._memory.contains_named_graph(node):
+                    self._memory.remove_graph(node)
+            self._memory.extend(q for qs in quads.values() for q in qs)
+            return
+        with self.writer() as store:
+            for g, qs in graphs.items():
+                node = ox.NamedNode(g)
+                if store.contains_named_graph(node):
+                    store.remove_graph(node)
+                store.bulk_extend(qs)
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[ox.Store]:
+        """Open a new generation for writing; it is published only if the block completes."""
+        if self._memory is not None:
+            yield self._memory
+            return
+        assert self.path is not None
+        with _exclusive(self.path / ".lock"):
+            current = self.generation()
+            number = int(current[len(_GEN_PREFIX):]) + 1 if current else 1
+            name = f"{_GEN_PREFIX}{number:06d}"
+            target = self.path / name
+            if target.exists():  # left by a writer that was killed before publishing
+                shutil.rmtree(target)
+            if current:
+                ox.Store.read_only(str(self.path / current)).backup(str(target))
+            store = ox.Store(str(target))
+            try:
+                yield store
+                store.flush()
+            except BaseException:
+                del store
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            del store
+            _fsync_dir(target)
+            link = self.path / f".current-{os.getpid()}"
+            with contextlib.suppress(FileNotFoundError):
+                link.unlink()
+            link.symlink_to(name)
+            link.replace(self.path / "current")
+            _fsync_dir(self.path)
+            self._collect(keep=name)
+
+    def _collect(self, keep: str) -> None:
+        gens = sorted(p.name for p in self.path.glob(f"{_GEN_PREFIX}*") if p.is_dir())  # type: ignore[union-attr]
+        for old in gens[: max(0, len(gens) - _KEEP_GENERATIONS)]:
+            if old != keep:
+                shutil.rmtree(self.path / old, ignore_errors=True)  # type: ignore[operator]
+
+
+def open_store(path: Path | None) -> EmbeddedStore:
+    """Open the embedded store at ``path`` (None: in memory)."""
+    return EmbeddedStore(path)
+
+
+def _graph_node(g: str) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if g == "" else ox.NamedNode(g)
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,5 @@
+"""Routes: changes (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes: dataset (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes: lookup (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes: resolve (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

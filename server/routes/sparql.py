@@ -1,0 +1,5 @@
+"""Routes: sparql (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
