@@ -10,12 +10,12 @@ import csv
 import datetime as dt
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stdnum.cn import uscc as stdnum_uscc
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+from ontology.names import InvalidUSCC, normalise_name, validate_uscc
 
 ENTERPRISE_FILE = "enterprises.csv"
 DOCUMENT_FILE = "documents.csv"
@@ -25,36 +25,7 @@ _KEY = re.compile(r"^E(\d{6,})$")
 _DOC_NUMBER = re.compile(r"^(?P<prefix>\S+?)〔(?P<year>\d{4})〕(?P<number>\d+)号$")
 _NUMBERED_SLUG = re.compile(r"^[a-z]+-\d{4}-\d+$")
 
-
-class InvalidUSCC(ValueError):  # noqa: N818 - reads as the rule it reports
-    """A Unified Social Credit Code that fails GB 32100-2015."""
-
-
-def validate_uscc(code: str) -> str:
-    """Return the compact, upper-case code, or raise InvalidUSCC saying which rule it breaks."""
-    compact = stdnum_uscc.compact(code)
-    try:
-        return stdnum_uscc.validate(compact)
-    except InvalidLength:
-        raise InvalidUSCC(f"{code!r}: a credit code has 18 characters, not {len(compact)}") from None
-    except InvalidChecksum:
-        expected = stdnum_uscc.calc_check_digit(compact[:17])
-        raise InvalidUSCC(
-            f"{code!r}: check character is {compact[-1]!r}, GB 32100-2015 gives {expected!r}"
-        ) from None
-    except (InvalidFormat, InvalidComponent) as exc:
-        raise InvalidUSCC(f"{code!r}: {exc.message}") from None
-
-
-def normalise_name(name: str) -> str:
-    """The lookup key of a printed name: full/half-width folded, brackets unified, no spaces.
-
-    The printed form stays the label; this key only decides whether two printings are one name.
-    """
-    folded = unicodedata.normalize("NFKC", name)
-    folded = folded.replace("【", "[").replace("】", "]").replace("〔", "[").replace("〕", "]")
-    folded = re.sub(r"[\s\u200b\u00a0]+", "", folded)
-    return folded.casefold()
+__all__ = ["InvalidUSCC", "Registry", "Resolution", "normalise_name", "validate_uscc"]
 
 
 @dataclass(frozen=True)
@@ -134,8 +105,12 @@ class Registry:
         self.directory.mkdir(parents=True, exist_ok=True)
         rows = [
             {
-                "key": e.key, "uscc": e.uscc, "region": e.region, "names": "|".join(e.names),
-                "minted": e.minted, "merged_into": e.merged_into,
+                "key": e.key,
+                "uscc": e.uscc,
+                "region": e.region,
+                "names": "|".join(e.names),
+                "minted": e.minted,
+                "merged_into": e.merged_into,
             }
             for e in sorted(self._entries.values(), key=lambda e: _key_number(e.key))
         ]
@@ -216,7 +191,8 @@ class Registry:
             return Resolution(key, reason="name" + (" and region" if region else ""))
         if len(candidates) > 1:
             return Resolution(
-                None, candidates=tuple(candidates),
+                None,
+                candidates=tuple(candidates),
                 reason=f"{len(candidates)} enterprises share the name {name or english_name!r}",
             )
         if not mint:
@@ -276,7 +252,9 @@ def derive_document_slug(doc_number: str) -> str:
 
     m = _DOC_NUMBER.match(doc_number.strip())
     if not m:
-        raise ValueError(f"not a document number (文号) of the form 前缀〔年份〕序号号: {doc_number!r}")
+        raise ValueError(
+            f"not a document number (文号) of the form 前缀〔年份〕序号号: {doc_number!r}"
+        )
     initials = "".join(
         p[0] for p in lazy_pinyin(m["prefix"], style=Style.FIRST_LETTER, errors="ignore") if p
     ).lower()

@@ -27,8 +27,18 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 KINDS = (
-    "enterprise", "province", "region", "authority", "document", "batch", "review",
-    "designation", "event", "claim", "activity", "agent",
+    "enterprise",
+    "province",
+    "region",
+    "authority",
+    "document",
+    "batch",
+    "review",
+    "designation",
+    "event",
+    "claim",
+    "activity",
+    "agent",
 )
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
@@ -105,11 +115,11 @@ class Iris:
         prefix = self.base + "/"
         if not iri.startswith(prefix):
             return None
-        rest = iri[len(prefix):]
+        rest = iri[len(prefix) :]
         if rest.startswith("graph/"):
-            return ParsedIri("graph", rest[len("graph/"):])
+            return ParsedIri("graph", rest[len("graph/") :])
         if rest.startswith("id/"):
-            kind, _, local = rest[len("id/"):].partition("/")
+            kind, _, local = rest[len("id/") :].partition("/")
             if kind in KINDS and local:
                 return ParsedIri(kind, local)
         return None
@@ -117,7 +127,7 @@ class Iris:
     def relative(self, iri: str) -> str | None:
         """The path of an IRI under the base (``/id/...``), for links on any host."""
         if iri.startswith(self.base + "/"):
-            return iri[len(self.base):]
+            return iri[len(self.base) :]
         return None
 
 

@@ -1,4 +1,4 @@
-"""The vocabularies the graph speaks: our own terms (mirroring ontology/lg.ttl) and those we reuse."""
+"""The vocabularies the graph speaks: our terms (mirroring ontology/lg.ttl) and those we reuse."""
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, DefinedNamespace
@@ -16,8 +16,26 @@ AS = Namespace("https://www.w3.org/ns/activitystreams#")
 SCHEMA = SDO  # https://schema.org/
 
 __all__ = [
-    "AS", "DCAT", "DCTERMS", "ELI", "HYDRA", "LG", "ONTOLOGY_IRI", "ORG", "OWL", "PREFIXES",
-    "PROV", "RDF", "RDFS", "ROV", "SCHEMA", "SD", "SH", "SKOS", "VOID", "XSD",
+    "AS",
+    "DCAT",
+    "DCTERMS",
+    "ELI",
+    "HYDRA",
+    "LG",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "ROV",
+    "SCHEMA",
+    "SD",
+    "SH",
+    "SKOS",
+    "VOID",
+    "XSD",
 ]
 
 
@@ -132,7 +150,6 @@ class LG(DefinedNamespace):
     KindMeasures: URIRef
     KindPublicity: URIRef
     KindList: URIRef
-
 
 
 PREFIXES: dict[str, str] = {

@@ -1,4 +1,4 @@
-"""The one store interface used by ingest and server: embedded pyoxigraph on disk, or a remote engine.
+"""The one store interface of ingest and server: embedded pyoxigraph on disk, or a remote engine.
 
 The embedded store keeps each committed state in its own generation directory
 (``{store}/gen-000042``) and points ``{store}/current`` at the live one. A change is written into a
@@ -74,6 +74,11 @@ class EmbeddedStore:
             self._memory = None
             path.mkdir(parents=True, exist_ok=True)
 
+    def _dir(self) -> Path:
+        if self.path is None:
+            raise RuntimeError("an in-memory store has no directory")
+        return self.path
+
     # -- reading
     def generation(self) -> str:
         """An opaque token that changes whenever a new state is published."""
@@ -90,14 +95,13 @@ class EmbeddedStore:
     def _store(self) -> ox.Store:
         if self._memory is not None:
             return self._memory
-        assert self.path is not None
         gen = self.generation()
         with self._lock:
             if self._reader is None or gen != self._reader_gen:
                 if gen == "":
                     self._reader = ox.Store()  # nothing published yet: an empty view
                 else:
-                    self._reader = ox.Store.read_only(str(self.path / gen))
+                    self._reader = ox.Store.read_only(str(self._dir() / gen))
                 self._reader_gen = gen
             return self._reader
 
@@ -167,16 +171,16 @@ class EmbeddedStore:
         if self._memory is not None:
             yield self._memory
             return
-        assert self.path is not None
-        with _exclusive(self.path / ".lock"):
+        root = self._dir()
+        with _exclusive(root / ".lock"):
             current = self.generation()
-            number = int(current[len(_GEN_PREFIX):]) + 1 if current else 1
+            number = int(current[len(_GEN_PREFIX) :]) + 1 if current else 1
             name = f"{_GEN_PREFIX}{number:06d}"
-            target = self.path / name
+            target = root / name
             if target.exists():  # left by a writer that was killed before publishing
                 shutil.rmtree(target)
             if current:
-                ox.Store.read_only(str(self.path / current)).backup(str(target))
+                ox.Store.read_only(str(root / current)).backup(str(target))
             store = ox.Store(str(target))
             try:
                 yield store
@@ -187,19 +191,20 @@ class EmbeddedStore:
                 raise
             del store
             _fsync_dir(target)
-            link = self.path / f".current-{os.getpid()}"
+            link = root / f".current-{os.getpid()}"
             with contextlib.suppress(FileNotFoundError):
                 link.unlink()
             link.symlink_to(name)
-            link.replace(self.path / "current")
-            _fsync_dir(self.path)
+            link.replace(root / "current")
+            _fsync_dir(root)
             self._collect(keep=name)
 
     def _collect(self, keep: str) -> None:
-        gens = sorted(p.name for p in self.path.glob(f"{_GEN_PREFIX}*") if p.is_dir())  # type: ignore[union-attr]
+        root = self._dir()
+        gens = sorted(p.name for p in root.glob(f"{_GEN_PREFIX}*") if p.is_dir())
         for old in gens[: max(0, len(gens) - _KEEP_GENERATIONS)]:
             if old != keep:
-                shutil.rmtree(self.path / old, ignore_errors=True)  # type: ignore[operator]
+                shutil.rmtree(root / old, ignore_errors=True)
 
 
 def open_store(path: Path | None) -> EmbeddedStore:

@@ -1,4 +1,4 @@
-"""The FastAPI application factory: settings in, routers by concern, nothing read from the environment."""
+"""The FastAPI app factory: settings in, routers by concern, nothing read from the environment."""
 
 from __future__ import annotations
 

@@ -61,7 +61,8 @@ def add_problem_handlers(app: FastAPI) -> None:
     """Register the one handler that renders every Problem."""
 
     async def handle(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, Problem)
+        if not isinstance(exc, Problem):  # registered for Problem only
+            raise exc
         return problem_response(request, exc)
 
     app.add_exception_handler(Problem, handle)
