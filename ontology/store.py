@@ -150,14 +150,6 @@ class EmbeddedStore:
 
     # -- writing
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
-        if self._memory is not None:
-            quads = {g: list(q) for g, q in graphs.items()}
-            for g in quads:
-                node = ox.NamedNode(g)
-                if self._memory.contains_named_graph(node):
-                    self._memory.remove_graph(node)
-            self._memory.extend(q for qs in quads.values() for q in qs)
-            return
         with self.writer() as store:
             for g, qs in graphs.items():
                 node = ox.NamedNode(g)
@@ -169,7 +161,11 @@ class EmbeddedStore:
     def writer(self) -> Iterator[ox.Store]:
         """Open a new generation for writing; it is published only if the block completes."""
         if self._memory is not None:
-            yield self._memory
+            # in memory: write a copy and swap it in, so that a failed block leaves no trace
+            draft = ox.Store()
+            draft.bulk_extend(self._memory)
+            yield draft
+            self._memory = draft
             return
         root = self._dir()
         with _exclusive(root / ".lock"):
