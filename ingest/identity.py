@@ -223,7 +223,7 @@ class Registry:
             self.dirty = True
 
     def merge(self, duplicate: str, into: str) -> None:
-        """Record that ``duplicate`` is the same enterprise as ``into``; both IRIs keep answering."""
+        """Record that ``duplicate`` is the enterprise ``into``; both IRIs keep answering."""
         if duplicate == into or self.canonical(into) == duplicate:
             raise ValueError(f"cannot merge {duplicate} into {into}: it would make a cycle")
         self._entries[duplicate].merged_into = into

@@ -1,0 +1,227 @@
+"""The validated, atomic load: sources → triples (+ PROV) → SHACL gate → one published generation.
+
+Each source is one named graph. The change is written into a draft generation of the store, the
+shapes gate validates the nodes the change touches (with everything else in the store as their
+context), and the draft is published only if no shape is violated. A failed gate discards the
+draft: the store, the registry and every reader are exactly as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ingest import rdf
+from ingest.rdf import GraphBuilder
+from ontology import __version__
+from ontology.iris import Iris
+from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
+from ontology.paths import ONTOLOGY_TTL, ROOT, SHAPES_DIR
+from ontology.store import EmbeddedStore
+
+if TYPE_CHECKING:
+    from ingest.identity import Registry
+    from ingest.validate import ShapesGate, ValidationReport
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a graph comes from: its files or bytes, and the URL and date of the original."""
+
+    name: str
+    title: str
+    files: tuple[Path, ...] = ()
+    url: str | None = None
+    retrieval_date: dt.date | None = None
+    data: bytes | None = None
+
+    def sha256(self) -> str:
+        """Hash the source bytes (files in order, or ``data``): equal hashes mean nothing to do."""
+        digest = hashlib.sha256()
+        for path in self.files:
+            digest.update(path.read_bytes())
+        if self.data is not None:
+            digest.update(self.data)
+        return digest.hexdigest()
+
+    def file_label(self) -> str:
+        """The files as recorded in the graph: repo-relative when shipped, else their names."""
+        labels = []
+        for path in self.files:
+            resolved = path.resolve()
+            labels.append(
+                str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else path.name
+            )
+        return "; ".join(labels)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One source's graph, with the source row behind each focus node for error messages."""
+
+    source: Source
+    builder: GraphBuilder
+    rows: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CommitOutcome:
+    """What a commit did: graphs replaced or left as they were, and the gate's report."""
+
+    replaced: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    triples: int
+    report: ValidationReport | None
+    generation: str
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.replaced)
+
+
+class ValidationFailed(Exception):  # noqa: N818 - the gate's verdict, not a programming error
+    """The change violates the shapes; nothing was written."""
+
+    def __init__(self, report: ValidationReport, rows: Mapping[str, str]) -> None:
+        self.report = report
+        self.rows = rows
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        lines = []
+        for r in self.report.results:
+            if r.severity != "Violation":
+                continue
+            where = self.rows.get(r.focus, r.focus)
+            path = f" {r.path}" if r.path else ""
+            value = f" (value {r.value})" if r.value else ""
+            lines.append(f"{where}: {r.shape}{path}: {r.message}{value}")
+        return "validation failed:\n  " + "\n  ".join(lines)
+
+
+_GATE: dict[tuple[Path, Path], ShapesGate] = {}
+
+
+def default_gate() -> ShapesGate:
+    """The gate compiled from the shipped shapes and ontology (compiled once per process)."""
+    from ingest.validate import ShapesGate
+
+    key = (SHAPES_DIR, ONTOLOGY_TTL)
+    if key not in _GATE:
+        _GATE[key] = ShapesGate(SHAPES_DIR, ONTOLOGY_TTL)
+    return _GATE[key]
+
+
+def stored_fingerprint(store: EmbeddedStore, graph: str) -> tuple[str, str] | None:
+    """The (sha256, software version) recorded in a graph, or None if the graph is absent."""
+    g = ox.NamedNode(graph)
+    sha = next(iter(store.quads(g, rdf.node(LG.sha256), None, g)), None)
+    if sha is None:
+        return None
+    version = next(iter(store.quads(None, rdf.node(LG.softwareVersion), None, g)), None)
+    return sha.object.value, version.object.value if version else ""
+
+
+def commit(
+    store: EmbeddedStore,
+    iris: Iris,
+    changes: Sequence[Change],
+    *,
+    registry: Registry | None = None,
+    gate: ShapesGate | None = None,
+    now: dt.datetime | None = None,
+    force: bool = False,
+) -> CommitOutcome:
+    """Validate and publish the changes as one new state of the store.
+
+    A source whose bytes and software version match what its graph records is skipped, so the
+    same file twice changes nothing. Raises ValidationFailed (store and registry untouched).
+    """
+    started = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    todo: list[tuple[Change, str, str]] = []
+    unchanged: list[str] = []
+    for change in changes:
+        graph = str(iris.graph(change.source.name))
+        sha = change.source.sha256()
+        if not force and stored_fingerprint(store, graph) == (sha, __version__):
+            unchanged.append(graph)
+        else:
+            todo.append((change, graph, sha))
+    if not todo:
+        return CommitOutcome((), tuple(unchanged), 0, None, store.generation())
+
+    gate = gate if gate is not None else default_gate()
+    rows: dict[str, str] = {}
+    focus: set[str] = set()
+    triples = 0
+    prefix = iris.base + "/"
+    with store.writer() as draft:
+        for change, graph, sha in todo:
+            g = ox.NamedNode(graph)
+            if draft.contains_named_graph(g):
+                # nodes that lose triples must be revalidated too
+                focus.update(
+                    q.subject.value
+                    for q in draft.quads_for_pattern(None, None, None, g)
+                    if isinstance(q.subject, ox.NamedNode)
+                )
+                draft.remove_graph(g)
+            builder = change.builder
+            _describe_graph(builder, iris, change.source, graph, sha, started)
+            draft.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for t in builder)
+            triples += len(builder)
+            for t in builder:
+                if isinstance(t.subject, ox.NamedNode):
+                    focus.add(t.subject.value)
+                if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(prefix):
+                    focus.add(t.object.value)
+            rows.update(change.rows)
+        report = gate.validate(draft, focus=focus)
+        if not report.conforms:
+            raise ValidationFailed(report, rows)
+        if registry is not None:
+            registry.save()  # before publishing: every key in the store is in the registry
+    return CommitOutcome(
+        tuple(graph for _, graph, _ in todo), tuple(unchanged), triples, report, store.generation()
+    )
+
+
+def _describe_graph(
+    builder: GraphBuilder,
+    iris: Iris,
+    source: Source,
+    graph: str,
+    sha: str,
+    started: dt.datetime,
+) -> None:
+    """Add the graph's own PROV description (inside the graph, so it is replaced with it)."""
+    g = rdf.node(graph)
+    activity = iris.activity(f"{source.name}-{sha[:12]}")
+    agent = iris.agent(f"littlegiant-{__version__}".replace("+", "-"))
+    builder.type(g, PROV.Entity, SD.Graph)
+    builder.add(g, DCTERMS.title, rdf.text(source.title))
+    if source.url:
+        builder.add(g, DCTERMS.source, rdf.node(source.url))
+    if source.files:
+        builder.add(g, LG.sourceFile, rdf.text(source.file_label()))
+    builder.add(g, LG.sha256, rdf.text(sha))
+    if source.retrieval_date:
+        builder.add(g, LG.retrievalDate, rdf.date(source.retrieval_date))
+    ended = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    builder.add(g, PROV.generatedAtTime, rdf.datetime(ended))
+    builder.add(g, PROV.wasGeneratedBy, activity)
+    builder.type(activity, PROV.Activity, LG.Ingest)
+    builder.add(activity, RDFS.label, rdf.text(f"ingest of {source.title}", "en"))
+    builder.add(activity, PROV.startedAtTime, rdf.datetime(started))
+    builder.add(activity, PROV.endedAtTime, rdf.datetime(ended))
+    builder.add(activity, PROV.wasAssociatedWith, agent)
+    builder.add(activity, PROV.generated, g)
+    builder.type(agent, PROV.SoftwareAgent)
+    builder.add(agent, RDFS.label, rdf.text(f"littlegiant {__version__}", "en"))
+    builder.add(agent, LG.softwareVersion, rdf.text(__version__))
