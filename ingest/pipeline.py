@@ -137,12 +137,15 @@ def commit(
     gate: ShapesGate | None = None,
     now: dt.datetime | None = None,
     force: bool = False,
+    replace_all: bool = False,
 ) -> CommitOutcome:
     """Validate and publish the changes as one new state of the store.
 
     A source whose bytes and software version match what its graph records is skipped, so the
-    same file twice changes nothing. Raises ValidationFailed (store and registry untouched).
+    same file twice changes nothing; ``replace_all`` drops every other graph (a clean rebuild).
+    Raises ValidationFailed (store and registry untouched).
     """
+    force = force or replace_all
     started = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     todo: list[tuple[Change, str, str]] = []
     unchanged: list[str] = []
@@ -162,6 +165,11 @@ def commit(
     triples = 0
     prefix = iris.base + "/"
     with store.writer() as draft:
+        if replace_all:
+            keep = {graph for _, graph, _ in todo}
+            for g in list(draft.named_graphs()):
+                if isinstance(g, ox.NamedNode) and g.value not in keep:
+                    draft.remove_graph(g)
         for change, graph, sha in todo:
             g = ox.NamedNode(graph)
             if draft.contains_named_graph(g):
@@ -225,3 +233,10 @@ def _describe_graph(
     builder.type(agent, PROV.SoftwareAgent)
     builder.add(agent, RDFS.label, rdf.text(f"littlegiant {__version__}", "en"))
     builder.add(agent, LG.softwareVersion, rdf.text(__version__))
+
+
+def turtle_change(name: str, title: str, path: Path, *, url: str | None = None) -> Change:
+    """A source that is already RDF (the ontology): its triples as they are."""
+    builder = GraphBuilder()
+    builder.triples.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    return Change(Source(name, title, files=(path,), url=url), builder)

@@ -1,0 +1,190 @@
+"""The ``littlegiant`` command: build, ingest, validate, serve, dump.
+
+Users script against these forms; keep them stable. Every step is also a plain function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.identity import Registry
+from ingest.pipeline import CommitOutcome, ValidationFailed, commit, default_gate, turtle_change
+from ontology.iris import Iris
+from ontology.paths import DATA_DIR, ONTOLOGY_TTL
+from ontology.settings import Settings
+from ontology.store import EmbeddedStore, open_store
+
+KINDS = ("notice", "batch", "review-passed", "review-failed", "revocation")
+
+
+def build_store(
+    settings: Settings, store: EmbeddedStore, *, clean: bool = False, data_dir: Path = DATA_DIR
+) -> CommitOutcome:
+    """(Re)build the default dataset's graphs: the ontology and the curated facts in ``data/``."""
+    from ingest.curated import build_default
+
+    iris = Iris(settings.base_uri)
+    registry = Registry.load(settings.registry)
+    changes = [turtle_change("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
+    changes += build_default(iris, registry, data_dir)
+    outcome = commit(store, iris, changes, registry=registry, replace_all=clean)
+    if outcome.changed:
+        publish_dumps(settings, store)
+    return outcome
+
+
+def publish_dumps(settings: Settings, store: EmbeddedStore) -> None:
+    """Regenerate the bulk download after a commit (on-disk stores only)."""
+    if settings.store is None:
+        return
+    from ontology.dumps import write_dumps
+
+    write_dumps(store, settings.store / "dumps")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="littlegiant",
+        description="Little Giant KG: build, ingest, validate, serve and dump the knowledge graph. "
+        "Settings come from LG_* environment variables (LG_STORE, LG_BASE_URI, ...).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="(re)build the store from the shipped default dataset")
+    b.add_argument("--clean", action="store_true", help="drop every other graph (ingested lists)")
+    i = sub.add_parser("ingest", help="ingest a notice or an attachment list")
+    i.add_argument("file", type=Path)
+    i.add_argument("--kind", choices=KINDS)
+    i.add_argument("--batch", type=int)
+    i.add_argument("--document", help="文号 of the notice the list belongs to")
+    i.add_argument("--date", type=_date, help="YYYY-MM-DD")
+    i.add_argument("--source-url", dest="source_url")
+    sub.add_parser("validate", help="validate the store; exit 1 on violations")
+    s = sub.add_parser("serve", help="serve; builds the store first if it is empty")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    d = sub.add_parser("dump", help="write all graphs as N-Quads")
+    d.add_argument("file", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit status is 0 on success, 1 on rejected input, 2 on usage."""
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    store = open_store(settings.store)
+    try:
+        return _COMMANDS[args.command](args, settings, store)
+    except ValidationFailed as exc:
+        _err(str(exc))
+        return 1
+
+
+def _cmd_build(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+    started = time.perf_counter()
+    outcome = build_store(settings, store, clean=args.clean)
+    _report(outcome, time.perf_counter() - started, len(store))
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+    from ingest.lists import IngestError, ingest_file
+
+    if not args.file.is_file():
+        _err(f"{args.file}: no such file")
+        return 1
+    if store.is_empty():
+        build_store(settings, store)
+    iris = Iris(settings.base_uri)
+    registry = Registry.load(settings.registry)
+    started = time.perf_counter()
+    try:
+        result = ingest_file(
+            store,
+            iris,
+            registry,
+            args.file,
+            kind=args.kind,
+            batch=args.batch,
+            document=args.document,
+            date=args.date,
+            source_url=args.source_url,
+        )
+    except IngestError as exc:
+        _err(str(exc))
+        return 1
+    outcome = result.outcome
+    if outcome.changed:
+        publish_dumps(settings, store)
+    _report(outcome, time.perf_counter() - started, len(store))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+    started = time.perf_counter()
+    report = default_gate().validate(store.raw)
+    _out(report.text())
+    _err(f"validated {len(store)} triples in {time.perf_counter() - started:.2f} s")
+    return 0 if report.conforms else 1
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+    import uvicorn
+
+    if store.is_empty():
+        _err("store is empty: building it from the default dataset")
+        build_store(settings, store)
+    del store  # the server opens its own view of the store
+    # a factory string, not an import: ingest never imports server
+    uvicorn.run("server.app:from_env", factory=True, host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_dump(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+    store.dump(args.file)
+    _err(f"wrote {len(store)} quads to {args.file}")
+    return 0
+
+
+_COMMANDS = {
+    "build": _cmd_build,
+    "ingest": _cmd_ingest,
+    "validate": _cmd_validate,
+    "serve": _cmd_serve,
+    "dump": _cmd_dump,
+}
+
+
+def _report(outcome: CommitOutcome, seconds: float, total: int) -> None:
+    for graph in outcome.replaced:
+        _err(f"replaced {graph}")
+    for graph in outcome.unchanged:
+        _err(f"unchanged {graph}")
+    if outcome.report is not None and outcome.report.warnings:
+        _err(f"{len(outcome.report.warnings)} warning(s):")
+        for w in outcome.report.warnings:
+            _err(f"  {w.focus}: {w.message}")
+    _err(f"{outcome.triples} triples written in {seconds:.2f} s; store holds {total} quads")
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + ("\n" if not text.endswith("\n") else ""))
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
