@@ -228,3 +228,93 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class RemoteStore:
+    """A SPARQL 1.1 engine over HTTP (Oxigraph server, Fuseki, GraphDB, Virtuoso, QLever ...).
+
+    Queries go through SPARQLWrapper and come back as pyoxigraph results, so callers cannot tell
+    the difference; a change of graphs is one SPARQL Update request (DROP + INSERT DATA per
+    graph), which the engines above apply atomically. Like the embedded store, the engine must use
+    the union of named graphs as its default graph (``oxigraph serve --union-default-graph``,
+    Fuseki's ``tdb2:unionDefaultGraph``, GraphDB's default).
+    """
+
+    def __init__(self, query_endpoint: str, update_endpoint: str | None = None) -> None:
+        self.query_endpoint = query_endpoint
+        self.update_endpoint = update_endpoint or query_endpoint
+
+    def _wrapper(self, update: bool = False) -> object:
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.query_endpoint, updateEndpoint=self.update_endpoint)
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(60)
+        return wrapper
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> object:
+        wrapper = self._wrapper()
+        wrapper.setQuery(sparql)  # type: ignore[attr-defined]
+        for g in default_graph or []:
+            wrapper.addDefaultGraph(g)  # type: ignore[attr-defined]
+        for g in named_graphs or []:
+            wrapper.addNamedGraph(g)  # type: ignore[attr-defined]
+        kind = wrapper.queryType  # type: ignore[attr-defined]
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            wrapper.setReturnFormat("nt")  # type: ignore[attr-defined]
+            wrapper.addCustomHttpHeader("Accept", "application/n-triples")  # type: ignore[attr-defined]
+            body = wrapper.query().response.read()  # type: ignore[attr-defined]
+            return ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        wrapper.setReturnFormat("json")  # type: ignore[attr-defined]
+        body = wrapper.query().response.read()  # type: ignore[attr-defined]
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+    def named_graphs(self) -> list[str]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"].value for row in rows)  # type: ignore[attr-defined]
+
+    def quads(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: object | None = None,
+        graph: ox.NamedNode | None = None,
+    ) -> Iterator[ox.Quad]:
+        def term(t: object, var: str) -> str:
+            return str(t) if t is not None else f"?{var}"
+
+        pattern = f"{term(subject, 's')} {term(predicate, 'p')} {term(obj, 'o')}"
+        g = term(graph, "g")
+        rows = self.query(f"SELECT * WHERE {{ GRAPH {g} {{ {pattern} }} }}")
+        for row in rows:  # type: ignore[attr-defined]
+            yield ox.Quad(
+                subject or row["s"], predicate or row["p"], obj or row["o"], graph or row["g"]
+            )
+
+    def __len__(self) -> int:
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(next(iter(rows))["n"].value)  # type: ignore[call-overload]
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        parts = []
+        for g, qs in graphs.items():
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in qs)
+            parts.append(f"DROP SILENT GRAPH <{g}> ;\nINSERT DATA {{ GRAPH <{g}> {{\n{body}\n}} }}")
+        if parts:
+            wrapper = self._wrapper(update=True)
+            wrapper.setQuery(" ;\n".join(parts))  # type: ignore[attr-defined]
+            wrapper.query()  # type: ignore[attr-defined]
+
+    def dump(self, path: Path) -> None:
+        tmp = path.with_name(path.name + ".part")
+        ox.serialize(self.quads(), str(tmp), format=ox.RdfFormat.N_QUADS)
+        tmp.replace(path)
+
+    def generation(self) -> str:
+        return f"remote:{len(self)}"
