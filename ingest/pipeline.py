@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ingest import rdf
+from ingest.progress import Steps
 from ingest.rdf import GraphBuilder
 from ontology import __version__
 from ontology.iris import Iris
@@ -164,6 +165,8 @@ def commit(
     focus: set[str] = set()
     triples = 0
     prefix = iris.base + "/"
+    steps = Steps(["write", "validate", "publish"])
+    steps.start("writing draft")
     with store.writer() as draft:
         if replace_all:
             keep = {graph for _, graph, _ in todo}
@@ -190,11 +193,15 @@ def commit(
                 if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(prefix):
                     focus.add(t.object.value)
             rows.update(change.rows)
+        steps.start(f"validating {len(focus)} nodes")
         report = gate.validate(draft, focus=focus)
         if not report.conforms:
+            steps.close()
             raise ValidationFailed(report, rows)
         if registry is not None:
             registry.save()  # before publishing: every key in the store is in the registry
+        steps.start("publishing")
+    steps.close()
     return CommitOutcome(
         tuple(graph for _, graph, _ in todo), tuple(unchanged), triples, report, store.generation()
     )
