@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,10 +66,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def cli(built: Path, tmp_path: Path) -> Iterator[Cli]:
+def cli(built: Path, tmp_path: Path) -> Cli:
     home = tmp_path / "home"
     shutil.copytree(built, home, symlinks=True)
-    yield Cli(home)
+    return Cli(home)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
