@@ -1,0 +1,78 @@
+"""ontology/context.jsonld: compacting our RDF with it and expanding again loses nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pyld import jsonld
+from rdflib import Graph
+from rdflib.compare import isomorphic, to_isomorphic
+
+from ontology.namespaces import LG
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTEXT = json.loads((ROOT / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
+SOURCES = [
+    pytest.param(ROOT / "ontology" / "lg.ttl", id="ontology"),
+    pytest.param(Path(__file__).with_name("sample-instances.ttl"), id="synthetic-instances"),
+]
+
+
+def _roundtrip(graph: Graph) -> tuple[dict, Graph]:
+    """RDF → expanded JSON-LD → compacted with our context → expanded → RDF."""
+    expanded = jsonld.from_rdf(graph.serialize(format="nt"), {"format": "application/n-quads"})
+    compacted = jsonld.compact(expanded, CONTEXT)
+    nquads = jsonld.to_rdf(jsonld.expand(compacted), {"format": "application/n-quads"})
+    return compacted, Graph().parse(data=nquads, format="nt")
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_compact_then_expand_gives_the_same_triples(source: Path) -> None:
+    original = Graph().parse(source)
+    compacted, back = _roundtrip(original)
+    missing = to_isomorphic(original) - to_isomorphic(back)
+    extra = to_isomorphic(back) - to_isomorphic(original)
+    assert isomorphic(original, back), (sorted(missing)[:5], sorted(extra)[:5])
+    assert len(compacted["@graph"]) > 1
+
+
+def test_compacted_form_uses_short_terms_and_language_maps() -> None:
+    compacted, _ = _roundtrip(Graph().parse(SOURCES[1].values[0]))
+    nodes = {node["id"]: node for node in compacted["@graph"]}
+    enterprise = nodes["https://lg.example.org/id/enterprise/E900001"]
+    assert enterprise["type"] == "Enterprise"
+    assert enterprise["englishName"] == {"en": "Example Precision Machinery Co., Ltd."}
+    assert sorted(enterprise["legalName"]["zh"]) == [
+        "示例精密机械有限公司",
+        "示例精密机械（集团）有限公司",
+    ]
+    assert enterprise["reportingRegion"] == "https://lg.example.org/id/province/110000"
+    designation = nodes["https://lg.example.org/id/designation/E900001-little-giant-99"]
+    assert designation["tier"] == "LittleGiant"
+    assert designation["validFrom"] == "2099-07-01"
+    document = nodes["https://lg.example.org/id/document/slsl-2099-1"]
+    assert document["comment"] == {"en": "A synthetic note.", "@none": "untagged note"}
+
+
+def test_every_lg_term_has_a_context_term_of_the_same_name() -> None:
+    context = CONTEXT["@context"]
+    for name in LG.__annotations__:
+        entry = context[name]
+        iri = entry if isinstance(entry, str) else entry["@id"]
+        assert iri == f"lg:{name}"
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        pytest.param("validFrom", {"@id": "lg:validFrom", "@type": "xsd:date"}, id="date"),
+        pytest.param("ordinal", {"@id": "lg:ordinal", "@type": "xsd:positiveInteger"}, id="int"),
+        pytest.param("holder", {"@id": "lg:holder", "@type": "@id"}, id="object"),
+        pytest.param("legalName", {"@id": "lg:legalName", "@container": "@language"}, id="zh"),
+        pytest.param("uscc", {"@id": "lg:uscc"}, id="plain-string"),
+    ],
+)
+def test_term_definitions_type_their_values(term: str, expected: dict) -> None:
+    assert CONTEXT["@context"][term] == expected
