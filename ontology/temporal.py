@@ -1,0 +1,73 @@
+"""Status of a title on a date: the one SPARQL rendering of "holding the title on date D".
+
+ontology/README.md defines it: a designation holds on D iff ``validFrom ≤ D``, some
+``lg:validUntil`` (of the designation or of one of its lg:ReviewPassed events) is ``≥ D`` (or there
+is none at all), and no lg:Revocation or lg:ReviewFailed event has ``eventDate ≤ D``. Pages, the
+JSON-LD API and the dynamic-database queries all splice the fragments below so that they can never
+disagree about who held the title when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ontology.namespaces import LG
+
+__all__ = ["HOLDS_ON", "STATUS_ON", "date_literal", "holds_on", "status_on"]
+
+_LG = str(LG)
+
+HOLDS_ON = f"""
+  FILTER (?_from <= ?D)
+  FILTER (EXISTS {{ {{ ?d <{_LG}validUntil> ?_u }}
+                   UNION {{ ?_r <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ;
+                               <{_LG}validUntil> ?_u }}
+                   FILTER (?_u >= ?D) }}
+          || NOT EXISTS {{ {{ ?d <{_LG}validUntil> ?_u0 }}
+                   UNION {{ ?_r0 <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ;
+                                <{_LG}validUntil> ?_u0 }} }})
+  FILTER NOT EXISTS {{ ?_e <{_LG}designation> ?d ; a ?_k ; <{_LG}eventDate> ?_end .
+                      VALUES ?_k {{ <{_LG}Revocation> <{_LG}ReviewFailed> }} FILTER (?_end <= ?D) }}
+"""
+"""Filters over ``?d`` (a designation), ``?_from`` (its lg:validFrom) and ``?D`` (an xsd:date).
+
+The caller binds ``?d ... lg:validFrom ?_from`` and ``?D``; variables starting ``?_`` are private.
+"""
+
+STATUS_ON = f"""
+  OPTIONAL {{ ?d <{_LG}validFrom> ?_sfrom }}
+  OPTIONAL {{ SELECT ?d (MAX(?_su) AS ?_until) WHERE {{
+      {{ ?d <{_LG}validUntil> ?_su }}
+      UNION {{ ?_sr <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ; <{_LG}validUntil> ?_su }} }}
+    GROUP BY ?d }}
+  OPTIONAL {{ SELECT ?d (MIN(?_rv) AS ?_revoked) WHERE {{
+      ?_se <{_LG}designation> ?d ; a <{_LG}Revocation> ; <{_LG}eventDate> ?_rv }} GROUP BY ?d }}
+  OPTIONAL {{ SELECT ?d (MIN(?_rf) AS ?_failed) WHERE {{
+      ?_sf <{_LG}designation> ?d ; a <{_LG}ReviewFailed> ; <{_LG}eventDate> ?_rf }} GROUP BY ?d }}
+  BIND (IF(BOUND(?_revoked) && ?_revoked <= ?D, <{_LG}StatusRevoked>,
+        IF(BOUND(?_failed) && ?_failed <= ?D, <{_LG}StatusNotRenewed>,
+        IF(BOUND(?_until) && ?_until < ?D, <{_LG}StatusExpired>,
+        IF(!BOUND(?_sfrom) || ?_sfrom <= ?D, <{_LG}StatusActive>, ?_unbound)))) AS ?status)
+"""
+"""Binds ``?status`` (an lg:DesignationStatus) of designation ``?d`` on ``?D``.
+
+``?status`` is unbound before the title starts (validFrom after D). A designation with no
+validFrom counts as active until an end is known, matching :data:`HOLDS_ON` only where it states
+dates; pages show the missing date rather than hide the designation.
+"""
+
+
+def date_literal(day: dt.date | str) -> str:
+    """A SPARQL xsd:date literal for ``day`` (a date or an ISO string, checked)."""
+    value = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+    return f'"{value.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date>'
+
+
+def holds_on(day: dt.date | str) -> str:
+    """HOLDS_ON with ``?D`` bound to ``day``; splice after binding ``?d`` and ``?_from``."""
+    return f"BIND ({date_literal(day)} AS ?D)\n{HOLDS_ON}"
+
+
+def status_on(day: dt.date | str) -> str:
+    """The STATUS_ON block with ``?D`` bound to ``day``; splice after binding ``?d``."""
+    return f"BIND ({date_literal(day)} AS ?D)\n{STATUS_ON}"
