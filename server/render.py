@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ontology.namespaces import PREFIXES
+from ontology.namespaces import DCAT, HYDRA, PREFIXES, VOID
 from server.conneg import (
     HTML,
     JSON_LD_COMPACTED,
@@ -40,6 +40,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGS = ("zh", "en")
 CACHE_CONTROL = "public, max-age=300"
 CONTEXT_VERSION = "0.1.0"
+SERIALIZATION_PREFIXES = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "hydra": str(HYDRA)}
 
 __all__ = [
     "CACHE_CONTROL",
@@ -202,7 +203,9 @@ def serialize(triples: Sequence[ox.Triple], offer: MediaType, base: str) -> byte
     if not isinstance(offer.format, ox.RdfFormat):
         raise TypeError(f"{offer.media_type} is not an RDF format")
     prefixes = (
-        dict(PREFIXES) if offer.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        SERIALIZATION_PREFIXES
+        if offer.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+        else None
     )
     return ox.serialize(list(triples), format=offer.format, prefixes=prefixes) or b""
 
