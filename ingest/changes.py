@@ -1,0 +1,154 @@
+"""What an ingest added, changed or ended, as Activity Streams 2.0 activities kept in the store.
+
+Each ingest that changes a list or notice graph also writes one feed graph
+(``/graph/changes-{source}-{sha12}``) holding one ``as:Create`` / ``as:Update`` / ``as:Remove`` /
+``as:Delete`` per enterprise or designation it touched. The feed graph is committed together with
+the list graph, so the store's atomic publish covers both: a reader never sees a change without
+its feed entry or the reverse. ``/changes`` pages these entries (https://www.w3.org/TR/activitystreams-core/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ingest import rdf
+from ingest.pipeline import Change, Source
+from ingest.rdf import GraphBuilder
+from ontology.iris import Iris
+from ontology.namespaces import AS, DCTERMS, LG, RDF, RDFS
+from ontology.store import EmbeddedStore
+
+CREATE, UPDATE, REMOVE, DELETE = "Create", "Update", "Remove", "Delete"
+_ENDING = (str(LG.Revocation), str(LG.ReviewFailed))
+_EVENT_KINDS = (str(LG.Award), str(LG.ReviewPassed), *_ENDING, str(LG.Expiry))
+_TRACKED = (str(LG.Enterprise), str(LG.Designation))
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One line of the feed: what happened (AS2 activity type) to which resource, and why."""
+
+    type: str
+    object: str
+    summary: str
+
+
+def diff(store: EmbeddedStore, graph: str, builder: GraphBuilder) -> list[ChangeEntry]:
+    """Compare a source graph about to be written with the store as it is now.
+
+    Enterprises and designations new to the store are ``Create``; those whose description in this
+    graph differs are ``Update``; a designation that receives a revocation or failed re-review is
+    ``Remove`` (it leaves the set of titles held), one that passes a re-review ``Update``; a
+    resource the previous version of this graph described and the new one does not is ``Delete``.
+    """
+    g = ox.NamedNode(graph)
+    new: dict[str, set[tuple[str, str]]] = {}
+    types: dict[str, set[str]] = {}
+    event_of: dict[str, str] = {}
+    for t in builder:
+        if not isinstance(t.subject, ox.NamedNode):
+            continue
+        s = t.subject.value
+        new.setdefault(s, set()).add((t.predicate.value, str(t.object)))
+        if t.predicate.value == str(RDF.type):
+            types.setdefault(s, set()).add(t.object.value)
+        elif t.predicate.value == str(LG.designation):
+            event_of[s] = t.object.value
+    old = _graph_subjects(store, g)
+    entries: list[ChangeEntry] = []
+    for s in sorted(new):
+        kinds = types.get(s, set())
+        if not kinds & set(_TRACKED):
+            continue
+        label = "enterprise" if str(LG.Enterprise) in kinds else "designation"
+        if not _exists(store, s):
+            entries.append(ChangeEntry(CREATE, s, f"new {label}"))
+        elif s in old and old[s] != new[s]:
+            entries.append(ChangeEntry(UPDATE, s, f"{label} described anew by this source"))
+        elif s not in old and _adds_to(store, s, new[s]):
+            entries.append(ChangeEntry(UPDATE, s, f"{label} described by one more source"))
+    for ev in sorted(event_of):
+        kinds = types.get(ev, set())
+        if ev in old and old[ev] == new[ev]:
+            continue
+        target = event_of[ev]
+        date = next((o for p, o in new[ev] if p == str(LG.eventDate)), "")
+        day = _plain(date)
+        if kinds & set(_ENDING):
+            what = "revoked" if str(LG.Revocation) in kinds else "failed its re-review"
+            entries.append(ChangeEntry(REMOVE, target, f"title {what} on {day}"))
+        elif str(LG.ReviewPassed) in kinds:
+            until = next((o for p, o in new[ev] if p == str(LG.validUntil)), "")
+            entries.append(
+                ChangeEntry(
+                    UPDATE, target, f"re-review passed on {day}; valid until {_plain(until)}"
+                )
+            )
+    for s in sorted(set(old) - set(new)):
+        if old_types := {o for p, o in old[s] if p == str(RDF.type)} & {f"<{t}>" for t in _TRACKED}:
+            label = "enterprise" if f"<{LG.Enterprise}>" in old_types else "designation"
+            entries.append(ChangeEntry(DELETE, s, f"{label} no longer in this source"))
+    return entries
+
+
+def feed_change(
+    iris: Iris,
+    source: Source,
+    sha: str,
+    entries: Iterable[ChangeEntry],
+    when: dt.datetime,
+) -> Change:
+    """The feed graph of one ingest: one AS2 activity per entry, all published at ``when``."""
+    name = feed_graph_name(source.name, sha)
+    graph = iris.graph(source.name)
+    ingest = iris.activity(f"{source.name}-{sha[:12]}")
+    b = GraphBuilder()
+    stamp = rdf.datetime(when)
+    lines = []
+    for n, entry in enumerate(entries, 1):
+        act = iris.activity(f"{name}/{n:06d}")
+        b.type(act, AS[entry.type])
+        b.add(act, AS.object, rdf.node(entry.object))
+        b.add(act, AS.target, graph)
+        b.add(act, AS.published, stamp)
+        b.add(act, AS.summary, rdf.text(entry.summary, "en"))
+        b.add(act, DCTERMS.isPartOf, ingest)
+        b.add(act, RDFS.label, rdf.text(f"{entry.type} {entry.object}", "en"))
+        lines.append(f"{entry.type}\t{entry.object}\t{entry.summary}")
+    data = f"{source.name}\t{sha}\n".encode() + "\n".join(lines).encode()
+    feed_source = Source(name, f"change feed of {source.title}", data=data)
+    return Change(feed_source, b)
+
+
+def feed_graph_name(source_name: str, sha: str) -> str:
+    """``changes-{source}-{sha12}``: one feed graph per distinct version of a source."""
+    return f"changes-{source_name}-{sha[:12]}"
+
+
+def _graph_subjects(store: EmbeddedStore, g: ox.NamedNode) -> dict[str, set[tuple[str, str]]]:
+    out: dict[str, set[tuple[str, str]]] = {}
+    for q in store.quads(None, None, None, g):
+        if isinstance(q.subject, ox.NamedNode):
+            out.setdefault(q.subject.value, set()).add((q.predicate.value, str(q.object)))
+    return out
+
+
+def _exists(store: EmbeddedStore, iri: str) -> bool:
+    return next(iter(store.quads(ox.NamedNode(iri), rdf.node(RDF.type), None)), None) is not None
+
+
+def _adds_to(store: EmbeddedStore, iri: str, pairs: set[tuple[str, str]]) -> bool:
+    """Whether these statements say anything the store does not already say about ``iri``."""
+    known = {(q.predicate.value, str(q.object)) for q in store.quads(ox.NamedNode(iri))}
+    return bool(pairs - known)
+
+
+def _plain(term: str) -> str:
+    """The lexical form of an N-Triples literal string (``"2022-01-01"^^<…>`` → ``2022-01-01``)."""
+    if term.startswith('"'):
+        return term[1 : term.index('"', 1)]
+    return term

@@ -1,0 +1,291 @@
+"""The designation lifecycle through time (issue 5, items 3-5): awards, re-reviews, revocations,
+order of arrival, entity resolution across lists, and who holds the title on any date.
+
+Every list here is SYNTHETIC test data (invented firms marked 测试, credit codes computed to be
+valid); it runs through the real parser, registry, shapes gate and store on top of the real
+default dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from openpyxl import Workbook
+from stdnum.cn import uscc
+
+from ingest.cli import build_store
+from ingest.identity import Registry
+from ingest.lists import IngestError, IngestResult, ingest_file
+from ontology.iris import Iris
+from ontology.namespaces import LG
+from ontology.settings import Settings
+from ontology.store import EmbeddedStore
+from ontology.temporal import holds_on
+
+BASE = "https://lg.example.org"
+BATCH = 7  # a batch the default dataset describes; the firms below are synthetic
+AWARD = dt.date(2025, 7, 1)
+
+
+def code(region6: str, serial: str) -> str:
+    """A synthetic credit code with a correct check character (test data only)."""
+    stem = "91" + region6 + f"MA{serial:0>7}"
+    return stem + uscc.calc_check_digit(stem)
+
+
+BJ = code("110108", "1")
+ZJ = code("330106", "2")
+NB = code("330201", "3")
+
+
+class World:
+    """A default store in memory with its own registry, and a way to ingest files into it."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.settings = Settings(store=None, registry=home / "registry", base_uri=BASE)
+        self.store = EmbeddedStore(None)
+        build_store(self.settings, self.store)
+        self.iris = Iris(BASE)
+        self.registry = Registry.load(self.settings.registry)
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.home / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def ingest(self, path: Path, **kw: object) -> IngestResult:
+        return ingest_file(
+            self.store, self.iris, self.registry, path, review_dir=self.home / "review", **kw
+        )
+
+    def holders(self, day: str) -> set[str]:
+        q = (
+            f"SELECT ?d WHERE {{ ?d <{LG.tier}> <{LG.LittleGiant}> ; <{LG.validFrom}> ?_from . "
+            f"{holds_on(day)} }}"
+        )
+        return {s["d"].value for s in self.store.query(q)}  # type: ignore[attr-defined]
+
+    def nquads(self) -> bytes:
+        return self.store.raw.dump(format=ox.RdfFormat.N_QUADS) or b""
+
+    def key(self, uscc_code: str) -> str:
+        key = self.registry.lookup_uscc(uscc_code)
+        assert key is not None
+        return key
+
+    def designation(self, uscc_code: str) -> str:
+        return str(self.iris.designation(self.key(uscc_code), "little-giant", BATCH))
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return World(tmp_path)
+
+
+BATCH_LIST = (
+    "第七批专精特新“小巨人”企业名单（测试用合成数据）\n"
+    "序号,省份,企业名称,统一社会信用代码\n"
+    f"1,北京市,北京测试甲科技有限公司,{BJ}\n"
+    f"2,浙江,浙江测试乙材料有限公司,{ZJ}\n"
+    f"3,宁波市,宁波测试丙机械有限公司,{NB}\n"
+)
+
+
+@pytest.fixture
+def awarded(world: World) -> World:
+    result = world.ingest(world.write("b7.csv", BATCH_LIST), kind="batch", date=AWARD)
+    assert result.outcome.changed
+    return world
+
+
+def test_batch_list_awards_three_years(awarded: World) -> None:
+    d = awarded.designation(BJ)
+    assert d in awarded.holders("2025-07-01")
+    assert d in awarded.holders("2028-06-30")
+    assert d not in awarded.holders("2028-07-01")  # inclusive end: three years less a day
+    assert d not in awarded.holders("2025-06-30")
+    rows = list(
+        awarded.store.query(  # type: ignore[call-overload]
+            f"SELECT ?e ?doc WHERE {{ ?e a <{LG.Award}> ; <{LG.designation}> <{d}> ; "
+            f"<{LG.eventDate}> ?day ; <{LG.eventDocument}> ?doc }}"
+        )
+    )
+    assert len(rows) == 1
+
+
+def test_planned_city_region_and_credit_code_recorded(awarded: World) -> None:
+    e = awarded.iris.enterprise(awarded.key(NB))
+    regions = {
+        q.object.value
+        for q in awarded.store.quads(ox.NamedNode(e), ox.NamedNode(LG.reportingRegion))
+    }
+    assert regions == {str(awarded.iris.region("330200"))}
+
+
+def test_same_list_twice_is_a_no_op(awarded: World) -> None:
+    before = awarded.nquads()
+    again = awarded.ingest(awarded.home / "b7.csv", kind="batch", date=AWARD)
+    assert not again.outcome.changed
+    assert awarded.nquads() == before
+
+
+def test_review_passed_extends_by_three_years(awarded: World) -> None:
+    path = awarded.write(
+        "pass.csv",
+        "通过复核的第七批专精特新“小巨人”企业名单（测试用合成数据）\n"
+        "序号,省份,企业名称\n1,北京,北京测试甲科技有限公司\n",
+    )
+    awarded.ingest(path, date=dt.date(2028, 6, 1))  # kind and batch read from the title
+    d = awarded.designation(BJ)
+    assert d in awarded.holders("2031-06-30")
+    assert d not in awarded.holders("2031-07-01")
+    assert awarded.designation(ZJ) not in awarded.holders("2029-01-01")  # not reviewed: expired
+
+
+def test_review_failed_ends_on_its_date(awarded: World) -> None:
+    path = awarded.write(
+        "fail.csv",
+        "未通过复核的第七批专精特新“小巨人”企业名单（测试用合成数据）\n"
+        "序号,省份,企业名称\n1,浙江省,浙江测试乙材料有限公司\n",
+    )
+    awarded.ingest(path, date=dt.date(2027, 3, 1))
+    d = awarded.designation(ZJ)
+    assert d in awarded.holders("2027-02-28")
+    assert d not in awarded.holders("2027-03-01")
+
+
+def test_revocation_ends_on_its_date_with_reason_and_document(awarded: World) -> None:
+    path = awarded.write(
+        "revoke.csv",
+        "撤销专精特新“小巨人”企业称号名单（测试用合成数据）\n"
+        "序号,省份,企业名称,统一社会信用代码,撤销原因\n"
+        f"1,宁波,宁波测试丙机械有限公司,{NB},存在虚假申报（测试）\n",
+    )
+    awarded.ingest(path, date=dt.date(2026, 5, 20), document="工信厅企业函〔2026〕999号")
+    d = awarded.designation(NB)
+    assert d in awarded.holders("2026-05-19")
+    assert d not in awarded.holders("2026-05-20")
+    rows = list(
+        awarded.store.query(  # type: ignore[call-overload]
+            f"SELECT ?reason ?n WHERE {{ ?e a <{LG.Revocation}> ; <{LG.designation}> <{d}> ; "
+            f"<{LG.reason}> ?reason ; <{LG.eventDocument}> [ <{LG.documentNumber}> ?n ] }}"
+        )
+    )
+    assert [(r["reason"].value, r["n"].value) for r in rows] == [
+        ("存在虚假申报（测试）", "工信厅企业函〔2026〕999号")
+    ]
+
+
+def test_revocation_before_award_is_rejected_and_changes_nothing(world: World) -> None:
+    before = world.nquads()
+    path = world.write(
+        "early.csv",
+        "撤销专精特新“小巨人”企业称号名单（测试用合成数据）\n"
+        "序号,省份,企业名称,统一社会信用代码\n"
+        f"1,北京,北京测试甲科技有限公司,{BJ}\n",
+    )
+    with pytest.raises(IngestError, match="order of arrival") as exc:
+        world.ingest(path, date=dt.date(2026, 1, 1))
+    assert "early.csv row 3" in str(exc.value)
+    assert world.nquads() == before
+
+
+def test_review_for_a_title_not_in_the_store_is_rejected(awarded: World) -> None:
+    before = awarded.nquads()
+    path = awarded.write(
+        "pass-b3.csv",
+        "通过复核的第三批专精特新“小巨人”企业名单（测试用合成数据）\n"
+        "序号,省份,企业名称\n1,北京,北京测试甲科技有限公司\n",
+    )
+    with pytest.raises(IngestError, match="no batch-3 Little Giant designation"):
+        awarded.ingest(path, date=dt.date(2024, 7, 1))
+    assert awarded.nquads() == before
+
+
+def test_revocation_dated_before_the_award_is_rejected(awarded: World) -> None:
+    path = awarded.write(
+        "r.csv",
+        f"撤销名单（测试）\n序号,省份,企业名称,统一社会信用代码\n1,北京,北京测试甲科技有限公司,{BJ}\n",
+    )
+    with pytest.raises(IngestError, match="precedes the award"):
+        awarded.ingest(path, kind="revocation", date=dt.date(2024, 1, 1))
+
+
+def test_renaming_keeps_former_name(awarded: World) -> None:
+    path = awarded.write(
+        "pass-renamed.csv",
+        "通过复核的第七批专精特新“小巨人”企业名单（测试用合成数据）\n"
+        "序号,省份,企业名称,统一社会信用代码\n"
+        f"1,北京,北京测试甲科技股份有限公司,{BJ}\n",
+    )
+    awarded.ingest(path, date=dt.date(2028, 6, 1))
+    e = ox.NamedNode(awarded.iris.enterprise(awarded.key(BJ)))
+    former = {q.object.value for q in awarded.store.quads(e, ox.NamedNode(LG.formerName))}
+    assert former == {"北京测试甲科技有限公司"}
+
+
+def test_ambiguous_name_goes_to_review_file_and_nothing_is_merged(awarded: World) -> None:
+    # two firms of the same printed name in one region, told apart only by credit code
+    other = code("110105", "9")
+    awarded.ingest(
+        awarded.write(
+            "b7-more.csv",
+            "第七批专精特新“小巨人”企业名单（测试用合成数据）\n"
+            "序号,省份,企业名称,统一社会信用代码\n"
+            f"1,北京,北京测试甲科技有限公司,{other}\n",
+        ),
+        kind="batch",
+        date=AWARD,
+    )
+    before = awarded.nquads()
+    path = awarded.write(
+        "pass-ambiguous.csv",
+        "通过复核的第七批专精特新“小巨人”企业名单（测试用合成数据）\n"
+        "序号,省份,企业名称\n1,北京,北京测试甲科技有限公司\n",
+    )
+    with pytest.raises(IngestError, match="listed for review, not merged"):
+        awarded.ingest(path, date=dt.date(2028, 6, 1))
+    review = (awarded.home / "review").glob("*.csv")
+    lines = next(review).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3  # header + one line per candidate
+    assert {line.split(",")[5] for line in lines[1:]} == {awarded.key(BJ), awarded.key(other)}
+    assert awarded.nquads() == before
+
+
+def test_conflicting_facts_are_refused(world: World) -> None:
+    path = world.write("b7.csv", BATCH_LIST)
+    with pytest.raises(IngestError, match="batch: the file says 7, the command line says 6"):
+        world.ingest(path, kind="batch", batch=6, date=AWARD)
+    with pytest.raises(IngestError, match="wrong-list-kind"):
+        world.ingest(path, kind="revocation", date=AWARD)
+
+
+def test_missing_date_is_asked_for(world: World) -> None:
+    with pytest.raises(IngestError, match="give --date"):
+        world.ingest(world.write("b7.csv", BATCH_LIST), kind="batch")
+
+
+def test_xlsx_and_html_lists_award_titles(world: World) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    ws.append(["第七批专精特新“小巨人”企业名单（测试用合成数据）"])
+    ws.append(["序号", "省份", "企业名称", "统一社会信用代码"])
+    ws.append([1, "北京", "北京测试甲科技有限公司", BJ])
+    xlsx = world.home / "b7.xlsx"
+    wb.save(xlsx)
+    world.ingest(xlsx, date=AWARD)
+    html = world.write(
+        "b7.html",
+        "<html><body><p>第七批专精特新“小巨人”企业名单（测试用合成数据）</p><table>"
+        "<tr><td>序号</td><td>省份</td><td>企业名称</td><td>统一社会信用代码</td></tr>"
+        f"<tr><td>1</td><td>浙江省</td><td>浙江测试乙材料有限公司</td><td>{ZJ}</td></tr>"
+        "</table></body></html>",
+    )
+    world.ingest(html, date=AWARD)
+    held = world.holders("2026-01-01")
+    assert {world.designation(BJ), world.designation(ZJ)} <= held
