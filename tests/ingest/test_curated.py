@@ -1,0 +1,364 @@
+"""The default dataset built from the shipped curated files, loaded into a real pyoxigraph store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ingest.curated import CuratedDataError, build_default, three_year_end
+from ingest.identity import Registry
+from ingest.pipeline import Change
+from ingest.regions import RegionTable, resolve_region
+from ontology.iris import Iris
+from ontology.paths import DATA_DIR
+
+BASE = "https://lg.example.org"
+IRIS = Iris(BASE)
+PREFIXES = """
+PREFIX lg: <https://lg.example.org/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+GRAPHS = (
+    "reference",
+    "documents",
+    "batches",
+    "enterprises",
+    "review-outcomes",
+    "key-little-giants",
+)
+
+
+def _registry_copy(tmp: Path) -> Registry:
+    """The committed registry, copied so that a test can never change it."""
+    target = tmp / "registry"
+    shutil.copytree(DATA_DIR / "registry", target)
+    return Registry.load(target)
+
+
+def _load(changes: list[Change]) -> ox.Store:
+    store = ox.Store()
+    for change in changes:
+        graph = ox.NamedNode(str(IRIS.graph(change.source.name)))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in change.builder)
+    return store
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Change], Registry]:
+    registry = _registry_copy(tmp_path_factory.mktemp("curated"))
+    return build_default(IRIS, registry, DATA_DIR), registry
+
+
+@pytest.fixture(scope="module")
+def store(built: tuple[list[Change], Registry]) -> ox.Store:
+    return _load(built[0])
+
+
+def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+    result = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [{n: row[n] for n in names} for row in result]
+
+
+def _ask(store: ox.Store, query: str) -> bool:
+    return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
+
+
+def test_one_graph_per_source(built: tuple[list[Change], Registry]) -> None:
+    names = tuple(change.source.name for change in built[0])
+    assert names == GRAPHS
+    for change in built[0]:
+        assert change.source.files, change.source.name
+        assert all(path.is_file() for path in change.source.files)
+        assert len(change.builder) > 0
+
+
+def test_zhendi_is_the_legal_name_of_an_enterprise(store: ox.Store) -> None:
+    rows = _select(
+        store, 'SELECT ?e WHERE { ?e a lg:Enterprise ; lg:legalName "北京臻迪科技股份有限公司"@zh }'
+    )
+    assert len(rows) == 1
+    parsed = IRIS.parse(rows[0]["e"].value)
+    assert parsed is not None
+    assert parsed.kind == "enterprise"
+
+
+def test_notice_153_cites_381(store: ox.Store) -> None:
+    assert _ask(
+        store,
+        """ASK { ?n lg:documentNumber "工信部企业函〔2019〕153号" ; lg:cites ?c .
+                 ?c lg:documentNumber "工信厅企业函〔2018〕381号" }""",
+    )
+    assert str(IRIS.document("gxbqyh-2019-153")) in {
+        r["d"].value
+        for r in _select(store, 'SELECT ?d { ?d lg:documentNumber "工信部企业函〔2019〕153号" }')
+    }
+
+
+def test_batch_1_declares_248_and_is_announced_by_153(store: ox.Store) -> None:
+    rows = _select(
+        store,
+        """SELECT ?count ?number WHERE {
+             ?b lg:ordinal 1 ; lg:declaredCount ?count ; lg:announcedBy ?d .
+             ?d lg:documentNumber ?number }""",
+    )
+    assert [(int(r["count"].value), r["number"].value) for r in rows] == [
+        (248, "工信部企业函〔2019〕153号")
+    ]
+    assert _ask(store, "ASK { ?d lg:announces ?b . ?b lg:ordinal 1 }")
+
+
+def test_batch_2_keeps_three_disagreeing_counts_with_their_sources(store: ox.Store) -> None:
+    rows = _select(
+        store,
+        """SELECT ?claim ?count ?source WHERE {
+             ?b lg:ordinal 2 ; lg:countClaim ?claim .
+             ?claim lg:count ?count ; lg:countBasis ?basis ; dcterms:source ?source }""",
+    )
+    counts = {int(r["count"].value) for r in rows}
+    assert counts == {1584, 1744, 1748}
+    assert len({r["claim"] for r in rows}) == 5  # two sources each for 1584 and 1744
+    assert all(r["source"].value.startswith("http") for r in rows)
+    assert not _ask(store, "ASK { ?b lg:ordinal 2 ; lg:declaredCount ?n }")
+
+
+def test_shanxi_changda_has_an_english_name_and_no_chinese_one(store: ox.Store) -> None:
+    rows = _select(
+        store,
+        """SELECT ?e WHERE {
+             ?e lg:englishName "Shanxi Changda Traffic Facilities Co., Ltd."@en }""",
+    )
+    assert len(rows) == 1
+    e = rows[0]["e"]
+    assert not _ask(store, f"ASK {{ {e} lg:legalName ?n }}")
+    assert not _ask(store, f'ASK {{ {e} rdfs:label ?n FILTER (lang(?n) = "zh") }}')
+    assert _ask(store, f"ASK {{ ?d lg:holder {e} ; lg:batch ?b . ?b lg:ordinal 1 }}")
+
+
+def test_every_fact_bearing_node_has_a_source(store: ox.Store) -> None:
+    rows = _select(
+        store,
+        """SELECT DISTINCT ?s WHERE {
+             ?s ?p ?o FILTER (isIRI(?s))
+             FILTER NOT EXISTS { ?s a lg:SourcePage }
+             FILTER NOT EXISTS { ?s dcterms:source ?url } }""",
+    )
+    assert rows == []
+    # and every cited page is typed as one, in the graph that cites it
+    assert not _ask(
+        store,
+        "ASK { GRAPH ?g { ?s dcterms:source ?url FILTER NOT EXISTS { ?url a lg:SourcePage } } }",
+    )
+
+
+def test_building_twice_gives_identical_triples_and_mints_no_key(tmp_path: Path) -> None:
+    registry = _registry_copy(tmp_path)
+    keys = len(registry)
+    documents = registry.documents()
+    first = build_default(IRIS, registry, DATA_DIR)
+    second = build_default(IRIS, registry, DATA_DIR)
+    for a, b in zip(first, second, strict=True):
+        assert set(a.builder) == set(b.builder), a.source.name
+        assert a.source.sha256() == b.source.sha256()
+    assert not registry.dirty, "the committed registry lacks a key or document slug"
+    assert len(registry) == keys
+    assert registry.documents() == documents
+
+
+def test_a_fresh_registry_gives_one_key_per_firm_across_files(tmp_path: Path) -> None:
+    registry = Registry(tmp_path)
+    changes = build_default(IRIS, registry, DATA_DIR)
+    store = _load(changes)
+    # 宁波中意 is in enterprises.csv and review_outcomes.csv: one enterprise, its event on it
+    rows = _select(
+        store,
+        """SELECT DISTINCT ?e WHERE { ?e lg:legalName "宁波中意液压马达有限公司"@zh }""",
+    )
+    assert len(rows) == 1
+    assert _ask(
+        store,
+        f"""ASK {{ ?ev a lg:ReviewPassed ; lg:designation ?d ; lg:eventDate ?day ;
+                      lg:evidence "公示" ; dcterms:source ?src .
+                  ?d lg:holder {rows[0]["e"]} }}""",
+    )
+
+
+def test_known_variant_names_stay_separate_enterprises(store: ox.Store) -> None:
+    """精工阀门有限公司 (2nd-batch list) and 精工阀门集团有限公司 (2023 review list): no source says
+    they are one firm, so they are two enterprises, each with its own batch-2 designation."""
+    rows = _select(
+        store,
+        """SELECT DISTINCT ?e WHERE {
+             VALUES ?n { "精工阀门有限公司"@zh "精工阀门集团有限公司"@zh } ?e lg:legalName ?n }""",
+    )
+    assert len(rows) == 2
+    assert not _ask(store, "ASK { ?a <http://www.w3.org/2002/07/owl#sameAs> ?b }")
+
+
+def test_stated_validity_is_kept_and_missing_ends_are_derived_by_the_rule(store: ox.Store) -> None:
+    batch2 = _select(
+        store,
+        """SELECT DISTINCT ?from ?until WHERE {
+             ?d lg:batch ?b ; lg:validFrom ?from ; lg:validUntil ?until . ?b lg:ordinal 2 }""",
+    )
+    assert [(r["from"].value, r["until"].value) for r in batch2] == [("2021-01-01", "2023-12-31")]
+    assert not _ask(store, "ASK { ?d lg:batch ?b ; prov:wasDerivedFrom ?rule . ?b lg:ordinal 2 }")
+    batch1 = _select(
+        store,
+        """SELECT DISTINCT ?from ?until ?rule WHERE {
+             ?d lg:batch ?b ; lg:validFrom ?from ; lg:validUntil ?until ;
+                prov:wasDerivedFrom ?doc . ?b lg:ordinal 1 . ?doc lg:documentNumber ?rule }""",
+    )
+    assert [(r["from"].value, r["until"].value, r["rule"].value) for r in batch1] == [
+        ("2019-06-05", "2022-06-04", "工信部企业〔2022〕63号")
+    ]
+    batch4 = "ASK { ?d lg:batch ?b ; lg:validFrom ?f . ?b lg:ordinal 4 }"
+    assert not _ask(store, batch4), "no source dates batch 4: no validity is invented"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2019, 6, 5), dt.date(2022, 6, 4)),
+        (dt.date(2021, 1, 1), dt.date(2023, 12, 31)),
+        (dt.date(2020, 2, 29), dt.date(2023, 2, 28)),
+    ],
+)
+def test_three_year_end_is_the_inclusive_last_day(start: dt.date, end: dt.date) -> None:
+    assert three_year_end(start) == end
+
+
+def test_completeness_is_visible_as_known_against_declared(store: ox.Store) -> None:
+    rows = _select(
+        store,
+        """SELECT ?n ?known ?declared WHERE {
+             ?b lg:ordinal ?n ; lg:knownCount ?known OPTIONAL { ?b lg:declaredCount ?declared } }
+           ORDER BY ?n""",
+    )
+    known = {int(r["n"].value): int(r["known"].value) for r in rows}
+    assert set(known) == {1, 2, 3, 4, 5, 6, 7}
+    assert known[1] == 10
+    assert known[7] == 0
+    declared = {int(r["n"].value): r["declared"] for r in rows}
+    assert declared[1] is not None
+    assert int(declared[1].value) == 248
+
+
+def test_key_little_giants_carry_fiscal_batch_and_list_title(store: ox.Store) -> None:
+    rows = _select(
+        store,
+        """SELECT ?d ?fiscal ?title WHERE {
+             ?d lg:tier lg:KeyLittleGiant ; lg:fiscalBatch ?fiscal ; lg:listTitle ?title ;
+                lg:awardedBy ?list ; lg:holder ?e ; dcterms:source ?src }""",
+    )
+    assert {r["fiscal"].value for r in rows} == {"第二批第二年", "第三批第一年"}
+    assert all(
+        r["d"].value.endswith(("-key-little-giant-2-2", "-key-little-giant-3-1")) for r in rows
+    )
+    assert not _ask(store, "ASK { ?d lg:tier lg:KeyLittleGiant ; lg:batch ?b }")
+
+
+def test_planned_city_sits_inside_its_province(store: ox.Store) -> None:
+    ningbo, zhejiang = IRIS.region("330200"), IRIS.province("330000")
+    assert _ask(
+        store,
+        f"""ASK {{ <{ningbo}> a lg:PlannedCity ; lg:withinProvince <{zhejiang}> ;
+                   lg:gbCode "330200" ; lg:divisionCodePrefix "33" ; skos:prefLabel "宁波市"@zh .
+                 <{zhejiang}> a lg:Province ; lg:gbCode "330000" }}""",
+    )
+    assert len(_select(store, "SELECT ?p WHERE { ?p a lg:Province }")) == 31
+    xpcc = IRIS.region("xpcc")
+    prefixes = _select(store, f"SELECT ?x WHERE {{ <{xpcc}> lg:divisionCodePrefix ?x }}")
+    assert {r["x"].value for r in prefixes} == {"65", "66"}
+
+
+def test_a_dangling_document_reference_names_file_and_row(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("registry"))
+    path = data / "enterprises.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(
+        "工信部企业函〔2019〕153号,http", "工信部企业函〔2019〕999号,http", 1
+    )
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(CuratedDataError, match=r"data/enterprises\.csv::4: .*999号"):
+        build_default(IRIS, Registry(tmp_path / "registry"), data)
+
+
+def test_an_unknown_region_is_rejected_with_its_row(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("registry"))
+    path = data / "review_outcomes.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("宁波市", "宁波省", 1), encoding="utf-8")
+    with pytest.raises(CuratedDataError, match=r"review_outcomes\.csv::2: '宁波省'"):
+        build_default(IRIS, Registry(tmp_path / "registry"), data)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("北京市", "110000"),
+        ("北京", "110000"),
+        ("Beijing", "110000"),
+        ("Beijing Municipality", "110000"),
+        ("ＢＥＩＪＩＮＧ", "110000"),
+        (" 北京 市 ", "110000"),
+        ("内蒙古", "150000"),
+        ("内蒙古自治区", "150000"),
+        ("Inner Mongolia", "150000"),
+        ("广西壮族自治区", "450000"),
+        ("广西", "450000"),
+        ("浙江省", "330000"),
+        ("浙江", "330000"),
+        ("Zhejiang Province", "330000"),
+        ("Shanxi", "140000"),
+        ("Shaanxi", "610000"),
+        ("新疆维吾尔自治区", "650000"),
+        ("新疆生产建设兵团", "xpcc"),
+        ("兵团", "xpcc"),
+        ("XPCC", "xpcc"),
+        ("xpcc", "xpcc"),
+        ("宁波市", "330200"),
+        ("宁波", "330200"),
+        ("Ningbo", "330200"),
+        ("大连", "210200"),
+        ("青岛市", "370200"),
+        ("厦门", "350200"),
+        ("深圳市", "440300"),
+        ("Shenzhen", "440300"),
+        ("440300", "440300"),
+    ],
+)
+def test_region_resolver_accepts_common_forms(text: str, code: str) -> None:
+    region = resolve_region(text)
+    assert region is not None, text
+    assert region.code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "宁波省", "吉林市", "杭州", "Springfield", "北京省", "中国", "110001", "兵", None],
+)
+def test_region_resolver_rejects_unknown_names(text: str | None) -> None:
+    assert resolve_region(text) is None
+
+
+def test_region_table_has_31_provinces_5_planned_cities_and_the_corps() -> None:
+    table = RegionTable.load(DATA_DIR / "reference" / "regions.csv")
+    kinds = [r.kind for r in table]
+    assert kinds.count("province") == 31
+    assert kinds.count("planned-city") == 5
+    assert kinds.count("corps") == 1
+    for city in (r for r in table if r.kind == "planned-city"):
+        province = table.province_of(city)
+        assert province.kind == "province"
+        assert city.uscc_prefixes == (province.code[:2],)
