@@ -1,0 +1,359 @@
+"""Finding enterprises by what other datasets hold: a credit code, a printed name in any variant.
+
+Chinese company names reach us in many printings of one name: full- or half-width brackets, stray
+spaces, 股份有限公司 for 有限公司 after a change of legal form, an English name. The index keys each
+name three ways (exact printing normalised by ``ontology.names.normalise_name``; its *core* without
+the company-form suffix and punctuation; character bigrams for fuzzy recall) and scores candidates
+so that a tie stays a tie: callers report ties and never pick one by guess.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ontology.names import InvalidUSCC, normalise_name, validate_uscc
+from ontology.namespaces import LG, RDFS, SKOS
+from ontology.store import GraphStore
+
+EXACT, FORMER, CORE, FUZZY_MAX = 95.0, 88.0, 90.0, 75.0
+MATCH_AT, MATCH_MARGIN = 90.0, 5.0
+
+# Company-form suffixes, longest first, as they appear after normalise_name (casefolded).
+_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "股份公司",
+    "集团公司",
+    "公司",
+    "companylimited",
+    "corporationlimited",
+    "co.,ltd.",
+    "co.,ltd",
+    "co.ltd.",
+    "co.ltd",
+    "coltd",
+    "limited",
+    "ltd.",
+    "ltd",
+    "inc.",
+    "inc",
+    "corporation",
+    "corp.",
+    "corp",
+    "co.",
+)
+_PUNCT = re.compile(r"[()\[\]{}<>.,，。·、'\"“”‘’&\-_/:;]+")
+
+__all__ = ["Candidate", "Entry", "NameIndex", "core_name", "looks_like_uscc"]
+
+
+def core_name(name: str) -> str:
+    """The name without brackets, punctuation and company-form suffix (有限公司, Co., Ltd. …)."""
+    key = normalise_name(name)
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix):
+                key = key[: -len(suffix)]
+                changed = True
+                break
+        key = _PUNCT.sub("", key)
+    return key
+
+
+def looks_like_uscc(text: str) -> bool:
+    """Whether a query string has the shape of a credit code (18 letters/digits, spaces allowed)."""
+    compact = re.sub(r"[\s-]", "", text)
+    return len(compact) == 18 and compact.isalnum() and compact.isascii()
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} if len(text) > 1 else {text}
+
+
+@dataclass
+class Entry:
+    """One enterprise as matching sees it."""
+
+    iri: str
+    key: str
+    names: list[str] = field(default_factory=list)
+    english: list[str] = field(default_factory=list)
+    former: list[str] = field(default_factory=list)
+    uscc: str = ""
+    regions: list[str] = field(default_factory=list)
+    region_keys: set[str] = field(default_factory=set)
+    batches: set[str] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return (self.names or self.english or self.former or [self.key])[0]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A scored candidate; ``match`` is set only for a clear winner."""
+
+    entry: Entry
+    score: float
+    match: bool
+    why: str
+
+
+class NameIndex:
+    """Every enterprise's names, credit code, regions and batches, keyed for lookup and matching."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries: dict[str, Entry] = {e.iri: e for e in entries}
+        self.exact: dict[str, set[str]] = defaultdict(set)
+        self.former: dict[str, set[str]] = defaultdict(set)
+        self.core: dict[str, set[str]] = defaultdict(set)
+        self.grams: dict[str, set[str]] = defaultdict(set)
+        self.uscc: dict[str, str] = {}
+        prefixes: list[tuple[str, str, str]] = []
+        for e in self.entries.values():
+            for printed in (*e.names, *e.english):
+                self.exact[normalise_name(printed)].add(e.iri)
+                prefixes.append((normalise_name(printed), e.iri, printed))
+            for printed in e.former:
+                self.former[normalise_name(printed)].add(e.iri)
+            for printed in (*e.names, *e.english, *e.former):
+                core = core_name(printed)
+                if core:
+                    self.core[core].add(e.iri)
+                    for gram in _bigrams(core):
+                        self.grams[gram].add(e.iri)
+            if e.uscc:
+                self.uscc[e.uscc] = e.iri
+        prefixes.sort()
+        self._prefixes = prefixes
+        self._prefix_keys = [p[0] for p in prefixes]
+
+    @classmethod
+    def build(cls, store: GraphStore) -> NameIndex:
+        """Read every enterprise's names, code, regions (with labels) and batch ordinals."""
+        lg = str(LG)
+        entries: dict[str, Entry] = {}
+
+        def entry(iri: str) -> Entry:
+            if iri not in entries:
+                entries[iri] = Entry(iri, iri.rstrip("/").rsplit("/", 1)[-1])
+            return entries[iri]
+
+        names = store.query(
+            f"""SELECT ?e ?p ?n WHERE {{ ?e a <{lg}Enterprise> .
+              VALUES ?p {{ <{lg}legalName> <{lg}englishName> <{lg}formerName> <{RDFS.label}> }}
+              ?e ?p ?n }}"""
+        )
+        for row in names:  # type: ignore[attr-defined]
+            e, p, n = entry(row["e"].value), row["p"].value, row["n"].value
+            target = {
+                f"{lg}legalName": e.names,
+                f"{lg}englishName": e.english,
+                f"{lg}formerName": e.former,
+            }.get(p)
+            if target is None:  # rdfs:label repeats a name; it only keeps the entry alive
+                continue
+            if n not in target:
+                target.append(n)
+        for row in store.query(f"SELECT ?e ?c WHERE {{ ?e a <{lg}Enterprise> ; <{lg}uscc> ?c }}"):  # type: ignore[attr-defined]
+            entry(row["e"].value).uscc = row["c"].value
+        regions = store.query(
+            f"""SELECT ?e ?r ?l ?code WHERE {{ ?e a <{lg}Enterprise> ; <{lg}reportingRegion> ?r .
+              OPTIONAL {{ {{ ?r <{SKOS.prefLabel}> ?l }} UNION {{ ?r <{RDFS.label}> ?l }} }}
+              OPTIONAL {{ ?r <{lg}gbCode> ?code }} }}"""
+        )
+        for row in regions:  # type: ignore[attr-defined]
+            e = entry(row["e"].value)
+            r = row["r"].value
+            if r not in e.regions:
+                e.regions.append(r)
+            e.region_keys.add(r)
+            e.region_keys.add(r.rsplit("/", 1)[-1])
+            if row["l"] is not None:
+                e.region_keys.add(normalise_name(row["l"].value))
+                e.region_keys.add(core_region(row["l"].value))
+            if row["code"] is not None:
+                e.region_keys.add(row["code"].value)
+        batches = store.query(
+            f"""SELECT ?e ?b ?ord WHERE {{ ?d <{lg}holder> ?e ; <{lg}batch> ?b .
+              OPTIONAL {{ ?b <{lg}ordinal> ?ord }} }}"""
+        )
+        for row in batches:  # type: ignore[attr-defined]
+            if row["e"].value in entries:
+                e = entry(row["e"].value)
+                e.batches.add(row["b"].value)
+                if row["ord"] is not None:
+                    e.batches.add(row["ord"].value)
+        return cls(entries.values())
+
+    # -- lookups
+    def by_uscc(self, code: str) -> Entry | None:
+        iri = self.uscc.get(code)
+        return self.entries[iri] if iri else None
+
+    def by_name(self, name: str, region: str | None = None) -> list[Entry]:
+        """Enterprises whose name (current, English or former) normalises like ``name``."""
+        key = normalise_name(name)
+        iris = self.exact.get(key, set()) | self.former.get(key, set())
+        found = [self.entries[i] for i in iris]
+        if region:
+            wanted = region_keys(region)
+            found = [e for e in found if e.region_keys & wanted]
+        return sorted(found, key=lambda e: e.key)
+
+    def suggest(self, prefix: str, limit: int = 10, cursor: int = 0) -> list[tuple[Entry, str]]:
+        """Names starting with ``prefix`` (normalised), each enterprise once, in name order."""
+        key = normalise_name(prefix)
+        if not key:
+            return []
+        start = bisect.bisect_left(self._prefix_keys, key)
+        out: list[tuple[Entry, str]] = []
+        seen: set[str] = set()
+        for norm, iri, printed in self._prefixes[start:]:
+            if not norm.startswith(key):
+                break
+            if iri in seen:
+                continue
+            seen.add(iri)
+            out.append((self.entries[iri], printed))
+        return out[cursor : cursor + limit]
+
+    # -- reconciliation
+    def candidates(
+        self, query: str, hints: Mapping[str, list[str]] | None = None, limit: int = 5
+    ) -> list[Candidate]:
+        """Score enterprises for a query string and property hints; ties get no ``match``."""
+        hints = hints or {}
+        scores: dict[str, tuple[float, str]] = {}
+
+        def offer(iri: str, score: float, why: str) -> None:
+            if iri not in scores or scores[iri][0] < score:
+                scores[iri] = (score, why)
+
+        codes = [*hints.get("uscc", [])]
+        if looks_like_uscc(query):
+            codes.append(query)
+        for code in codes:
+            try:
+                compact = validate_uscc(code)
+            except InvalidUSCC:
+                continue
+            if compact in self.uscc:
+                offer(self.uscc[compact], 100.0, "credit code")
+        q = query.strip()
+        if q and not looks_like_uscc(q):
+            key = normalise_name(q)
+            for iri in self.exact.get(key, ()):
+                offer(iri, EXACT, "name")
+            for iri in self.former.get(key, ()):
+                offer(iri, FORMER, "former name")
+            core = core_name(q)
+            for iri in self.core.get(core, ()):
+                offer(iri, CORE, "name without company form")
+            if core:
+                grams = _bigrams(core)
+                counts: dict[str, int] = defaultdict(int)
+                for gram in grams:
+                    for iri in self.grams.get(gram, ()):
+                        counts[iri] += 1
+                for iri, shared in counts.items():
+                    best = 0.0
+                    e = self.entries[iri]
+                    for printed in (*e.names, *e.english, *e.former):
+                        other = _bigrams(core_name(printed))
+                        dice = 2 * len(grams & other) / (len(grams) + len(other))
+                        best = max(best, dice)
+                    if best >= 0.4 and shared:
+                        offer(iri, round(FUZZY_MAX * best, 1), "similar name")
+        results = []
+        for iri, (score, why) in scores.items():
+            e = self.entries[iri]
+            adjusted, notes = _apply_hints(e, score, hints)
+            results.append((adjusted, e.key, iri, why + notes))
+        results.sort(key=lambda r: (-r[0], r[1]))
+        top = results[0][0] if results else 0.0
+        second = results[1][0] if len(results) > 1 else None
+        clear = top >= MATCH_AT and (second is None or top - second >= MATCH_MARGIN)
+        return [
+            Candidate(self.entries[iri], score, clear and i == 0, why)
+            for i, (score, _, iri, why) in enumerate(results[:limit])
+        ]
+
+
+def core_region(label: str) -> str:
+    """A region label without its administrative suffix (北京市 → 北京, 广东省 → 广东)."""
+    key = normalise_name(label)
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def region_keys(value: str) -> set[str]:
+    """The keys a region hint may match: an IRI, a GB code, a Chinese or English label."""
+    value = value.strip()
+    return {value, value.rsplit("/", 1)[-1], normalise_name(value), core_region(value)}
+
+
+def _apply_hints(e: Entry, score: float, hints: Mapping[str, list[str]]) -> tuple[float, str]:
+    notes = ""
+    for value in hints.get("region", []):
+        if e.region_keys & region_keys(value):
+            score += 5
+            notes += "; region agrees"
+        elif e.region_keys:
+            score -= 15
+            notes += "; region differs"
+    for value in hints.get("batch", []):
+        wanted = {value.strip(), value.strip().rsplit("/", 1)[-1], _batch_ordinal(value)}
+        if e.batches & wanted:
+            score += 3
+            notes += "; batch agrees"
+        elif e.batches:
+            score -= 10
+            notes += "; batch differs"
+    for value in hints.get("uscc", []):
+        try:
+            code = validate_uscc(value)
+        except InvalidUSCC:
+            continue
+        if e.uscc and e.uscc != code:
+            score -= 30
+            notes += "; credit code differs"
+    return max(0.0, min(100.0, score)), notes
+
+
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+
+
+def _batch_ordinal(value: str) -> str:
+    text = value.strip().removeprefix("第").removesuffix("批")
+    if text.isdigit():
+        return str(int(text))
+    if text and all(ch in _CN_DIGITS for ch in text):
+        if text == "十":
+            return "10"
+        if text.startswith("十"):
+            return str(10 + _CN_DIGITS[text[1]])
+        if len(text) == 1:
+            return str(_CN_DIGITS[text])
+    return text
