@@ -362,3 +362,32 @@ def test_region_table_has_31_provinces_5_planned_cities_and_the_corps() -> None:
         province = table.province_of(city)
         assert province.kind == "province"
         assert city.uscc_prefixes == (province.code[:2],)
+
+
+HOLDERS_ON = """
+SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {
+  ?d a lg:Designation ; lg:tier lg:LittleGiant ; lg:validFrom ?from .
+  FILTER (?from <= ?D)
+  FILTER (EXISTS { { ?d lg:validUntil ?u } UNION { ?r lg:designation ?d ; a lg:ReviewPassed ;
+                                                    lg:validUntil ?u }
+                   FILTER (?u >= ?D) }
+          || NOT EXISTS { { ?d lg:validUntil ?u0 }
+                          UNION { ?r0 lg:designation ?d ; a lg:ReviewPassed ; lg:validUntil ?u0 } })
+  FILTER NOT EXISTS { ?e lg:designation ?d ; a ?k ; lg:eventDate ?end .
+                      VALUES ?k { lg:Revocation lg:ReviewFailed } FILTER (?end <= ?D) }
+}"""
+
+
+@pytest.mark.parametrize(
+    ("day", "holders"),
+    [
+        pytest.param("2019-06-04", 0, id="before-the-first-notice"),
+        pytest.param("2020-06-01", 10, id="batch-1-only"),
+        pytest.param("2022-01-01", 10 + 102 + 31, id="batches-1-to-3"),
+        pytest.param("2025-01-01", 4 + 78, id="only-firms-that-passed-a-review"),
+        pytest.param("2027-01-01", 0, id="every-known-end-passed"),
+    ],
+)
+def test_who_held_the_title_on_a_date(store: ox.Store, day: str, holders: int) -> None:
+    query = HOLDERS_ON.replace("?D", f'"{day}"^^<http://www.w3.org/2001/XMLSchema#date>')
+    assert int(_select(store, query)[0]["n"].value) == holders
