@@ -16,6 +16,7 @@ from ingest.regions import RegionTable, resolve_region
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR
 
+TEST_DATA = Path(__file__).resolve().parents[1] / "data"
 BASE = "https://lg.example.org"
 IRIS = Iris(BASE)
 PREFIXES = """
@@ -391,3 +392,15 @@ SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {
 def test_who_held_the_title_on_a_date(store: ox.Store, day: str, holders: int) -> None:
     query = HOLDERS_ON.replace("?D", f'"{day}"^^<http://www.w3.org/2001/XMLSchema#date>')
     assert int(_select(store, query)[0]["n"].value) == holders
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        pytest.param("regions-name-clash.csv", "claimed by 220000 and 220200", id="name-clash"),
+        pytest.param("regions-unknown-province.csv", "within unknown 330000", id="no-province"),
+    ],
+)
+def test_region_table_refuses_ambiguous_or_dangling_regions(fixture: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RegionTable.load(TEST_DATA / fixture)
