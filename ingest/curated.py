@@ -608,6 +608,8 @@ def build_default(iris: Iris, registry: Registry, data_dir: Path = DATA_DIR) -> 
     changes = []
     for name, title, build, files in plan:
         graph = build()
-        source = Source(name, title, files=files, retrieval_date=GATHERED)
+        # the reference data is the standard's, not a page read on the gathering day
+        gathered = None if name == "reference" else GATHERED
+        source = Source(name, title, files=files, retrieval_date=gathered)
         changes.append(Change(source, graph.finish(), graph.rows))
     return changes
