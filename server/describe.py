@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,20 +159,28 @@ def context_document() -> dict[str, object]:
     return _context_file(CONTEXT_JSONLD)
 
 
-def compact_jsonld(triples: Sequence[ox.Triple], context_url: str) -> dict[str, object]:
-    """Compact the triples with our context; the result refers to the context by ``context_url``.
+def compact_jsonld(
+    triples: Sequence[ox.Triple],
+    context_url: str,
+    extra_context: Mapping[str, object] | None = None,
+) -> dict[str, object]:
+    """Flatten and compact the triples with our context; the result names the context by URL.
 
-    pyoxigraph writes expanded JSON-LD (its triples are exact); pyld compacts it against the
-    context's content, and the published URL replaces the inline context so that a client's
-    expansion, fetching that URL, yields the same triples.
+    pyoxigraph writes expanded JSON-LD (its triples are exact); pyld flattens it (one node object
+    per subject) and compacts it against the context's content, and the published URL replaces the
+    inline context so that a client's expansion, fetching that URL, yields the same triples.
     """
     expanded = json.loads(ox.serialize(list(triples), format=ox.RdfFormat.JSON_LD) or b"[]")
     for node in expanded if isinstance(expanded, list) else []:
         _types_as_keyword(node)
-    context = context_document().get("@context", {})
-    compacted = jsonld.compact(expanded, context, options={"documentLoader": _no_remote})
-    compacted["@context"] = context_url
-    return compacted
+    inline: object = context_document().get("@context", {})
+    published: object = context_url
+    if extra_context:
+        inline = [inline, dict(extra_context)]
+        published = [context_url, dict(extra_context)]
+    flattened = jsonld.flatten(expanded, inline, options={"documentLoader": _no_remote})
+    flattened["@context"] = published
+    return flattened
 
 
 def _types_as_keyword(node: dict[str, object]) -> None:
