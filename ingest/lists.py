@@ -160,13 +160,29 @@ def region_iri(iris: Iris, code: str) -> str:
     return str(iris.region(code))
 
 
-def _has(store: EmbeddedStore, s: str, p: object, o: object = None) -> bool:
+def _quads(
+    store: EmbeddedStore, s: str | None, p: object, o: object = None, skip: str | None = None
+) -> list[ox.Quad]:
+    """Matching quads outside graph ``skip`` (the graph being replaced must not count)."""
+    subj = None if s is None else ox.NamedNode(s)
     obj = None if o is None else rdf.node(str(o))
-    return next(iter(store.quads(ox.NamedNode(s), rdf.node(str(p)), obj)), None) is not None
+    return [
+        q
+        for q in store.quads(subj, rdf.node(str(p)), obj)
+        if skip is None or not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != skip
+    ]
 
 
-def _objects(store: EmbeddedStore, s: str, p: object) -> list[ox.NamedNode | ox.Literal]:
-    return [q.object for q in store.quads(ox.NamedNode(s), rdf.node(str(p)), None)]
+def _has(
+    store: EmbeddedStore, s: str, p: object, o: object = None, skip: str | None = None
+) -> bool:
+    return bool(_quads(store, s, p, o, skip))
+
+
+def _objects(
+    store: EmbeddedStore, s: str, p: object, skip: str | None = None
+) -> list[ox.NamedNode | ox.Literal]:
+    return [q.object for q in _quads(store, s, p, None, skip)]
 
 
 def _name_literal(name: str) -> ox.Literal:
@@ -196,7 +212,7 @@ class _Context:
         return True
 
     def exists(self, iri: str) -> bool:
-        return _has(self.store, iri, RDF.type)
+        return _has(self.store, iri, RDF.type, skip=self.graph)
 
     def source_page(self) -> None:
         if self.facts.source_url and self.once(self.facts.source_url):
@@ -255,10 +271,24 @@ class _Context:
             self.b.add(iri, RDFS.label, rdf.text(f"{year}年专精特新“小巨人”企业复核", "zh"))
             self.b.add(iri, RDFS.label, rdf.text(f"Little Giant re-review {year}", "en"))
         if self.once(f"{iri}#{batch}") and not _has(
-            self.store, iri, LG.reviewedBatch, self.iris.batch(batch)
+            self.store, iri, LG.reviewedBatch, self.iris.batch(batch), skip=self.graph
         ):
             self.b.add(iri, LG.reviewedBatch, self.batch(batch))
         return rdf.node(iri)
+
+    def rename(self, key: str, row: ListRow, where: str) -> None:
+        """A later list printing a new name for a known firm: new legal name, old ones former."""
+        iri = str(self.iris.enterprise(key))
+        known = [
+            o
+            for o in _objects(self.store, iri, LG.legalName, self.graph)
+            if isinstance(o, ox.Literal)
+        ]
+        if not known or not _CJK.search(row.name):
+            return
+        if normalise_name(row.name) in {normalise_name(o.value) for o in known}:
+            return
+        self.enterprise(key, row, where)
 
     def enterprise(self, key: str, row: ListRow, where: str) -> ox.NamedNode:
         iri = str(self.iris.enterprise(key))
@@ -272,13 +302,13 @@ class _Context:
         self.b.add(node, LG.legalName if name.language == "zh" else LG.englishName, name)
         if row.region:
             region = region_iri(self.iris, row.region)
-            if not _objects(self.store, iri, LG.reportingRegion):
+            if not _objects(self.store, iri, LG.reportingRegion, self.graph):
                 self.b.add(node, LG.reportingRegion, rdf.node(region))
-        if row.uscc and not _objects(self.store, iri, LG.uscc):
+        if row.uscc and not _objects(self.store, iri, LG.uscc, self.graph):
             self.b.add(node, LG.uscc, rdf.text(row.uscc))
         # a renaming: the names the store knows that this list no longer prints
         key_now = normalise_name(row.name)
-        for old in _objects(self.store, iri, LG.legalName):
+        for old in _objects(self.store, iri, LG.legalName, self.graph):
             if isinstance(old, ox.Literal) and normalise_name(old.value) != key_now:
                 self.b.add(node, LG.formerName, rdf.text(old.value, "zh"))
         return node
@@ -345,6 +375,8 @@ def build_list(
         else:
             if msg := _event(ctx, res.key, row, where, kind, batch, doc):
                 problems.append(msg)
+            else:
+                ctx.rename(res.key, row, where)
     if ambiguous:
         path = write_review_file(review_dir, name, ambiguous)
         problems.append(f"ambiguous matches written to {path} for a person to decide")
@@ -373,7 +405,7 @@ def _award(
     b.add(d, LG.tier, LG.LittleGiant)
     b.add(d, LG.batch, ctx.batch(batch))
     b.add(d, LG.awardedBy, doc)
-    if not _objects(ctx.store, str(d), LG.validFrom):
+    if not _objects(ctx.store, str(d), LG.validFrom, ctx.graph):
         b.add(d, LG.validFrom, rdf.date(day))
         b.add(d, LG.validUntil, rdf.date(valid_until(day)))
         b.add(d, PROV.wasDerivedFrom, ctx.document(VALIDITY_RULE, VALIDITY_RULE, "办法"))
@@ -399,8 +431,8 @@ def _designation_for(ctx: _Context, key: str, batch: int | None) -> tuple[str | 
     holder = str(ctx.iris.enterprise(key))
     found = [
         q.subject.value
-        for q in ctx.store.quads(None, rdf.node(LG.holder), rdf.node(holder))
-        if _has(ctx.store, q.subject.value, LG.tier, LG.LittleGiant)
+        for q in _quads(ctx.store, None, LG.holder, holder, ctx.graph)
+        if _has(ctx.store, q.subject.value, LG.tier, LG.LittleGiant, ctx.graph)
     ]
     if len(found) == 1:
         return found[0], ""
@@ -409,9 +441,11 @@ def _designation_for(ctx: _Context, key: str, batch: int | None) -> tuple[str | 
     return None, f"{key} holds {len(found)} Little Giant designations; give --batch N"
 
 
-def _dates(store: EmbeddedStore, s: str, p: object) -> list[dt.date]:
+def _dates(store: EmbeddedStore, s: str, p: object, skip: str | None = None) -> list[dt.date]:
     return [
-        dt.date.fromisoformat(o.value) for o in _objects(store, s, p) if isinstance(o, ox.Literal)
+        dt.date.fromisoformat(o.value)
+        for o in _objects(store, s, p, skip)
+        if isinstance(o, ox.Literal)
     ]
 
 
@@ -431,15 +465,17 @@ def _event(
             f"{where}: {row.name!r}: {why}; a {kind} is only recorded for a title already "
             "ingested (order of arrival: ingest the award first, then this list)"
         )
-    store, b, day = ctx.store, ctx.b, ctx.facts.date
-    starts = _dates(store, d, LG.validFrom)
+    store, b, day, own = ctx.store, ctx.b, ctx.facts.date, ctx.graph
+    starts = _dates(store, d, LG.validFrom, own)
     if starts and day < min(starts):
         return f"{where}: {row.name!r}: {kind} dated {day} precedes the award ({min(starts)})"
     ended = []
-    for q in store.quads(None, rdf.node(LG.designation), rdf.node(d)):
-        ev = q.subject.value
-        if _has(store, ev, RDF.type, LG.Revocation) or _has(store, ev, RDF.type, LG.ReviewFailed):
-            ended += [x for x in _dates(store, ev, LG.eventDate) if x <= day]
+    for q in _quads(store, None, LG.designation, d, own):
+        ending = q.subject.value
+        if _has(store, ending, RDF.type, LG.Revocation, own) or _has(
+            store, ending, RDF.type, LG.ReviewFailed, own
+        ):
+            ended += [x for x in _dates(store, ending, LG.eventDate, own) if x <= day]
     if ended and kind != "revocation":
         return f"{where}: {row.name!r}: the title already ended on {min(ended)}"
     local = d.rsplit("/", 1)[-1]
@@ -453,16 +489,14 @@ def _event(
     b.add(ev, LG.eventDocument, doc)
     b.add(ev, DCTERMS.source, ctx.source)
     if kind in ("review-passed", "review-failed"):
-        n = batch if batch is not None else _batch_of(store, d)
+        n = batch if batch is not None else _batch_of(store, d)  # the award's batch
         if n is not None:
             b.add(ev, LG.reviewRound, ctx.review_round(day.year, n))
     if kind == "review-passed":
-        ends = _dates(store, d, LG.validUntil)
-        for q in store.quads(None, rdf.node(LG.designation), dnode):
-            if _has(store, q.subject.value, RDF.type, LG.ReviewPassed) and q.subject.value != str(
-                ev
-            ):
-                ends += _dates(store, q.subject.value, LG.validUntil)
+        ends = _dates(store, d, LG.validUntil, own)
+        for q in _quads(store, None, LG.designation, d, own):
+            if _has(store, q.subject.value, RDF.type, LG.ReviewPassed, own):
+                ends += _dates(store, q.subject.value, LG.validUntil, own)
         base = max(ends) if ends else valid_until(day)
         new_end = valid_until(base + dt.timedelta(days=1))
         b.add(ev, LG.validUntil, rdf.date(new_end))
@@ -484,7 +518,7 @@ def list_graph_name(parsed: ParsedList, facts: Facts) -> str:
     parts = ["list", facts.kind]
     if facts.batch is not None:
         parts.append(f"b{facts.batch}")
-    stem = Path(parsed.file).stem
+    stem = Path(parsed.file).name  # with its suffix: b7.xlsx and b7.html are two sources
     ascii_stem = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
     if facts.document:
         parts.append(hashlib.sha1(facts.document.encode()).hexdigest()[:8])  # noqa: S324 - an id
