@@ -20,7 +20,7 @@ from ingest.cli import build_store
 from ingest.identity import Registry
 from ingest.lists import IngestError, IngestResult, ingest_file
 from ontology.iris import Iris
-from ontology.namespaces import LG
+from ontology.namespaces import DCTERMS, LG
 from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from ontology.temporal import holds_on
@@ -289,3 +289,79 @@ def test_xlsx_and_html_lists_award_titles(world: World) -> None:
     world.ingest(html, date=AWARD)
     held = world.holders("2026-01-01")
     assert {world.designation(BJ), world.designation(ZJ)} <= held
+
+
+# -- notices ----------------------------------------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_22b1090854c016f1.txt"
+N153 = "工信部企业函〔2019〕153号"
+N381 = "工信厅企业函〔2018〕381号"
+
+
+def _one(world: World, query: str) -> list[tuple[str, ...]]:
+    rows = world.store.query(query)
+    return sorted(tuple(t.value for t in r) for r in rows)  # type: ignore[attr-defined]
+
+
+def test_chinese_batch_notice_records_document_citation_count_and_firms(world: World) -> None:
+    result = world.ingest(DATA / "notice-zh-batch1.txt", kind="notice")
+    assert result.kind == "notice"
+    doc = world.iris.document(world.registry.document_slug(N153))
+    cited = _one(world, f"SELECT ?n WHERE {{ <{doc}> <{LG.cites}> [ <{LG.documentNumber}> ?n ] }}")
+    assert (N381,) in cited
+    claims = _one(
+        world,
+        f"SELECT ?c WHERE {{ <{world.iris.batch(1)}> <{LG.countClaim}> [ <{LG.count}> ?c ; "
+        f"<{DCTERMS.source}> <{world.iris.graph(result.graph.rsplit('/', 1)[-1])}> ] }}",
+    )
+    assert claims == [("248",)]
+    holders = _one(
+        world,
+        f"SELECT ?name WHERE {{ ?d <{LG.awardedBy}> <{doc}> ; "
+        f"<{LG.batch}> <{world.iris.batch(1)}> ; <{LG.holder}> [ <{LG.legalName}> ?name ] }}",
+    )
+    assert {("北京臻迪科技股份有限公司",), ("唐山贺祥机电股份有限公司",)} <= set(holders)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed notice is not next to the repository")
+def test_seed_notice_with_its_number_given(world: World) -> None:
+    world.ingest(SEED, kind="notice", document=N153)
+    doc = world.iris.document(world.registry.document_slug(N153))
+    cited = _one(world, f"SELECT ?n WHERE {{ <{doc}> <{LG.cites}> [ <{LG.documentNumber}> ?n ] }}")
+    assert (N381,) in cited  # "CIC Letter [2018] No. 381" matched by year and number
+    names = _one(
+        world,
+        f"SELECT ?name WHERE {{ ?d <{LG.awardedBy}> <{doc}> ; <{LG.holder}> [ <{LG.englishName}> "
+        "?name ] }",
+    )
+    assert ("Shanxi Changda Traffic Facilities Co., Ltd.",) in names
+
+
+def test_chinese_revocation_notice_revokes_named_titles(awarded: World) -> None:
+    awarded.ingest(DATA / "notice-zh-revocation.txt")
+    for code_ in (BJ, ZJ):
+        d = awarded.designation(code_)
+        assert d in awarded.holders("2026-02-28")
+        assert d not in awarded.holders("2026-03-01")
+    assert awarded.designation(NB) in awarded.holders("2026-03-01")
+
+
+def test_notice_naming_unknown_firms_is_rejected(awarded: World) -> None:
+    before = awarded.nquads()
+    with pytest.raises(IngestError, match="not recorded by guess"):
+        awarded.ingest(DATA / "notice-en-revocation.txt")
+    assert awarded.nquads() == before
+
+
+def test_corrected_list_replaces_its_graph(awarded: World) -> None:
+    corrected = BATCH_LIST.rsplit("\n3,", 1)[0] + "\n"  # the Ningbo row withdrawn
+    awarded.ingest(awarded.write("b7.csv", corrected), kind="batch", date=AWARD)
+    assert awarded.designation(NB) not in awarded.holders("2026-01-01")
+    assert awarded.designation(BJ) in awarded.holders("2026-01-01")
+    deleted = _one(
+        awarded,
+        "SELECT ?o WHERE { ?a a <https://www.w3.org/ns/activitystreams#Delete> ; "
+        "<https://www.w3.org/ns/activitystreams#object> ?o }",
+    )
+    assert (awarded.designation(NB),) in deleted
