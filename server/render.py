@@ -17,9 +17,10 @@ import functools
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -36,6 +37,7 @@ from server.conneg import (
 from server.describe import compact_jsonld
 from server.problems import NotAcceptable, NotFound
 
+F = TypeVar("F", bound=Callable[..., Any])
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGS = ("zh", "en")
 CACHE_CONTROL = "public, max-age=300"
@@ -48,6 +50,7 @@ __all__ = [
     "choose_lang",
     "context_url",
     "environment",
+    "get_and_head",
     "not_found",
     "page",
     "represent",
@@ -134,6 +137,18 @@ def _script_json(value: object) -> Markup:
     text = json.dumps(value, ensure_ascii=False, indent=2)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)  # noqa: S704 - the escaping above makes the JSON inert inside <script>
+
+
+def get_and_head(router: APIRouter, path: str, **kwargs: Any) -> Callable[[F], F]:
+    """Register a GET route that also answers HEAD (RFC 9110 §9.3.2: caches and link checkers use
+    it); HEAD stays out of the OpenAPI document so operation ids stay unique."""
+
+    def register(endpoint: F) -> F:
+        router.add_api_route(path, endpoint, methods=["GET"], **kwargs)
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+        return endpoint
+
+    return register
 
 
 def choose_lang(request: Request) -> str:

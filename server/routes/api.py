@@ -308,10 +308,14 @@ def collection(
     members, more = found[:limit], len(found) > limit
     total = _total(store, where)
     base_url = iris.base
-    this = base_url + _page_url(request)
-    first = base_url + _page_url(request, after=None)
+    # the view always names its page size, so it never shares the collection's IRI
+    this = base_url + _page_url(request, limit=str(limit))
+    first = base_url + _page_url(request, after=None, limit=str(limit))
     coll_iri = base_url + _page_url(request, after=None, limit=None)
-    next_url = base_url + _page_url(request, after=members[-1]) if more and members else None
+    next_path = (
+        _page_url(request, after=members[-1], limit=str(limit)) if more and members else None
+    )
+    next_url = base_url + next_path if next_path else None
     coll = ox.NamedNode(coll_iri)
     view = ox.NamedNode(this)
     triples = [
@@ -341,9 +345,9 @@ def collection(
         "Access-Control-Allow-Origin": "*",
         "Access-Control-Expose-Headers": "Link, ETag",
     }
-    links = [f'<{_page_url(request, after=None)}>; rel="first"']
-    if next_url:
-        links.append(f'<{_page_url(request, after=members[-1])}>; rel="next"')
+    links = [f'<{first.removeprefix(base_url)}>; rel="first"']
+    if next_path:
+        links.append(f'<{next_path}>; rel="next"')
     headers["Link"] = ", ".join(links)
     if offer is JSON_LD_COMPACTED:
         body = json.dumps(

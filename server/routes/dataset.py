@@ -43,7 +43,7 @@ from ontology.store import GraphStore
 from server.deps import IrisDep, StoreDep
 from server.describe import label_map, pick
 from server.problems import NotFound
-from server.render import CONTEXT_VERSION, page, represent, split_extension
+from server.render import CONTEXT_VERSION, get_and_head, page, represent, split_extension
 from server.routes.resolve import format_list
 
 router = APIRouter(tags=["dataset"])
@@ -84,13 +84,13 @@ def _context_response(request: Request, max_age: int) -> Response:
     return Response(body, media_type="application/ld+json", headers=headers)
 
 
-@router.api_route("/context.jsonld", methods=["GET", "HEAD"])
+@get_and_head(router, "/context.jsonld")
 def get_context(request: Request) -> Response:
     """The current JSON-LD @context (may change between versions; cache briefly)."""
     return _context_response(request, 3600)
 
 
-@router.api_route("/ns/context/{version}.jsonld", methods=["GET", "HEAD"])
+@get_and_head(router, "/ns/context/{version}.jsonld")
 def get_versioned_context(request: Request, version: str) -> Response:
     """A versioned JSON-LD @context: once published it never changes, so caches keep it a year."""
     if version != CONTEXT_VERSION:
@@ -279,19 +279,19 @@ def _short(iri: str) -> str:
     return iri
 
 
-@router.api_route("/dataset", methods=["GET", "HEAD"])
+@get_and_head(router, "/dataset")
 def get_dataset(request: Request, store: StoreDep, iris: IrisDep) -> Response:
     """The VoID and DCAT description of the dataset (negotiated)."""
     return _dataset_response(request, store, iris, "/dataset")
 
 
-@router.api_route("/dataset.{ext}", methods=["GET", "HEAD"])
+@get_and_head(router, "/dataset.{ext}")
 def get_dataset_format(request: Request, store: StoreDep, iris: IrisDep, ext: str) -> Response:
     """The dataset description in the format its extension names."""
     return _dataset_response(request, store, iris, f"/dataset.{ext}")
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+@get_and_head(router, "/.well-known/void")
 def get_well_known_void(request: Request, store: StoreDep, iris: IrisDep) -> Response:
     """VoID's well-known location (VoID §7.2): the same description as ``/dataset``."""
     return _dataset_response(request, store, iris, "/dataset")
@@ -314,7 +314,7 @@ def get_dump_manifest(request: Request, store: StoreDep, iris: IrisDep) -> Respo
     )
 
 
-@router.api_route("/dumps/{name}", methods=["GET", "HEAD"])
+@get_and_head(router, "/dumps/{name}")
 def get_dump(request: Request, store: StoreDep, name: str) -> Response:
     """A dump file (Range requests supported) or its ``.sha256`` checksum line."""
     directory = dumps_directory(request)
@@ -524,13 +524,13 @@ def _terms(triples: tuple[ox.Triple, ...], lang: str) -> list[dict[str, object]]
     return out
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"])
+@get_and_head(router, "/ontology")
 def get_ontology(request: Request) -> Response:
     """The ontology (``/ontology#Term``): HTML generated from lg.ttl, or the RDF itself."""
     return _ontology_response(request, "/ontology")
 
 
-@router.api_route("/ontology.{ext}", methods=["GET", "HEAD"])
+@get_and_head(router, "/ontology.{ext}")
 def get_ontology_format(request: Request, ext: str) -> Response:
     """The ontology in the format its extension names."""
     return _ontology_response(request, f"/ontology.{ext}")
@@ -584,13 +584,13 @@ def _shape_files() -> list[Path]:
     return sorted(p for p in SHAPES_DIR.glob("*.ttl"))
 
 
-@router.api_route("/shapes", methods=["GET", "HEAD"])
+@get_and_head(router, "/shapes")
 def get_shapes(request: Request) -> Response:
     """The SHACL shapes every ingest is validated against (all files of ``shapes/``)."""
     return _shapes_response(request, "/shapes")
 
 
-@router.api_route("/shapes.{ext}", methods=["GET", "HEAD"])
+@get_and_head(router, "/shapes.{ext}")
 def get_shapes_format(request: Request, ext: str) -> Response:
     """The shapes in the format its extension names."""
     return _shapes_response(request, f"/shapes.{ext}")

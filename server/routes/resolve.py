@@ -22,7 +22,14 @@ from server.conneg import RESOURCE_OFFERS
 from server.deps import IrisDep, StoreDep
 from server.describe import Description, describe
 from server.problems import Problem
-from server.render import choose_lang, not_found, page, represent, split_extension
+from server.render import (
+    choose_lang,
+    get_and_head,
+    not_found,
+    page,
+    represent,
+    split_extension,
+)
 
 router = APIRouter(tags=["linked data"])
 
@@ -121,7 +128,7 @@ def resolve(request: Request, store: GraphStore, iris: Iris, kind: str, path: st
     )
 
 
-@router.api_route("/id/{kind}/{local:path}", methods=["GET", "HEAD"])
+@get_and_head(router, "/id/{kind}/{local:path}")
 def get_resource(
     request: Request, store: StoreDep, iris: IrisDep, kind: str, local: str
 ) -> Response:
@@ -129,7 +136,7 @@ def get_resource(
     return resolve(request, store, iris, kind, request.url.path)
 
 
-@router.api_route("/graph/{source}", methods=["GET", "HEAD"])
+@get_and_head(router, "/graph/{source}")
 def get_graph(request: Request, store: StoreDep, iris: IrisDep, source: str) -> Response:
     """Dereference a named graph's IRI: the provenance recorded about that source."""
     return resolve(request, store, iris, "graph", request.url.path)

@@ -1,0 +1,196 @@
+"""JSON-LD collections: filters, keyset pages with Hydra views and Link: next, negotiation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+from pyld import jsonld
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from ontology.namespaces import HYDRA, LG
+from ontology.settings import Settings
+from ontology.store import EmbeddedStore
+from server.app import create_app
+
+BASE = "https://lg.example.org"
+DATA = Path(__file__).parent / "data" / "sample.trig"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    store = EmbeddedStore(None)
+    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
+        yield c
+
+
+def collection_node(doc: dict) -> dict:
+    [node] = [n for n in doc["@graph"] if n.get("type") == "Collection"]
+    return node
+
+
+def members(client: TestClient, path: str, **params: str) -> list[str]:
+    r = client.get(path, params=params)
+    assert r.status_code == 200, r.text
+    member = collection_node(r.json()).get("member", [])
+    return sorted(k.rsplit("/", 1)[-1] for k in ([member] if isinstance(member, str) else member))
+
+
+def test_collection_is_hydra_jsonld_with_our_context(client: TestClient) -> None:
+    r = client.get("/api/enterprises")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/ld+json")
+    doc = r.json()
+    assert doc["@context"][0] == f"{BASE}/ns/context/0.1.0.jsonld"
+    coll = collection_node(doc)
+    assert coll["totalItems"] == "9"
+    assert len(coll["member"]) == 9
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        pytest.param({"region": "110000"}, ["E900001", "E900005", "E900008"], id="region-code"),
+        pytest.param({"region": "Beijing"}, ["E900001", "E900005", "E900008"], id="region-en"),
+        pytest.param({"region": "广东省"}, ["E900003", "E900007"], id="province-with-city"),
+        pytest.param({"region": "深圳"}, ["E900003", "E900007"], id="planned-city"),
+        pytest.param({"batch": "2"}, ["E900006", "E900007", "E900008", "E900009"], id="batch"),
+        pytest.param({"tier": "little-giant", "batch": "1"},
+                     ["E900001", "E900002", "E900003", "E900004", "E900005"], id="tier"),
+        pytest.param({"tier": "key-little-giant"}, [], id="no-key-little-giants"),
+        pytest.param({"q": "示例新材料"}, ["E900005", "E900006"], id="name-substring"),
+        pytest.param({"q": "optoelectronics"}, ["E900009"], id="english-substring"),
+        pytest.param({"status": "revoked", "asOf": "2021-06-01"}, ["E900004"], id="revoked"),
+        pytest.param({"status": "not-renewed", "asOf": "2022-07-01"}, ["E900005"],
+                     id="not-renewed"),
+        pytest.param({"status": "active", "asOf": "2023-01-01", "batch": "1"},
+                     ["E900002", "E900003"], id="active-in-batch"),
+        pytest.param({"status": "expired", "asOf": "2023-01-01"}, ["E900001"], id="expired"),
+        pytest.param({"asOf": "2020-01-01"},
+                     ["E900001", "E900002", "E900003", "E900004", "E900005"], id="held-on-date"),
+    ],
+)  # fmt: skip
+def test_enterprise_filters(client: TestClient, params: dict, expected: list[str]) -> None:
+    assert members(client, "/api/enterprises", **params) == expected
+
+
+def test_members_carry_status_on_the_date(client: TestClient) -> None:
+    r = client.get("/api/enterprises", params={"status": "revoked", "asOf": "2021-06-01"})
+    nodes = {n["id"]: n for n in r.json()["@graph"]}
+    designation = nodes[f"{BASE}/id/designation/E900004-little-giant-1"]
+    assert designation["status"] == "StatusRevoked"
+    earlier = client.get("/api/enterprises", params={"q": "宁波", "asOf": "2020-06-01"})
+    nodes = {n["id"]: n for n in earlier.json()["@graph"]}
+    assert nodes[f"{BASE}/id/designation/E900004-little-giant-1"]["status"] == "StatusActive"
+
+
+def test_keyset_pages_walk_the_whole_collection(client: TestClient) -> None:
+    seen: list[str] = []
+    url: str | None = "/api/enterprises?limit=4"
+    pages = 0
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200, r.text
+        doc = r.json()
+        coll = collection_node(doc)
+        seen += coll["member"] if isinstance(coll["member"], list) else [coll["member"]]
+        [view] = [n for n in doc["@graph"] if n.get("type") == "PartialCollectionView"]
+        link = r.headers["link"]
+        if "next" in view:
+            assert view["next"].startswith(BASE)
+            assert f'<{view["next"].removeprefix(BASE)}>; rel="next"' in link
+            url = view["next"].removeprefix(BASE)
+        else:
+            assert 'rel="next"' not in link
+            url = None
+        pages += 1
+    assert pages == 3
+    assert len(seen) == len(set(seen)) == 9
+    assert seen == sorted(seen)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        pytest.param("/api/enterprises", {"status": "sleeping"}, id="unknown-status"),
+        pytest.param("/api/enterprises", {"asOf": "yesterday"}, id="bad-date"),
+        pytest.param("/api/enterprises", {"region": "Atlantis"}, id="unknown-region"),
+        pytest.param("/api/enterprises", {"region": "https://elsewhere.org/x"}, id="foreign-iri"),
+        pytest.param("/api/enterprises", {"batch": "first"}, id="bad-batch"),
+        pytest.param("/api/enterprises", {"tier": "gold"}, id="unknown-tier"),
+        pytest.param("/api/enterprises", {"after": "E900001"}, id="after-not-an-iri"),
+        pytest.param("/api/regions", {"status": "active"}, id="filter-not-offered"),
+        pytest.param("/api/enterprises", {"limit": "0"}, id="limit-too-small"),
+        pytest.param("/api/enterprises", {"limit": "100000"}, id="limit-too-large"),
+    ],
+)
+def test_bad_filters_are_4xx_with_a_reason(client: TestClient, path: str, params: dict) -> None:
+    r = client.get(path, params=params)
+    assert r.status_code in (400, 422), r.text
+    assert r.json()["detail"]
+
+
+def test_injection_in_q_is_just_text(client: TestClient) -> None:
+    r = client.get("/api/enterprises", params={"q": '") } ?e ?p ?o { FILTER("'})
+    assert r.status_code == 200, r.text
+    assert collection_node(r.json()).get("member") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "count"),
+    [
+        ("/api/documents", {}, 3),
+        ("/api/documents", {"batch": "1"}, 1),
+        ("/api/documents", {"q": "2018"}, 1),
+        ("/api/batches", {}, 2),
+        ("/api/batches", {"tier": "little-giant"}, 2),
+        ("/api/regions", {}, 7),
+        ("/api/regions", {"q": "shen"}, 1),
+    ],
+)
+def test_other_collections(client: TestClient, path: str, params: dict, count: int) -> None:
+    assert len(members(client, path, **params)) == count
+
+
+@pytest.mark.parametrize("path", ["/api/enterprises?limit=3", "/api/documents", "/api/regions"])
+def test_collection_jsonld_expands_to_the_turtle_triples(client: TestClient, path: str) -> None:
+    def load(url: str, options: dict | None = None) -> dict:
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": client.get(url[len(BASE) :]).json(),
+        }
+
+    doc = client.get(path, headers={"Accept": "application/ld+json"}).json()
+    nq = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": load})
+    ttl = client.get(path, headers={"Accept": "text/turtle"})
+    assert ttl.status_code == 200
+    assert ttl.headers["vary"] == "Accept"
+    turtle = Graph().parse(data=ttl.text, format="turtle")
+    assert isomorphic(Graph().parse(data=nq, format="nt"), turtle)
+    assert list(turtle.subjects(HYDRA.member, None))
+
+
+def test_collection_conditional_get(client: TestClient) -> None:
+    r = client.get("/api/batches")
+    again = client.get("/api/batches", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_openapi_documents_the_collections(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    params = {p["name"] for p in schema["paths"]["/api/enterprises"]["get"]["parameters"]}
+    assert {"region", "batch", "tier", "status", "q", "asOf", "after", "limit"} <= params
+    assert client.get("/docs").status_code == 200
+
+
+def test_enterprise_member_keeps_its_types(client: TestClient) -> None:
+    ttl = client.get("/api/enterprises", params={"limit": 1}, headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=ttl.text, format="turtle")
+    e = URIRef(f"{BASE}/id/enterprise/E900001")
+    assert (e, None, LG.Enterprise) in g
