@@ -23,8 +23,8 @@ def code(body: str) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-GOOD_BJ = code("91110108TEST0001A")
-GOOD_ZJ = code("91330100TEST0002B")
+GOOD_BJ = code("91110108MA01AB12C")
+GOOD_ZJ = code("91330100MA2CD3E4F")
 BAD_CHECK = GOOD_BJ[:-1] + ("0" if GOOD_BJ[-1] != "0" else "1")
 
 
