@@ -36,24 +36,25 @@ The caller binds ``?d ... lg:validFrom ?_from`` and ``?D``; variables starting `
 
 STATUS_ON = f"""
   OPTIONAL {{ ?d <{_LG}validFrom> ?_sfrom }}
-  OPTIONAL {{ SELECT ?d (MAX(?_su) AS ?_until) WHERE {{
-      {{ ?d <{_LG}validUntil> ?_su }}
-      UNION {{ ?_sr <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ; <{_LG}validUntil> ?_su }} }}
-    GROUP BY ?d }}
-  OPTIONAL {{ SELECT ?d (MIN(?_rv) AS ?_revoked) WHERE {{
-      ?_se <{_LG}designation> ?d ; a <{_LG}Revocation> ; <{_LG}eventDate> ?_rv }} GROUP BY ?d }}
-  OPTIONAL {{ SELECT ?d (MIN(?_rf) AS ?_failed) WHERE {{
-      ?_sf <{_LG}designation> ?d ; a <{_LG}ReviewFailed> ; <{_LG}eventDate> ?_rf }} GROUP BY ?d }}
-  BIND (IF(BOUND(?_revoked) && ?_revoked <= ?D, <{_LG}StatusRevoked>,
-        IF(BOUND(?_failed) && ?_failed <= ?D, <{_LG}StatusNotRenewed>,
-        IF(BOUND(?_until) && ?_until < ?D, <{_LG}StatusExpired>,
+  BIND (IF(EXISTS {{ ?_se <{_LG}designation> ?d ; a <{_LG}Revocation> ; <{_LG}eventDate> ?_rv
+                    FILTER (?_rv <= ?D) }}, <{_LG}StatusRevoked>,
+        IF(EXISTS {{ ?_sf <{_LG}designation> ?d ; a <{_LG}ReviewFailed> ; <{_LG}eventDate> ?_rf
+                    FILTER (?_rf <= ?D) }}, <{_LG}StatusNotRenewed>,
+        IF(EXISTS {{ {{ ?d <{_LG}validUntil> ?_su0 }}
+                    UNION {{ ?_sr0 <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ;
+                                  <{_LG}validUntil> ?_su0 }} }}
+           && NOT EXISTS {{ {{ ?d <{_LG}validUntil> ?_su }}
+                    UNION {{ ?_sr <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ;
+                                  <{_LG}validUntil> ?_su }}
+                    FILTER (?_su >= ?D) }}, <{_LG}StatusExpired>,
         IF(!BOUND(?_sfrom) || ?_sfrom <= ?D, <{_LG}StatusActive>, ?_unbound)))) AS ?status)
 """
 """Binds ``?status`` (an lg:DesignationStatus) of designation ``?d`` on ``?D``.
 
-``?status`` is unbound before the title starts (validFrom after D). A designation with no
-validFrom counts as active until an end is known, matching :data:`HOLDS_ON` only where it states
-dates; pages show the missing date rather than hide the designation.
+Each test is correlated with ``?d`` (EXISTS), so the cost follows the designations asked about,
+not the whole dataset. ``?status`` is unbound before the title starts (validFrom after D). A
+designation with no validFrom counts as active until an end is known, agreeing with
+:data:`HOLDS_ON` wherever dates are stated; pages show the missing date rather than hide it.
 """
 
 

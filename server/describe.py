@@ -24,6 +24,7 @@ from pyld import jsonld
 from ontology.namespaces import DCTERMS, LG, OWL, PROV, RDFS, SCHEMA, SKOS
 from ontology.paths import CONTEXT_JSONLD
 from ontology.store import GraphStore
+from server.jsonld import Compactor, UnsupportedContext
 
 INCOMING = (LG.holder, LG.designation, LG.cites, OWL.sameAs)
 LABEL_PROPERTIES = (
@@ -164,21 +165,43 @@ def compact_jsonld(
     context_url: str,
     extra_context: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
-    """Flatten and compact the triples with our context; the result names the context by URL.
+    """Compact the triples with our context, one node object per subject, under ``@graph``.
 
-    pyoxigraph writes expanded JSON-LD (its triples are exact); pyld flattens it (one node object
-    per subject) and compacts it against the context's content, and the published URL replaces the
-    inline context so that a client's expansion, fetching that URL, yields the same triples.
+    The document names the published context by URL (plus ``extra_context`` inline), so a client
+    expanding it, fetching that URL, gets exactly these triples. The fast compactor handles our
+    context; a context it does not cover goes through pyld instead.
     """
+    inline: list[Mapping[str, object]] = [_context_terms()]
+    published: object = context_url
+    if extra_context:
+        inline.append(extra_context)
+        published = [context_url, dict(extra_context)]
+    try:
+        nodes = _compactor(json.dumps(inline, sort_keys=True)).compact(list(triples))
+    except UnsupportedContext:
+        return _pyld_compact(triples, inline, published)
+    return {"@context": published, "@graph": nodes}
+
+
+@functools.lru_cache(maxsize=8)
+def _compactor(context_json: str) -> Compactor:
+    return Compactor(json.loads(context_json))
+
+
+def _context_terms() -> Mapping[str, object]:
+    context = context_document().get("@context", {})
+    return context if isinstance(context, Mapping) else {}
+
+
+def _pyld_compact(
+    triples: Sequence[ox.Triple], inline: list[Mapping[str, object]], published: object
+) -> dict[str, object]:
     expanded = json.loads(ox.serialize(list(triples), format=ox.RdfFormat.JSON_LD) or b"[]")
     for node in expanded if isinstance(expanded, list) else []:
         _types_as_keyword(node)
-    inline: object = context_document().get("@context", {})
-    published: object = context_url
-    if extra_context:
-        inline = [inline, dict(extra_context)]
-        published = [context_url, dict(extra_context)]
-    flattened = jsonld.flatten(expanded, inline, options={"documentLoader": _no_remote})
+    flattened = jsonld.flatten(
+        expanded, [dict(c) for c in inline], options={"documentLoader": _no_remote}
+    )
     flattened["@context"] = published
     return flattened
 

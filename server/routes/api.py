@@ -249,25 +249,28 @@ def _total(store: GraphStore, where: str) -> int:
     return int(rows[0]["n"].value) if rows else 0
 
 
-def _member_triples(store: GraphStore, iri: str, kind: str, day: dt.date) -> list[ox.Triple]:
-    node = ox.NamedNode(iri)
-    out = [
-        q.triple
-        for q in store.quads(node, None, None, None)
-        if not isinstance(q.object, ox.BlankNode)
-    ]
-    if kind != "enterprises":
-        return list(dict.fromkeys(out))
-    rows = store.query(
-        f"""SELECT ?d ?p ?o ?status WHERE {{ ?d <{_L}holder> <{iri}> .
-          VALUES ?p {{ <{_L}holder> <{_L}tier> <{_L}batch> <{_L}validFrom> <{_L}validUntil> }}
-          ?d ?p ?o . {status_on(day)} }}"""
-    )
-    status = ox.NamedNode(str(LG.status))
-    for row in rows:  # type: ignore[attr-defined]
-        out.append(ox.Triple(row["d"], row["p"], row["o"]))
-        if row["status"] is not None:
-            out.append(ox.Triple(row["d"], status, row["status"]))
+def _member_triples(store: GraphStore, iris: list[str], kind: str, day: dt.date) -> list[ox.Triple]:
+    out: list[ox.Triple] = []
+    for iri in iris:
+        quads = store.quads(ox.NamedNode(iri), None, None, None)
+        out.extend(q.triple for q in quads if not isinstance(q.object, ox.BlankNode))
+    if kind == "enterprises" and iris:
+        # one query for the page: each member's designations with their status on the day
+        values = " ".join(f"<{i}>" for i in iris)
+        rows = store.query(
+            f"""SELECT ?d ?p ?o WHERE {{ VALUES ?e {{ {values} }} ?d <{_L}holder> ?e .
+              VALUES ?p {{ <{_L}holder> <{_L}tier> <{_L}batch> <{_L}validFrom> <{_L}validUntil> }}
+              ?d ?p ?o }}"""
+        )
+        out.extend(ox.Triple(row["d"], row["p"], row["o"]) for row in rows)  # type: ignore[attr-defined]
+        statuses = store.query(
+            f"""SELECT ?d ?status WHERE {{ VALUES ?e {{ {values} }} ?d <{_L}holder> ?e .
+              {status_on(day)} }}"""
+        )
+        status = ox.NamedNode(str(LG.status))
+        for row in statuses:  # type: ignore[attr-defined]
+            if row["status"] is not None:
+                out.append(ox.Triple(row["d"], status, row["status"]))
     return list(dict.fromkeys(out))
 
 
@@ -338,7 +341,7 @@ def collection(
     day = f.as_of or dt.datetime.now(dt.UTC).date()
     for iri in members:
         triples.append(ox.Triple(coll, ox.NamedNode(str(HYDRA.member)), ox.NamedNode(iri)))
-        triples.extend(_member_triples(store, iri, kind.name, day))
+    triples.extend(_member_triples(store, members, kind.name, day))
     headers = {
         "Vary": "Accept",
         "Cache-Control": CACHE_CONTROL,
