@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import functools
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -249,9 +250,19 @@ def represent(
             offer = from_format_param(fmt, offers)
         else:
             offer = negotiate(request.headers.get("accept"), offers)
-    lang = choose_lang(request) if offer is HTML else ""
-    headers = _headers(path, offer, offers, digest, last_modified, lang, negotiated=negotiated)
-    if _not_modified(request, headers["ETag"], last_modified):
+    variant = ""
+    if offer is HTML:
+        # a page also depends on its language, its query (asOf) and, for statuses, on today
+        lang = choose_lang(request)
+        query = sorted(request.query_params.multi_items())
+        today = dt.datetime.now(dt.UTC).date().isoformat()
+        variant = lang + "-" + hashlib.sha256(repr((query, today)).encode()).hexdigest()[:8]
+    else:
+        lang = ""
+    headers = _headers(path, offer, offers, digest, last_modified, variant, negotiated=negotiated)
+    # a page's status columns change with the date, so only its ETag validates it
+    since = last_modified if offer is not HTML else None
+    if _not_modified(request, headers["ETag"], since):
         return Response(status_code=304, headers=headers)
     body = html(lang).encode("utf-8") if offer is HTML else serialize(triples, offer, base)
     return Response(body, media_type=offer.content_type, headers=headers)
@@ -263,12 +274,12 @@ def _headers(
     offers: Sequence[MediaType],
     digest: str,
     last_modified: dt.datetime | None,
-    lang: str,
+    variant: str,
     *,
     negotiated: bool,
 ) -> dict[str, str]:
     links = [f'<{path}.{o.extension}>; rel="alternate"; type="{o.media_type}"' for o in offers]
-    tag = f"{digest[:32]}-{offer.extension}" + (f"-{lang}" if lang else "")
+    tag = f"{digest[:32]}-{offer.extension}" + (f"-{variant}" if variant else "")
     vary = ["Accept"] if negotiated else []
     if offer is HTML:
         vary.append("Accept-Language")

@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ontology.iris import Iris
-from ontology.namespaces import LG
+from ontology.namespaces import LG, OWL
 from ontology.store import GraphStore
 from server import pages
 from server.conneg import RESOURCE_OFFERS
@@ -116,6 +116,13 @@ def resolve(request: Request, store: GraphStore, iris: Iris, kind: str, path: st
     desc = describe(store, iri) if parsed is not None else None
     if desc is None:
         return not_found(request, path, iri)
+    survivor = merged_into(desc, iris)
+    if survivor is not None and offer is None:
+        return RedirectResponse(
+            iris.relative(survivor) or survivor,
+            status_code=301,
+            headers={"Link": f'<{stem}.ttl>; rel="describedby"; type="text/turtle"'},
+        )
     return represent(
         request,
         path=stem,
@@ -126,6 +133,21 @@ def resolve(request: Request, store: GraphStore, iris: Iris, kind: str, path: st
         base=iris.base,
         html=html_for(request, store, iris, desc, parsed.kind if parsed else kind, stem),
     )
+
+
+def merged_into(desc: Description, iris: Iris) -> str | None:
+    """The surviving IRI when ``desc`` is a merged duplicate: only ``owl:sameAs`` to one of ours.
+
+    Merged keys keep answering (DESIGN §2): the bare IRI redirects permanently to the survivor,
+    and the format URLs still serve the ``owl:sameAs`` statement itself.
+    """
+    own = [t for t in desc.triples if t.subject.value == desc.iri]
+    same = [t.object.value for t in own if t.predicate.value == str(OWL.sameAs)]
+    if len(same) != 1 or iris.parse(same[0]) is None:
+        return None
+    if any(t.predicate.value != str(OWL.sameAs) for t in own):
+        return None
+    return same[0]
 
 
 @get_and_head(router, "/id/{kind}/{local:path}")

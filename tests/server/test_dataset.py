@@ -63,7 +63,7 @@ def test_void_describes_the_dataset(client: TestClient) -> None:
     assert (ds, RDF.type, VOID.Dataset) in g
     assert (ds, RDF.type, DCAT.Dataset) in g
     assert (ds, VOID.sparqlEndpoint, URIRef(f"{BASE}/sparql")) in g
-    assert (ds, VOID.triples, Literal(279)) in g
+    assert (ds, VOID.triples, Literal(280)) in g
     # class partitions count entities
     parts = {
         str(g.value(p, VOID["class"])): int(g.value(p, VOID.entities))

@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from ontology.iris import Iris
-from ontology.namespaces import LG
+from ontology.namespaces import LG, OWL
 from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from ontology.temporal import holds_on
@@ -403,3 +403,25 @@ def test_home_page_counts(client: TestClient) -> None:
 
 def test_iris_module_parses_what_resolve_serves() -> None:
     assert Iris(BASE).parse(E1) is not None
+
+
+def test_merged_duplicate_redirects_and_keeps_its_statement(client: TestClient) -> None:
+    r = client.get("/id/enterprise/E900010", follow_redirects=False)
+    assert r.status_code == 301, r.text
+    assert r.headers["location"] == "/id/enterprise/E900001"
+    ttl = client.get("/id/enterprise/E900010.ttl")
+    assert ttl.status_code == 200
+    g = turtle_graph(ttl.text)
+    assert (URIRef(f"{BASE}/id/enterprise/E900010"), OWL.sameAs, URIRef(E1)) in g
+
+
+def test_page_etag_changes_with_as_of(client: TestClient) -> None:
+    a = client.get("/id/enterprise/E900004.html", params={"asOf": "2020-06-01"})
+    b = client.get("/id/enterprise/E900004.html", params={"asOf": "2021-06-01"})
+    assert a.headers["etag"] != b.headers["etag"]
+    stale = client.get(
+        "/id/enterprise/E900004.html",
+        params={"asOf": "2021-06-01"},
+        headers={"If-None-Match": a.headers["etag"]},
+    )
+    assert stale.status_code == 200
