@@ -59,13 +59,13 @@ def diff(store: EmbeddedStore, graph: str, builder: GraphBuilder) -> list[Change
         elif t.predicate.value == str(LG.designation):
             event_of[s] = t.object.value
     old = _graph_subjects(store, g)
+    tracked = sorted(s for s in new if types.get(s, set()) & set(_TRACKED))
+    known = _existing(store, tracked)
     entries: list[ChangeEntry] = []
-    for s in sorted(new):
-        kinds = types.get(s, set())
-        if not kinds & set(_TRACKED):
-            continue
+    for s in tracked:
+        kinds = types[s]
         label = "enterprise" if str(LG.Enterprise) in kinds else "designation"
-        if not _exists(store, s):
+        if s not in known:
             entries.append(ChangeEntry(CREATE, s, f"new {label}"))
         elif s in old and old[s] != new[s]:
             entries.append(ChangeEntry(UPDATE, s, f"{label} described anew by this source"))
@@ -137,8 +137,14 @@ def _graph_subjects(store: EmbeddedStore, g: ox.NamedNode) -> dict[str, set[tupl
     return out
 
 
-def _exists(store: EmbeddedStore, iri: str) -> bool:
-    return next(iter(store.quads(ox.NamedNode(iri), rdf.node(RDF.type), None)), None) is not None
+def _existing(store: EmbeddedStore, iris: list[str]) -> set[str]:
+    """Which of these IRIs the store already types (one query per thousand, not one per IRI)."""
+    found: set[str] = set()
+    for i in range(0, len(iris), 1000):
+        values = " ".join(f"<{s}>" for s in iris[i : i + 1000])
+        q = f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"
+        found.update(row["s"].value for row in store.query(q))  # type: ignore[attr-defined]
+    return found
 
 
 def _adds_to(store: EmbeddedStore, iri: str, pairs: set[tuple[str, str]]) -> bool:

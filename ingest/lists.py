@@ -290,7 +290,8 @@ class _Context:
             return
         self.enterprise(key, row, where)
 
-    def enterprise(self, key: str, row: ListRow, where: str) -> ox.NamedNode:
+    def enterprise(self, key: str, row: ListRow, where: str, new: bool = False) -> ox.NamedNode:
+        """Describe the firm as this source prints it; ``new``: just minted, nothing to look up."""
         iri = str(self.iris.enterprise(key))
         node = rdf.node(iri)
         self.rows[iri] = where
@@ -302,10 +303,12 @@ class _Context:
         self.b.add(node, LG.legalName if name.language == "zh" else LG.englishName, name)
         if row.region:
             region = region_iri(self.iris, row.region)
-            if not _objects(self.store, iri, LG.reportingRegion, self.graph):
+            if new or not _objects(self.store, iri, LG.reportingRegion, self.graph):
                 self.b.add(node, LG.reportingRegion, rdf.node(region))
-        if row.uscc and not _objects(self.store, iri, LG.uscc, self.graph):
+        if row.uscc and (new or not _objects(self.store, iri, LG.uscc, self.graph)):
             self.b.add(node, LG.uscc, rdf.text(row.uscc))
+        if new:
+            return node
         # a renaming: the names the store knows that this list no longer prints
         key_now = normalise_name(row.name)
         for old in _objects(self.store, iri, LG.legalName, self.graph):
@@ -371,7 +374,7 @@ def build_list(
         if kind == "batch":
             if batch is None:
                 raise IngestError(parsed.file, ["the list does not say its batch; give --batch N"])
-            _award(ctx, res.key, row, where, batch, doc)
+            _award(ctx, res.key, row, where, batch, doc, new=res.created)
         else:
             if msg := _event(ctx, res.key, row, where, kind, batch, doc):
                 problems.append(msg)
@@ -392,10 +395,17 @@ def build_list(
 
 
 def _award(
-    ctx: _Context, key: str, row: ListRow, where: str, batch: int, doc: ox.NamedNode
+    ctx: _Context,
+    key: str,
+    row: ListRow,
+    where: str,
+    batch: int,
+    doc: ox.NamedNode,
+    *,
+    new: bool = False,
 ) -> None:
     iris, b, day = ctx.iris, ctx.b, ctx.facts.date
-    holder = ctx.enterprise(key, row, where)
+    holder = ctx.enterprise(key, row, where, new=new)
     local = f"{key}-{TIER_SLUG}-{batch}"
     d = iris.designation(key, TIER_SLUG, batch)
     ctx.rows[str(d)] = where
@@ -405,7 +415,7 @@ def _award(
     b.add(d, LG.tier, LG.LittleGiant)
     b.add(d, LG.batch, ctx.batch(batch))
     b.add(d, LG.awardedBy, doc)
-    if not _objects(ctx.store, str(d), LG.validFrom, ctx.graph):
+    if new or not _objects(ctx.store, str(d), LG.validFrom, ctx.graph):
         b.add(d, LG.validFrom, rdf.date(day))
         b.add(d, LG.validUntil, rdf.date(valid_until(day)))
         b.add(d, PROV.wasDerivedFrom, ctx.document(VALIDITY_RULE, VALIDITY_RULE, "办法"))

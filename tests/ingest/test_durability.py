@@ -8,6 +8,7 @@ codes computed to be valid); it never leaves the test's temporary directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,14 +17,13 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 from stdnum.cn import uscc
 
 from ontology.namespaces import LG
 from ontology.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = 20_000
+ROWS = int(os.environ.get("LG_DURABILITY_ROWS", "20000"))  # smaller for a quick local run
 # (printed region, GB/T 2260 county-level code for the credit code's registering authority)
 REGIONS = (
     ("北京市", "110108"),
@@ -86,6 +86,15 @@ class Cli:
         return target.read_bytes()
 
 
+def drafts(store_dir: Path) -> set[tuple[str, int]]:
+    """Generation directories by name and inode: a draft re-created under an old name is new."""
+    found = set()
+    for p in store_dir.glob("gen-*"):
+        with contextlib.suppress(FileNotFoundError):  # a draft being removed right now
+            found.add((p.name, p.stat().st_ino))
+    return found
+
+
 def designations_of_batch_7(store_dir: Path) -> int:
     """Count batch-7 designations as a fresh reader sees the published state."""
     q = (
@@ -106,26 +115,38 @@ def test_kill_9_during_large_ingest_leaves_store_unchanged(tmp_path: Path) -> No
     ingest = ("ingest", listing, "--kind", "batch", "--date", "2025-07-01")
     old = designations_of_batch_7(tmp_path / "store")
 
-    # killed at several moments: while parsing, while building, while writing and validating
-    for delay in (0.5, 2.0, 5.0):
+    # killed at several moments: while starting and parsing, as soon as the draft generation
+    # exists (building, writing), and while writing or validating it
+    store_dir = tmp_path / "store"
+    hits = 0
+    for moment in ("starting", "draft-created", "draft-busy"):
+        seen = drafts(store_dir)
         proc = cli.start(*ingest)
-        time.sleep(delay)
-        if proc.poll() is not None:
-            pytest.fail(f"the ingest finished within {delay} s; the list is too small to kill it")
-        os.kill(proc.pid, signal.SIGKILL)
+        if moment == "starting":
+            time.sleep(0.3)
+        else:
+            while proc.poll() is None and not drafts(store_dir) - seen:
+                time.sleep(0.005)
+            if moment == "draft-busy":
+                time.sleep(0.5)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            hits += 1
         proc.wait()
-        assert cli.dump() == before, f"store changed by an ingest killed after {delay} s"
+        assert proc.returncode == -signal.SIGKILL, f"the ingest ended before the kill ({moment})"
+        assert cli.dump() == before, f"store changed by an ingest killed while {moment}"
+    assert hits == 3
 
     # readers during a complete ingest see the old count or the new one, nothing in between
     proc = cli.start(*ingest)
-    seen = set()
+    counts = set()
     while proc.poll() is None:
-        seen.add(designations_of_batch_7(tmp_path / "store"))
+        counts.add(designations_of_batch_7(tmp_path / "store"))
         time.sleep(0.05)
     assert proc.returncode == 0
     new = designations_of_batch_7(tmp_path / "store")
     assert new == old + ROWS
-    assert seen <= {old, new}
+    assert counts <= {old, new}
     after = cli.dump()
     assert after != before
 
