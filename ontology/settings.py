@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     max_result_rows: int = 100_000
     service_allowlist: tuple[str, ...] = ()
+    # Deepest bracket nesting a SPARQL query may have: pyoxigraph's recursive parser takes
+    # cubic time in it (64 nested collections: ~0.7 s) and overflows its stack near 20,000.
+    max_query_nesting: int = 64
+    # Query workers copy an on-disk generation into memory (3-5x faster on heavy queries)
+    # when it holds at most this many quads; larger stores are queried on disk.
+    query_memory_max_triples: int = 2_000_000
 
     @field_validator("base_uri")
     @classmethod

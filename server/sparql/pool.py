@@ -1,0 +1,318 @@
+"""A small pool of pre-started query worker processes that can be killed.
+
+pyoxigraph has no timeout or cancel, so each query runs in a worker process: when its time is
+up the worker gets SIGKILL and a fresh one takes its place, and a worker that crashes (the
+parser overflowing its stack) costs only that query. Other queries keep being answered by the
+other workers meanwhile. Workers read a snapshot of the store: the on-disk generation the store
+currently publishes (reopened when ``generation()`` changes) or, for an in-memory store, an
+N-Quads dump taken when the store object changes. The pool is used from asyncio: replies are
+awaited with ``loop.add_reader`` on the pipe, and the next chunk is read only when the client
+has taken the previous one, so a slow client slows its worker, not the server's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import pickle
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from ontology.paths import ROOT
+from ontology.store import EmbeddedStore
+
+log = logging.getLogger(__name__)
+
+
+class QueryTimeoutError(Exception):
+    """The query ran past the wall-clock limit; its worker was killed."""
+
+
+class PoolBusyError(Exception):
+    """Every worker stayed busy until the request's time ran out."""
+
+
+class WorkerCrashedError(Exception):
+    """The worker process died while evaluating the query (it has been replaced)."""
+
+
+class EngineError(Exception):
+    """The engine refused the query: ``kind`` is the Python exception name it raised."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to evaluate, with its dataset, output format and row limit."""
+
+    query: str
+    format_name: str  # attribute of ox.RdfFormat or ox.QueryResultsFormat
+    default_graph: list[str] | None = None
+    named_graphs: list[str] | None = None
+    max_rows: int = 100_000
+    prefixes: dict[str, str] | None = None
+
+
+class _Worker:
+    """One worker process, started as ``python -m server.sparql.worker`` on a socket pair.
+
+    A plain subprocess rather than multiprocessing's spawn/forkserver, which re-import the
+    parent's ``__main__`` in the child."""
+
+    def __init__(self, memory_max_triples: int) -> None:
+        parent, child = socket.socketpair()
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "server.sparql.worker",
+                str(child.fileno()),
+                str(memory_max_triples),
+            ],
+            pass_fds=(child.fileno(),),
+            cwd=str(ROOT),
+            stdin=subprocess.DEVNULL,
+        )
+        child.close()
+        self.conn = Connection(parent.detach())
+        self.pending_loads = 0
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.process.wait(1.0)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+class QueryPool:
+    """Pre-started workers answering queries against snapshots of one EmbeddedStore."""
+
+    def __init__(
+        self, store: EmbeddedStore, *, size: int = 2, memory_max_triples: int = 2_000_000
+    ) -> None:
+        self.store = store
+        self.size = max(1, size)
+        self.memory_max_triples = memory_max_triples
+        self._lock = threading.Lock()
+        self._idle: deque[_Worker] = deque()
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
+        self._all: set[_Worker] = set()
+        self._tmp: Path | None = None
+        self._memory_source: object | None = None
+        self._memory_spec: tuple[str, ...] = ("empty",)
+        self._dumps = 0
+        self._closed = False
+        for _ in range(self.size):
+            self._spawn()
+
+    # -- snapshots
+    def snapshot_spec(self) -> tuple[str, ...]:
+        """Name the state workers must serve now (the store's current generation)."""
+        if self.store.path is not None:
+            gen = self.store.generation()
+            return ("disk", str(self.store.path / gen)) if gen else ("empty",)
+        with self._lock:
+            source = self.store.raw
+            if source is not self._memory_source:
+                if self._tmp is None:
+                    self._tmp = Path(tempfile.mkdtemp(prefix="lg-sparql-"))
+                self._dumps += 1
+                path = self._tmp / f"snapshot-{self._dumps:06d}.nq"
+                self.store.dump(path)
+                for old in self._tmp.glob("snapshot-*.nq"):
+                    if old != path and old.name < f"snapshot-{self._dumps - 2:06d}.nq":
+                        old.unlink(missing_ok=True)
+                self._memory_source = source
+                self._memory_spec = ("dump", str(path))
+            return self._memory_spec
+
+    # -- worker bookkeeping
+    def _spawn(self) -> None:
+        w = _Worker(self.memory_max_triples)
+        with contextlib.suppress(Exception):
+            w.conn.send_bytes(pickle.dumps(("load", self.snapshot_spec())))
+            w.pending_loads += 1
+        with self._lock:
+            self._all.add(w)
+        self._release(w)
+
+    def _release(self, w: _Worker) -> None:
+        with self._lock:
+            while self._waiters:
+                loop, fut = self._waiters.popleft()
+                if not fut.done():
+                    loop.call_soon_threadsafe(_hand_over, fut, w, self)
+                    return
+            self._idle.append(w)
+
+    def _replace(self, w: _Worker) -> None:
+        w.kill()
+        with self._lock:
+            self._all.discard(w)
+            closed = self._closed
+        if not closed:
+            self._spawn()
+
+    async def _acquire(self, deadline: float) -> _Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            fut: asyncio.Future[_Worker] = loop.create_future()
+            self._waiters.append((loop, fut))
+        try:
+            return await asyncio.wait_for(fut, max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            raise PoolBusyError from None
+
+    async def _receive(self, w: _Worker, timeout: float) -> bytes:
+        """Read the next message, skipping load acknowledgements; EOF means the worker died."""
+        while True:
+            if not w.conn.poll(0):
+                loop = asyncio.get_running_loop()
+                ready: asyncio.Future[None] = loop.create_future()
+                fd = w.conn.fileno()
+                loop.add_reader(fd, _set_ready, ready)
+                try:
+                    await asyncio.wait_for(ready, max(0.0, timeout))
+                except TimeoutError:
+                    raise QueryTimeoutError from None
+                finally:
+                    loop.remove_reader(fd)
+            try:
+                message = w.conn.recv_bytes()
+            except (EOFError, OSError):
+                raise WorkerCrashedError from None
+            if message == b"L":
+                w.pending_loads -= 1
+                continue
+            return message
+
+    # -- the public call
+    async def execute(self, job: Job, timeout_s: float) -> Execution:
+        """Start evaluating ``job``; return once the head (form, row count) is known.
+
+        Raises:
+            QueryTimeoutError: the time ran out (the worker was killed).
+            PoolBusyError: no worker became free in time.
+            WorkerCrashedError: the worker died (it has been replaced).
+            EngineError: pyoxigraph refused the query (syntax, dataset, storage).
+        """
+        deadline = time.monotonic() + timeout_s
+        spec = self.snapshot_spec()
+        w = await self._acquire(deadline)
+        try:
+            w.conn.send_bytes(
+                pickle.dumps(
+                    (
+                        "query",
+                        spec,
+                        job.query,
+                        job.default_graph,
+                        job.named_graphs,
+                        job.format_name,
+                        job.max_rows,
+                        job.prefixes or {},
+                    )
+                )
+            )
+            message = await self._receive(w, deadline - time.monotonic())
+        except BaseException:
+            self._replace(w)
+            raise
+        tag = message[:1]
+        if tag == b"R":
+            self._release(w)
+            kind, text = pickle.loads(message[1:])  # noqa: S301 - our own worker
+            raise EngineError(kind, text)
+        if tag != b"H":
+            self._replace(w)
+            raise WorkerCrashedError
+        head = pickle.loads(message[1:])  # noqa: S301 - our own worker
+        return Execution(self, w, head, timeout_s)
+
+    def close(self) -> None:
+        """Stop every worker and remove the dumps."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+            self._idle.clear()
+        for w in workers:
+            w.kill()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            return [w.process.pid for w in self._all]
+
+
+class Execution:
+    """A query whose head is known; iterate ``chunks()`` once to stream the body."""
+
+    def __init__(self, pool: QueryPool, w: _Worker, head: dict[str, Any], timeout_s: float):
+        self.pool = pool
+        self._worker: _Worker | None = w
+        self.form: str = head["form"]
+        self.rows: int | None = head["rows"]
+        self.truncated: bool = head["truncated"]
+        self.timeout_s = timeout_s
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """Yield the serialised answer; a client that goes away costs the worker its life."""
+        w = self._worker
+        if w is None:
+            return
+        finished = False
+        try:
+            while True:
+                message = await self.pool._receive(w, self.timeout_s)
+                tag = message[:1]
+                if tag == b"C":
+                    yield message[1:]
+                elif tag == b"E":
+                    finished = True
+                    return
+                else:
+                    log.error("query stream failed: %s", message[1:200])
+                    return
+        finally:
+            self._worker = None
+            if finished:
+                self.pool._release(w)
+            else:
+                self.pool._replace(w)
+
+    async def read_all(self) -> bytes:
+        return b"".join([chunk async for chunk in self.chunks()])
+
+
+def _set_ready(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+def _hand_over(fut: asyncio.Future[_Worker], w: _Worker, pool: QueryPool) -> None:
+    if fut.done():  # the waiter gave up meanwhile
+        pool._release(w)
+    else:
+        fut.set_result(w)
