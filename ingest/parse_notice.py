@@ -11,6 +11,7 @@ by year and number only (never by translating the prefix); unmatched ones are re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -345,8 +346,7 @@ def build_notice(
     if problems:
         raise IngestError(notice.file, problems)
     slug = registry.document_slug(number) if number else None
-    name = "notice-" + (slug or f"{notice.file.rsplit('.', 1)[0]}".lower())
-    name = re.sub(r"[^a-z0-9._~-]+", "-", name).strip("-")
+    name = notice_graph_name(notice, slug)
     graph = str(iris.graph(name))
     kind = {"batch": "batch", "revocation": "revocation"}.get(notice.act or "", "notice")
     facts = Facts(kind, notice.batch, number, day, source_url)  # type: ignore[arg-type]
@@ -422,6 +422,16 @@ def build_notice(
         raise IngestError(notice.file, problems)
     source = Source(name, label, data=notice.data, url=source_url)
     return Change(source, b, ctx.rows)
+
+
+def notice_graph_name(notice: ParsedNotice, slug: str | None) -> str:
+    """``notice-{document slug}`` for the original, ``…-en`` for a translation: two sources."""
+    if slug:
+        return f"notice-{slug}" + ("-en" if notice.language == "en" else "")
+    stem = re.sub(r"[^a-z0-9]+", "-", notice.file.rsplit(".", 1)[0].lower()).strip("-")
+    if not stem:
+        stem = hashlib.sha1(notice.file.encode()).hexdigest()[:12]  # noqa: S324 - an id
+    return f"notice-{stem}"
 
 
 def _has_obj(store: EmbeddedStore, s: str, p: object) -> bool:
