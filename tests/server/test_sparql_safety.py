@@ -1,0 +1,158 @@
+"""Safety of the public endpoint: SERVICE allow-list, nesting, contained crashes, read-only."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ontology.settings import Settings
+from ontology.store import EmbeddedStore
+from server.app import create_app
+from server.sparql.analyse import QueryRejectedError, analyse
+from server.sparql.prefixes import PREFIXES
+from tests.server.test_sparql_helpers import BASE, build_curated
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("safety")
+    store = build_curated(root / "store", root / "registry")
+    assert store.path is not None
+    return store.path
+
+
+def client_for(store_dir: Path, **overrides: object) -> TestClient:
+    settings = Settings(base_uri=BASE, store=store_dir, **overrides)  # type: ignore[arg-type]
+    return TestClient(create_app(settings, store=EmbeddedStore(store_dir)))
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    srv.settimeout(0.5)
+    yield srv
+    srv.close()
+
+
+def connections(srv: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            conn, _ = srv.accept()
+        except TimeoutError:
+            return count
+        conn.close()
+        count += 1
+
+
+def service_queries(url: str) -> list[str]:
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ sErViCe SiLeNt <{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX ep: <{url}>\nSELECT * WHERE {{ SERVICE ep: {{ ?s ?p ?o }} }}",
+        f"BASE <{url}>\nSELECT * WHERE {{ SERVICE <> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ # SERVICE in a comment\nSERVICE\n<{url}>\n{{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?x) SERVICE ?x {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ VALUES ?x {{ <{url}> }} SERVICE SILENT ?x {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    ]
+
+
+def test_service_makes_no_connection(store_dir: Path, listener: socket.socket) -> None:
+    """The SSRF hole: pyoxigraph itself would POST to any SERVICE endpoint."""
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    with client_for(store_dir) as c:
+        for query in service_queries(url):
+            r = c.post("/sparql", data={"query": query})
+            assert 400 <= r.status_code < 500, (query, r.text)
+            assert "SERVICE" in r.text
+    assert connections(listener) == 0
+
+
+def test_an_allow_listed_service_is_called(store_dir: Path, listener: socket.socket) -> None:
+    """The positive control: the listener does see the engine's call when it is allowed."""
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    with client_for(store_dir, service_allowlist=(url,), query_timeout_s=3) as c:
+        c.post("/sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
+    assert connections(listener) >= 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:1/> { }" }',
+        "SELECT * WHERE { ?s <http://x.test/p#SERVICE> ?o }",
+        "PREFIX service: <http://x.test/>\nSELECT * WHERE { ?s service:x ?service }",
+        "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:1/> {}",
+        "SELECT * WHERE { ?s ?p '''SERVICE\n<http://127.0.0.1:1/>''' }",
+    ],
+)
+def test_service_lookalikes_are_not_refused(query: str) -> None:
+    result = analyse(query, default_prefixes=PREFIXES, allowlist=(), max_depth=64)
+    assert result.form == "SELECT"
+    assert result.services == ()
+
+
+def test_load_of_a_local_file_is_refused(store_dir: Path) -> None:
+    with client_for(store_dir) as c:
+        for r in (
+            c.post("/sparql", data={"query": "LOAD <file:///etc/passwd>"}),
+            c.post("/sparql", data={"update": "LOAD <file:///etc/passwd>"}),
+            c.post(
+                "/sparql",
+                content=b"LOAD <file:///etc/passwd>",
+                headers={"Content-Type": "application/sparql-update"},
+            ),
+        ):
+            assert 400 <= r.status_code < 500, r.text
+        leaked = c.get(
+            "/sparql", params={"query": 'ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), "root:")) }'}
+        )
+        assert leaked.json()["boolean"] is False
+
+
+@pytest.mark.parametrize("opener", ["(", "{", "["])
+def test_deep_nesting_is_refused_before_parsing(store_dir: Path, opener: str) -> None:
+    closer = {"(": ")", "{": "}", "[": "]"}[opener]
+    query = "SELECT * WHERE { " + opener * 20_000 + closer * 20_000 + " }"
+    with client_for(store_dir) as c:
+        r = c.post("/sparql", data={"query": query})
+        assert r.status_code == 400, r.text
+        assert "nested" in r.text
+        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_nesting_inside_strings_iris_and_comments_is_not_counted() -> None:
+    deep = "(" * 500
+    query = f'SELECT * WHERE {{ ?s ?p "{deep}" }} # {deep}\n'
+    assert analyse(query, default_prefixes=PREFIXES, allowlist=(), max_depth=64).depth == 1
+    with pytest.raises(QueryRejectedError):
+        analyse(
+            "SELECT * WHERE " + "{" * 65 + "}" * 65,
+            default_prefixes=PREFIXES,
+            allowlist=(),
+            max_depth=64,
+        )
+
+
+def test_a_worker_crash_is_contained(store_dir: Path) -> None:
+    """With the nesting guard lifted, pyoxigraph's parser overflows its stack and the process
+    dies: only the worker goes, the request gets an error, a fresh worker takes its place."""
+    query = "SELECT * WHERE " + "{" * 30_000 + "}" * 30_000
+    with client_for(store_dir, max_query_nesting=1_000_000, query_workers=1) as c:
+        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        pool = c.app.state.sparql_pool  # type: ignore[attr-defined]
+        before = pool.worker_pids()
+        r = c.post("/sparql", data={"query": query})
+        assert r.status_code == 500, r.text
+        assert "restarted" in r.text
+        after = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert after.status_code == 200, after.text
+        assert after.json()["boolean"] is True
+        assert pool.worker_pids() != before
