@@ -317,8 +317,8 @@ async def _guarded(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     try:
         async for chunk in chunks:
             yield chunk
-    except (QueryTimeoutError, WorkerCrashedError):
-        log.warning("query stream cut: worker timed out or died mid-stream")
+    except (QueryTimeoutError, WorkerCrashedError) as err:
+        log.warning("query stream cut: %s", type(err).__name__)
     except asyncio.CancelledError:
         raise
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import pickle
 import shutil
 import socket
@@ -198,6 +199,8 @@ class QueryPool:
                 finally:
                     loop.remove_reader(fd)
             try:
+                # uvloop makes a watched fd non-blocking; a long message must be read whole
+                os.set_blocking(w.conn.fileno(), True)
                 message = w.conn.recv_bytes()
             except (EOFError, OSError):
                 raise WorkerCrashedError from None
