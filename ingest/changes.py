@@ -26,6 +26,9 @@ CREATE, UPDATE, REMOVE, DELETE = "Create", "Update", "Remove", "Delete"
 _ENDING = (str(LG.Revocation), str(LG.ReviewFailed))
 _EVENT_KINDS = (str(LG.Award), str(LG.ReviewPassed), *_ENDING, str(LG.Expiry))
 _TRACKED = (str(LG.Enterprise), str(LG.Designation))
+_PASSED = str(LG.ReviewPassed)
+_INTERESTING = {*_ENDING, _PASSED}
+_EVENT_DATE, _VALID_UNTIL, _ENTERPRISE = str(LG.eventDate), str(LG.validUntil), str(LG.Enterprise)
 
 
 @dataclass(frozen=True)
@@ -46,49 +49,54 @@ def diff(store: EmbeddedStore, graph: str, builder: GraphBuilder) -> list[Change
     resource the previous version of this graph described and the new one does not is ``Delete``.
     """
     g = ox.NamedNode(graph)
-    new: dict[str, set[tuple[str, str]]] = {}
+    by_subject: dict[str, list[ox.Triple]] = {}
     types: dict[str, set[str]] = {}
     event_of: dict[str, str] = {}
+    rdf_type, designation = str(RDF.type), str(LG.designation)
     for t in builder:
         if not isinstance(t.subject, ox.NamedNode):
             continue
-        s = t.subject.value
-        new.setdefault(s, set()).add((t.predicate.value, str(t.object)))
-        if t.predicate.value == str(RDF.type):
+        s, p = t.subject.value, t.predicate.value
+        by_subject.setdefault(s, []).append(t)
+        if p == rdf_type:
             types.setdefault(s, set()).add(t.object.value)
-        elif t.predicate.value == str(LG.designation):
+        elif p == designation:
             event_of[s] = t.object.value
+
+    def pairs(s: str) -> set[tuple[str, str]]:
+        return {(t.predicate.value, str(t.object)) for t in by_subject[s]}
+
     old = _graph_subjects(store, g)
-    tracked = sorted(s for s in new if types.get(s, set()) & set(_TRACKED))
+    tracked_types = set(_TRACKED)
+    tracked = sorted(s for s in by_subject if types.get(s, set()) & tracked_types)
     known = _existing(store, tracked)
     entries: list[ChangeEntry] = []
     for s in tracked:
-        kinds = types[s]
-        label = "enterprise" if str(LG.Enterprise) in kinds else "designation"
+        label = "enterprise" if _ENTERPRISE in types[s] else "designation"
         if s not in known:
             entries.append(ChangeEntry(CREATE, s, f"new {label}"))
-        elif s in old and old[s] != new[s]:
+        elif s in old and old[s] != pairs(s):
             entries.append(ChangeEntry(UPDATE, s, f"{label} described anew by this source"))
-        elif s not in old and _adds_to(store, s, new[s]):
+        elif s not in old and _adds_to(store, s, pairs(s)):
             entries.append(ChangeEntry(UPDATE, s, f"{label} described by one more source"))
     for ev in sorted(event_of):
         kinds = types.get(ev, set())
-        if ev in old and old[ev] == new[ev]:
+        if not kinds & _INTERESTING:
+            continue
+        mine = pairs(ev)
+        if ev in old and old[ev] == mine:
             continue
         target = event_of[ev]
-        date = next((o for p, o in new[ev] if p == str(LG.eventDate)), "")
-        day = _plain(date)
+        day = _plain(next((o for p, o in mine if p == _EVENT_DATE), ""))
         if kinds & set(_ENDING):
             what = "revoked" if str(LG.Revocation) in kinds else "failed its re-review"
             entries.append(ChangeEntry(REMOVE, target, f"title {what} on {day}"))
-        elif str(LG.ReviewPassed) in kinds:
-            until = next((o for p, o in new[ev] if p == str(LG.validUntil)), "")
+        else:
+            until = _plain(next((o for p, o in mine if p == _VALID_UNTIL), ""))
             entries.append(
-                ChangeEntry(
-                    UPDATE, target, f"re-review passed on {day}; valid until {_plain(until)}"
-                )
+                ChangeEntry(UPDATE, target, f"re-review passed on {day}; valid until {until}")
             )
-    for s in sorted(set(old) - set(new)):
+    for s in sorted(set(old) - set(by_subject)):
         if old_types := {o for p, o in old[s] if p == str(RDF.type)} & {f"<{t}>" for t in _TRACKED}:
             label = "enterprise" if f"<{LG.Enterprise}>" in old_types else "designation"
             entries.append(ChangeEntry(DELETE, s, f"{label} no longer in this source"))

@@ -394,6 +394,29 @@ def build_list(
     return Change(source, ctx.b, ctx.rows)
 
 
+class _N:
+    """The terms a list row writes, as pyoxigraph nodes made once (rdflib's lookup is slow)."""
+
+    type = rdf.node(RDF.type)
+    label = rdf.node(RDFS.label)
+    source = rdf.node(DCTERMS.source)
+    designation_class = rdf.node(LG.Designation)
+    award_class = rdf.node(LG.Award)
+    holder = rdf.node(LG.holder)
+    tier = rdf.node(LG.tier)
+    little_giant = rdf.node(LG.LittleGiant)
+    batch = rdf.node(LG.batch)
+    awarded_by = rdf.node(LG.awardedBy)
+    valid_from = rdf.node(LG.validFrom)
+    valid_until = rdf.node(LG.validUntil)
+    derived = rdf.node(PROV.wasDerivedFrom)
+    evidence = rdf.node(LG.evidence)
+    designation = rdf.node(LG.designation)
+    event_date = rdf.node(LG.eventDate)
+    event_document = rdf.node(LG.eventDocument)
+    final_list = rdf.text("final list")
+
+
 def _award(
     ctx: _Context,
     key: str,
@@ -404,31 +427,34 @@ def _award(
     *,
     new: bool = False,
 ) -> None:
-    iris, b, day = ctx.iris, ctx.b, ctx.facts.date
+    """A designation awarded by this list, with its lg:Award event (three years from the date)."""
+    iris, day, t, n = ctx.iris, ctx.facts.date, ox.Triple, _N
+    add = ctx.b.triples.append
     holder = ctx.enterprise(key, row, where, new=new)
     local = f"{key}-{TIER_SLUG}-{batch}"
-    d = iris.designation(key, TIER_SLUG, batch)
-    ctx.rows[str(d)] = where
-    b.type(d, LG.Designation)
-    b.add(d, RDFS.label, rdf.text(f"{row.name}：第{batch}批专精特新“小巨人”", "zh"))
-    b.add(d, LG.holder, holder)
-    b.add(d, LG.tier, LG.LittleGiant)
-    b.add(d, LG.batch, ctx.batch(batch))
-    b.add(d, LG.awardedBy, doc)
-    if new or not _objects(ctx.store, str(d), LG.validFrom, ctx.graph):
-        b.add(d, LG.validFrom, rdf.date(day))
-        b.add(d, LG.validUntil, rdf.date(valid_until(day)))
-        b.add(d, PROV.wasDerivedFrom, ctx.document(VALIDITY_RULE, VALIDITY_RULE, "办法"))
-    b.add(d, LG.evidence, rdf.text("final list"))
-    b.add(d, DCTERMS.source, ctx.source)
-    ev = iris.event("award", local, day.isoformat())
-    ctx.rows[str(ev)] = where
-    b.type(ev, LG.Award)
-    b.add(ev, RDFS.label, rdf.text(f"award of {local} on {day.isoformat()}", "en"))
-    b.add(ev, LG.designation, d)
-    b.add(ev, LG.eventDate, rdf.date(day))
-    b.add(ev, LG.eventDocument, doc)
-    b.add(ev, DCTERMS.source, ctx.source)
+    d = rdf.node(iris.designation(key, TIER_SLUG, batch))
+    on = rdf.date(day)
+    ctx.rows[d.value] = where
+    add(t(d, n.type, n.designation_class))
+    add(t(d, n.label, rdf.text(f"{row.name}：第{batch}批专精特新“小巨人”", "zh")))
+    add(t(d, n.holder, holder))
+    add(t(d, n.tier, n.little_giant))
+    add(t(d, n.batch, ctx.batch(batch)))
+    add(t(d, n.awarded_by, doc))
+    if new or not _objects(ctx.store, d.value, LG.validFrom, ctx.graph):
+        add(t(d, n.valid_from, on))
+        add(t(d, n.valid_until, rdf.date(valid_until(day))))
+        add(t(d, n.derived, ctx.document(VALIDITY_RULE, VALIDITY_RULE, "办法")))
+    add(t(d, n.evidence, n.final_list))
+    add(t(d, n.source, ctx.source))
+    ev = rdf.node(iris.event("award", local, day.isoformat()))
+    ctx.rows[ev.value] = where
+    add(t(ev, n.type, n.award_class))
+    add(t(ev, n.label, rdf.text(f"award of {local} on {day.isoformat()}", "en")))
+    add(t(ev, n.designation, d))
+    add(t(ev, n.event_date, on))
+    add(t(ev, n.event_document, doc))
+    add(t(ev, n.source, ctx.source))
 
 
 def _designation_for(ctx: _Context, key: str, batch: int | None) -> tuple[str | None, str]:
