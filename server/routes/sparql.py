@@ -248,6 +248,7 @@ async def _dispatch(request: Request, params: list[tuple[str, str]], *, from_get
         return query_page(request, query)
     analysis = analyse(
         query,
+        base=_endpoint_url(request),
         default_prefixes=PREFIXES,
         allowlist=frozenset(settings.service_allowlist),
         max_depth=settings.max_query_nesting,
@@ -271,6 +272,7 @@ async def _dispatch(request: Request, params: list[tuple[str, str]], *, from_get
         named_graphs=named,
         max_rows=settings.max_result_rows,
         prefixes=PREFIXES,
+        base_iri=_endpoint_url(request),
     )
     pool = start_pool(request.app)
     try:
@@ -321,6 +323,10 @@ async def _guarded(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         log.warning("query stream cut: %s", type(err).__name__)
     except asyncio.CancelledError:
         raise
+
+
+def _endpoint_url(request: Request) -> str:
+    return str(request.url.replace(query="", fragment="")).rstrip("?")
 
 
 def _offers_for(form: str) -> tuple[MediaType, ...]:
@@ -424,7 +430,7 @@ def service_description(request: Request, accept: str | None, override: str | No
         from_format_param(override, GRAPH_OFFERS) if override else negotiate(accept, GRAPH_OFFERS)
     )
     store = request.app.state.store
-    endpoint = ox.NamedNode(str(request.url.replace(query="", fragment="")).rstrip("?"))
+    endpoint = ox.NamedNode(_endpoint_url(request))
     triples: list[ox.Triple] = []
 
     def add(s: ox.NamedNode | ox.BlankNode, p: str, o: object) -> None:

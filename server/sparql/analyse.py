@@ -169,6 +169,7 @@ def analyse(
     default_prefixes: Mapping[str, str],
     allowlist: tuple[str, ...] | frozenset[str],
     max_depth: int,
+    base: str | None = None,
 ) -> Analysis:
     """Check a query before evaluation and report its form.
 
@@ -181,7 +182,6 @@ def analyse(
     """
     tokens, deepest = tokenize(text, max_depth=max_depth)
     prefixes = dict(default_prefixes)
-    base: str | None = None
     i = 0
     # the prologue: BASE and PREFIX declarations, in order (a later BASE resolves later IRIs)
     while i < len(tokens):

@@ -68,6 +68,7 @@ class Job:
     named_graphs: list[str] | None = None
     max_rows: int = 100_000
     prefixes: dict[str, str] | None = None
+    base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint URL
 
 
 class _Worker:
@@ -234,6 +235,7 @@ class QueryPool:
                         job.format_name,
                         job.max_rows,
                         job.prefixes or {},
+                        job.base_iri,
                     )
                 )
             )

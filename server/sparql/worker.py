@@ -89,10 +89,13 @@ def evaluate(
     format_name: str,
     max_rows: int,
     prefixes: dict[str, str],
+    base_iri: str | None = None,
 ) -> None:
     """Evaluate one query and stream its answer (head, chunks, end) down ``conn``."""
     try:
-        result = store.query(query, prefixes=prefixes, **_dataset_kwargs(default_graph, named))
+        result = store.query(
+            query, prefixes=prefixes, base_iri=base_iri, **_dataset_kwargs(default_graph, named)
+        )
         if isinstance(result, ox.QueryBoolean):
             head: dict[str, Any] = {"form": "ASK", "rows": None, "truncated": False}
             body: Any = result
