@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -178,6 +179,10 @@ def parse_list(path: Path | str, *, kind_hint: str | None = None) -> ParsedList:
             return ParsedList((), None, None, None, None, (err,), name, "", data)
     except _Rejected as exc:
         return ParsedList((), None, None, None, None, (exc.error,), name, "", data)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        # openpyxl on a file that is not a workbook (or a damaged one)
+        err = RowError(name, "", 0, RULE_FORMAT, f"cannot read the {suffix} file: {exc}")
+        return ParsedList((), None, None, None, None, (err,), name, "", data)
     return _interpret(name, data, sheets, kind_hint)
 
 
@@ -601,6 +606,11 @@ def detect_kind(text: str) -> str | None:
         kinds.add("review-passed")
     if not kinds and re.search(r"第[0-9一二三四五六七八九十]+批.*小巨人|batch.*littlegiant", t):
         kinds.add("batch")
+    if (
+        "review-passed" in kinds
+        and len(set(re.findall(r"第([0-9一二三四五六七八九十]+)批", t))) > 1
+    ):
+        return None  # 第四批…和通过复核的第一批…: one list of two kinds, the caller must say which
     return kinds.pop() if len(kinds) == 1 else None
 
 

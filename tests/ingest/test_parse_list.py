@@ -237,3 +237,25 @@ def test_html_table_with_rowspan(tmp_path: Path) -> None:
 def test_html_without_table(tmp_path: Path) -> None:
     parsed = parse_list(write(tmp_path, "p.html", "<html><body><p>没有表格</p></body></html>"))
     assert [e.rule for e in parsed.errors] == [RULE_EMPTY]
+
+
+def test_a_list_of_two_kinds_does_not_pick_one(tmp_path: Path) -> None:
+    title = "第四批专精特新“小巨人”企业和通过复核的第一批专精特新“小巨人”企业名单"
+    parsed = parse_list(
+        write(tmp_path, "l.csv", f"{title}\n序号,省份,企业名称\n1,北京,甲有限公司\n")
+    )
+    assert parsed.kind is None
+    assert parsed.batch is None
+
+
+def test_damaged_workbook_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    parsed = parse_list(path)
+    assert [e.rule for e in parsed.errors] == ["unsupported-format"]
+    assert "broken.xlsx" in str(parsed.errors[0])
+
+
+def test_unknown_suffix_is_reported(tmp_path: Path) -> None:
+    parsed = parse_list(write(tmp_path, "list.pdf", "%PDF-1.4"))
+    assert [e.rule for e in parsed.errors] == ["unsupported-format"]
