@@ -605,6 +605,7 @@ def ingest_file(
     """
     path = Path(path)
     when = now or dt.datetime.now(dt.UTC)
+    notes: list[str] = []
     if kind == "notice" or (kind is None and path.suffix.lower() in (".txt", ".md")):
         from ingest.parse_notice import build_notice, parse_notice
 
@@ -616,7 +617,9 @@ def ingest_file(
             store=store,
             document=document,
             date=date,
+            batch=batch,
             source_url=source_url,
+            notes=notes,
         )
         kind_done, rows = "notice", len(notice.enterprises)
     else:
@@ -663,10 +666,10 @@ def ingest_file(
     sha = change.source.sha256()
     if stored_fingerprint(store, graph) == (sha, __version__):
         outcome = commit(store, iris, [change], registry=registry)
-        return IngestResult(outcome, graph, kind_done, rows)
+        return IngestResult(outcome, graph, kind_done, rows, notes=notes)
     entries = diff(store, graph, change.builder)
     changes = [change]
     if entries:
         changes.append(feed_change(iris, change.source, sha, entries, when))
     outcome = commit(store, iris, changes, registry=registry, now=when.replace(microsecond=0))
-    return IngestResult(outcome, graph, kind_done, rows, entries=len(entries))
+    return IngestResult(outcome, graph, kind_done, rows, entries=len(entries), notes=notes)

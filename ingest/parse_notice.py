@@ -321,7 +321,9 @@ def build_notice(
     store: EmbeddedStore,
     document: str | None = None,
     date: dt.date | None = None,
+    batch: int | None = None,
     source_url: str | None = None,
+    notes: list[str] | None = None,
 ) -> Change:
     """The notice's graph: the document, what it cites and announces, and the acts it states.
 
@@ -343,13 +345,18 @@ def build_notice(
         problems.append(f"date: the notice says {notice.date}, the command line says {date}")
     if day is None:
         problems.append("the notice states no date; give --date YYYY-MM-DD")
+    if batch is not None and notice.batch is not None and batch != notice.batch:
+        problems.append(f"batch: the notice says {notice.batch}, the command line says {batch}")
+    ordinal = batch if batch is not None else notice.batch
+    if notice.act == "batch" and ordinal is None:
+        problems.append("the notice announces a batch but does not say which; give --batch N")
     if problems:
         raise IngestError(notice.file, problems)
     slug = registry.document_slug(number) if number else None
     name = notice_graph_name(notice, slug)
     graph = str(iris.graph(name))
     kind = {"batch": "batch", "revocation": "revocation"}.get(notice.act or "", "notice")
-    facts = Facts(kind, notice.batch, number, day, source_url)  # type: ignore[arg-type]
+    facts = Facts(kind, ordinal, number, day, source_url)  # type: ignore[arg-type]
     ctx = _Context(store, iris, registry, graph, facts)
     ctx.source_page()
     label = notice.title or notice.file
@@ -369,7 +376,8 @@ def build_notice(
         b.add(doc, LG.dateWritten, rdf.date(notice.date))
     if known:
         b.add(doc, DCTERMS.source, ctx.source)
-    notes: list[str] = []
+    notes = notes if notes is not None else []
+    notes += [f"the notice does not state its {m}" for m in notice.missing]
     for c in notice.cites:
         if c.number:
             b.add(doc, LG.cites, iris.document(registry.document_slug(c.number)))
@@ -379,26 +387,27 @@ def build_notice(
             b.add(doc, LG.cites, ox.NamedNode(found[0]))
         else:
             notes.append(f"citation {c.printed!r} matches {len(found)} documents; not recorded")
-    if notice.batch is not None and notice.act == "batch":
-        batch = ctx.batch(notice.batch)
-        b.add(doc, LG.announces, batch)
+    if ordinal is not None and notice.act == "batch":
+        batch_node = ctx.batch(ordinal)
+        b.add(doc, LG.announces, batch_node)
         if notice.count is not None:
-            claim = iris.claim(d, "batch", str(notice.batch), str(notice.count))
+            claim = iris.claim(d, "batch", str(ordinal), str(notice.count))
             b.type(claim, LG.CountClaim)
             b.add(
                 claim,
                 RDFS.label,
-                rdf.text(
-                    f"{notice.count} enterprises in batch {notice.batch}, as {label} states", "en"
-                ),
+                rdf.text(f"{notice.count} enterprises in batch {ordinal}, as {label} states", "en"),
             )
             b.add(claim, LG.count, rdf.typed(notice.count, XSD.nonNegativeInteger))
             b.add(claim, LG.countBasis, rdf.text("final list"))
             b.add(claim, DCTERMS.source, ctx.source)
-            b.add(batch, LG.countClaim, claim)
+            b.add(batch_node, LG.countClaim, claim)
+    # only acts whose consequence for a named firm is plain: an award or a revocation (a
+    # re-review notice's named firms may have passed or failed; its list says which)
     rows = [
         ListRow("", 0, str(i), "", n, "", notice.reason or "")
         for i, n in enumerate(notice.enterprises, 1)
+        if notice.act in ("batch", "revocation")
     ]
     for row in rows:
         where = f"{notice.file}: named enterprise {row.seq} {row.name!r}"
@@ -412,8 +421,8 @@ def build_notice(
         if res.key is None:
             problems.append(f"{where}: {res.reason or 'not in the store'}; not recorded by guess")
             continue
-        if notice.act == "batch" and notice.batch is not None:
-            _award(ctx, res.key, row, where, notice.batch, doc)
+        if notice.act == "batch" and ordinal is not None:
+            _award(ctx, res.key, row, where, ordinal, doc)
         elif notice.act == "revocation" and (
             msg := _event(ctx, res.key, row, where, "revocation", None, doc)
         ):

@@ -365,3 +365,26 @@ def test_corrected_list_replaces_its_graph(awarded: World) -> None:
         "<https://www.w3.org/ns/activitystreams#object> ?o }",
     )
     assert (awarded.designation(NB),) in deleted
+
+
+def test_review_notice_records_the_document_not_guessed_outcomes(awarded: World) -> None:
+    text = (
+        "测试夹具：合成数据，文号与日期均为虚构。\n\n工信厅企业函〔2028〕9002号\n\n"
+        "工业和信息化部办公厅关于第七批专精特新“小巨人”企业复核结果的通知\n"
+        "经复核，北京测试甲科技有限公司、火星测试丁有限公司等2家企业的复核结果见附件。\n"
+        "工业和信息化部办公厅\n2028年6月1日\n"
+    )
+    result = awarded.ingest(awarded.write("review-notice.txt", text))
+    assert result.kind == "notice"
+    assert "the notice does not state its batch" not in result.notes
+    doc = awarded.iris.document(awarded.registry.document_slug("工信厅企业函〔2028〕9002号"))
+    assert _one(awarded, f"SELECT ?t WHERE {{ <{doc}> <{DCTERMS.title}> ?t }}")
+    events = _one(awarded, f"SELECT ?e WHERE {{ ?e <{LG.eventDocument}> <{doc}> }}")
+    assert events == []  # which firms passed is the attachment list's to say
+
+
+def test_notice_notes_say_what_it_does_not_state(world: World) -> None:
+    if not SEED.exists():
+        pytest.skip("the seed notice is not next to the repository")
+    result = world.ingest(SEED, kind="notice", document=N153)
+    assert "the notice does not state its document" in result.notes
