@@ -164,14 +164,21 @@ def company_name(rng: random.Random, region: SynthRegion, used: set[str]) -> str
             return name
 
 
-def rows(total: int, seed: int = 20190605) -> Iterator[tuple[int, list[tuple[str, str, str]]]]:
-    """Yield (batch ordinal, [(region name, company name, credit code)]) for every batch."""
+def rows(
+    total: int, seed: int = 20190605, extra: int = 0
+) -> Iterator[tuple[int, list[tuple[str, str, str]]]]:
+    """Yield (batch ordinal, [(region name, company name, credit code)]) for every batch.
+
+    With ``extra``, one more list of that many new enterprises follows (ordinal 0), unique
+    against all the others: the list a benchmark ingests into a store holding the rest.
+    """
     rng = random.Random(seed)
     regs = regions()
     weights = [_WEIGHTS.get(r.code, 0.5) for r in regs]
     names: set[str] = set()
     codes: set[str] = set()
-    for ordinal, size in enumerate(batch_sizes(total), start=1):
+    sizes = list(enumerate(batch_sizes(total), start=1)) + ([(0, extra)] if extra else [])
+    for ordinal, size in sizes:
         picked = rng.choices(regs, weights=weights, k=size)
         yield (
             ordinal,
@@ -179,15 +186,21 @@ def rows(total: int, seed: int = 20190605) -> Iterator[tuple[int, list[tuple[str
         )
 
 
-def write_lists(total: int, out: Path, seed: int = 20190605) -> list[Path]:
-    """Write the batch CSVs into ``out`` (never into data/) and return their paths."""
+def write_lists(total: int, out: Path, seed: int = 20190605, extra: int = 0) -> list[Path]:
+    """Write the batch CSVs into ``out`` (never into data/) and return their paths.
+
+    With ``extra``, the last path is ``SYNTHETIC-extra.csv``: ``extra`` more enterprises, titled
+    as a batch-7 list.
+    """
     out = out.resolve()
     if out == ROOT / "data" or (ROOT / "data") in out.parents:
         raise ValueError("synthetic lists never go into data/")
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for ordinal, batch in rows(total, seed):
-        path = out / f"SYNTHETIC-batch-{ordinal}.csv"
+    for ordinal, batch in rows(total, seed, extra):
+        name = f"SYNTHETIC-batch-{ordinal}.csv" if ordinal else "SYNTHETIC-extra.csv"
+        path = out / name
+        ordinal = ordinal or len(BATCH_SHARES)
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(

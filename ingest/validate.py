@@ -18,10 +18,13 @@ https://www.w3.org/TR/shacl/
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
+import os
 import re
 from collections.abc import Collection, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as TypingLiteral
@@ -89,6 +92,7 @@ _FOCUS_CONSTRAINTS = {
     SH.disjoint,
     SH.lessThan,
     SH.lessThanOrEquals,
+    SH.uniqueLang,
 }
 _COMPONENT = {
     SH["class"]: "ClassConstraintComponent",
@@ -116,6 +120,7 @@ _COMPONENT = {
     SH.lessThan: "LessThanConstraintComponent",
     SH.lessThanOrEquals: "LessThanOrEqualsConstraintComponent",
     SH.sparql: "SPARQLConstraintComponent",
+    SH.uniqueLang: "UniqueLangConstraintComponent",
 }
 _NODE_KINDS = {
     SH.IRI: "isIRI({v})",
@@ -215,6 +220,22 @@ class _Check:
     message: str
     value_is_focus: bool = False
     sparql_vars: tuple[str, ...] = ()
+    items: tuple[_Item, ...] = ()  # a grouped query: each row names the items it violates
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One constraint inside a grouped query (values of one IRI path, or their count)."""
+
+    shape: str
+    path: str
+    constraint: str
+    severity: Severity
+    message: str
+    target: str
+    condition: str = ""  # value checks: true when ?value fails
+    min_count: int | None = None
+    max_count: int | None = None
 
 
 @dataclass
@@ -324,6 +345,8 @@ class _Compiler:
             return _distinct_values(x, path, vs)
         if pred == SH.hasValue:
             return f"FILTER NOT EXISTS {{ {x} {path} {_term(obj)} }}"
+        if pred == SH.uniqueLang:
+            return _unique_lang(x, path, self.var("a"), self.var("b"), obj)
         v, w = self.var("v"), self.var("w")
         return self.pair_pattern(pred, obj, x, path, v, w)
 
@@ -399,8 +422,13 @@ class _Compiler:
             pats.append(f"{self.var('s')} {_term(p)} ?this .")
         return pats
 
-    def checks(self, shape: Node, target: str) -> list[_Check]:
-        """The queries that report the results of ``shape`` for the focus nodes of ``target``."""
+    def checks(self, shape: Node, target: str, grouped: dict[str, list[_Item]]) -> list[_Check]:
+        """The queries that report the results of ``shape`` for the focus nodes of ``target``.
+
+        Constraints on the values (or the number of values) of a plain IRI path are not given
+        a query of their own: they go into ``grouped[target]``, and one query per target checks
+        them all (``_grouped_checks``).
+        """
         g = self.shapes
         self.check_known(shape)
         sid = shape_id(g, shape)
@@ -412,7 +440,9 @@ class _Compiler:
         path_node = g.value(shape, SH.path)
         path = self.path(path_node) if path_node is not None else None
         out: list[_Check] = []
-        head = f"SELECT DISTINCT ?this ?value WHERE {{ {_FOCUS} {{ {target} }} "
+        simple = isinstance(path_node, URIRef)
+        items = grouped
+        head = f"SELECT DISTINCT ?this ?value WHERE {{ {{ {target} }} "
         for pred, obj in sorted(g.predicate_objects(shape)):
             component = "sh:" + _COMPONENT.get(pred, "")
             message = custom or _default_message(pred, obj, g)
@@ -420,19 +450,35 @@ class _Compiler:
                 if path is None:
                     cond = self.value_failure(pred, obj, "?this", shape)
                     query = (
-                        f"SELECT DISTINCT ?this WHERE {{ {_FOCUS} {{ {target} }} FILTER({cond}) }}"
+                        f"SELECT DISTINCT ?this WHERE {{ {{ {target} }} "
+                        f"FILTER(COALESCE({cond}, true)) }}"
                     )
                     out.append(_Check(query, sid, None, component, severity, message, True))
+                elif simple:
+                    cond = self.value_failure(pred, obj, "?value", shape)
+                    items.append(
+                        _Item(sid, path, component, severity, message, target, condition=cond)
+                    )
                 else:
                     cond = self.value_failure(pred, obj, "?value", shape)
-                    query = f"{head} ?this {path} ?value . FILTER({cond}) }}"
+                    query = f"{head} ?this {path} ?value . FILTER(COALESCE({cond}, true)) }}"
                     out.append(_Check(query, sid, path, component, severity, message))
             elif pred == SH.hasValue and path is None:
                 query = (
-                    f"SELECT DISTINCT ?this WHERE {{ {_FOCUS} {{ {target} }} "
+                    f"SELECT DISTINCT ?this WHERE {{ {{ {target} }} "
                     f"FILTER(!sameTerm(?this, {_term(obj)})) }}"
                 )
                 out.append(_Check(query, sid, None, component, severity, message, True))
+            elif pred in (SH.minCount, SH.maxCount) and simple and path is not None:
+                n = int(obj)
+                if pred == SH.minCount and n > 0:
+                    items.append(
+                        _Item(sid, path, component, severity, message, target, min_count=n)
+                    )
+                elif pred == SH.maxCount:
+                    items.append(
+                        _Item(sid, path, component, severity, message, target, max_count=n)
+                    )
             elif pred in (SH.minCount, SH.maxCount) and path is not None:
                 n = int(obj)
                 if pred == SH.minCount and n <= 1:
@@ -443,20 +489,24 @@ class _Compiler:
                     v = self.var("v")
                     op = "<" if pred == SH.minCount else ">"
                     cond = (
-                        f"{{ SELECT ?this (COUNT(DISTINCT {v}) AS ?_n) WHERE {{ {_FOCUS} "
+                        f"{{ SELECT ?this (COUNT(DISTINCT {v}) AS ?_n) WHERE {{ "
                         f"{{ {target} }} OPTIONAL {{ ?this {path} {v} }} }} GROUP BY ?this }} "
                         f"FILTER(?_n {op} {n})"
                     )
                     query = f"SELECT DISTINCT ?this WHERE {{ {cond} }}"
                     out.append(_Check(query, sid, path, component, severity, message))
                     continue
-                query = f"SELECT DISTINCT ?this WHERE {{ {_FOCUS} {{ {target} }} {cond} }}"
+                query = f"SELECT DISTINCT ?this WHERE {{ {{ {target} }} {cond} }}"
                 out.append(_Check(query, sid, path, component, severity, message))
             elif pred == SH.hasValue:
                 query = (
-                    f"SELECT DISTINCT ?this WHERE {{ {_FOCUS} {{ {target} }} "
+                    f"SELECT DISTINCT ?this WHERE {{ {{ {target} }} "
                     f"FILTER NOT EXISTS {{ ?this {path} {_term(obj)} }} }}"
                 )
+                out.append(_Check(query, sid, path, component, severity, message))
+            elif pred == SH.uniqueLang and path is not None:
+                pattern = _unique_lang("?this", path, "?_a", "?_b", obj)
+                query = f"SELECT DISTINCT ?this ?_lang WHERE {{ {{ {target} }} {pattern} }}"
                 out.append(_Check(query, sid, path, component, severity, message))
             elif pred in _FOCUS_CONSTRAINTS and path is not None:
                 pattern = self.pair_pattern(pred, obj, "?this", path, "?value", self.var("w"))
@@ -501,7 +551,7 @@ class _Compiler:
         projection = text[: match.start()] if match else ""
         if not match or not re.search(r"(\?this\b|\*)", projection):
             raise UnsupportedShape(f"{sid}: sh:select must be a SELECT projecting $this")
-        text = f"{text[: match.end()]} {_FOCUS} {{ {target} }} {text[match.end() :]}"
+        text = f"{text[: match.end()]} {{ {target} }} {text[match.end() :]}"
         query = "\n".join([*prologue, text])
         messages = sorted(g.objects(constraint, SH.message), key=lambda m: (m.language != "en", m))
         messages += sorted(g.objects(shape, SH.message), key=lambda m: (m.language != "en", m))
@@ -517,12 +567,14 @@ class _Compiler:
 class ShapesGate:
     """The shapes of ``shapes_dir`` compiled once; ``validate`` runs them on a pyoxigraph store."""
 
-    def __init__(self, shapes_dir: Path, ontology_ttl: Path) -> None:
+    def __init__(self, shapes_dir: Path, ontology_ttl: Path, *, workers: int | None = None) -> None:
         """Compile every shape; raises ``UnsupportedShape`` for any construct it cannot check."""
+        self.workers = workers or min(4, os.cpu_count() or 1)
         self.shapes = load_shapes(shapes_dir)
         ontology = Graph().parse(ontology_ttl, format="turtle")
         compiler = _Compiler(self.shapes, ontology)
         checks: list[_Check] = []
+        grouped: list[_Item] = []
         for shape in sorted(_all_shapes(self.shapes), key=str):
             if _deactivated(self.shapes, shape):
                 continue
@@ -533,22 +585,15 @@ class ShapesGate:
                     targets += compiler.targets(parent)
             if targets:
                 target = " UNION ".join(f"{{ {t} }}" for t in targets)
-                checks += compiler.checks(shape, target)
+                checks += compiler.checks(shape, target, grouped)
             else:
                 compiler.failure(shape, "?this")  # compiles, so unsupported nested forms raise
+        checks += _grouped_checks(grouped)
         prologue = f"PREFIX rdf: <{RDF}>\nPREFIX xsd: <{XSD}>\n"
+        # grouped queries are the long ones: start them first so the workers finish together
+        checks.sort(key=lambda c: not c.items)
         self._checks = tuple(
-            _Check(
-                prologue + c.query,
-                c.shape,
-                c.path,
-                c.constraint,
-                c.severity,
-                c.message,
-                c.value_is_focus,
-                c.sparql_vars,
-            )
-            for c in checks
+            dataclasses.replace(c, query=f"{prologue}{c.query}\n{_FOCUS}") for c in checks
         )
         probe = ox.Store()
         for c in self._checks:
@@ -564,23 +609,99 @@ class ShapesGate:
         """Check the store (union of its graphs); with ``focus``, only those focus nodes."""
         raw = getattr(store, "raw", store)
         if focus is not None:
-            iris = sorted({f for f in focus if not f.startswith("_:")})
+            # a trailing VALUES clause: pyoxigraph joins it after evaluating the pattern, which
+            # is fast; the same VALUES inside the pattern is re-evaluated per row (minutes)
+            iris = sorted({f for f in focus if ":" in f and not f.startswith("_:")})
             if not iris:
                 return ValidationReport(True, ())
-            values = "VALUES ?this { " + " ".join(f"<{f}>" for f in iris) + " }"
+            values = "VALUES ?this { " + " ".join(str(ox.NamedNode(f)) for f in iris) + " }"
         else:
             values = ""
-        results: list[ValidationResult] = []
-        for check in self._checks:
-            solutions = raw.query(
-                check.query.replace(_FOCUS, values), use_default_graph_as_union=True
-            )
-            results.extend(_results(check, solutions))
-        unique = tuple(dict.fromkeys(results))
+
+        def run(check: _Check) -> list[ValidationResult]:
+            query = check.query.replace(_FOCUS, values)
+            return list(_results(check, raw.query(query, use_default_graph_as_union=True)))
+
+        # pyoxigraph releases the GIL while it evaluates: queries run side by side
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            parts = list(pool.map(run, self._checks))
+        unique = tuple(dict.fromkeys(r for part in parts for r in part))
         return ValidationReport(not any(r.severity == "Violation" for r in unique), unique)
 
 
+def _grouped_checks(items: list[_Item]) -> list[_Check]:
+    """Few queries for the many constraints on the values, or number of values, of IRI paths.
+
+    Value and maximum-count checks scan the triples of one predicate, whatever their subject,
+    and test the shape's target (``EXISTS``) only for a value that fails: a join with the
+    target is several times dearer than the scan, and failures are rare. Minimum counts
+    scan each target once and look every required path up. Each row carries in ``?k`` the
+    numbers of the items it violates.
+    """
+    out = []
+    by_path: dict[str, list[_Item]] = {}
+    for item in items:
+        if item.condition or item.max_count is not None:
+            by_path.setdefault(item.path, []).append(item)
+    for path, group in sorted(by_path.items()):
+        values = tuple(i for i in group if i.condition)
+        if values:
+            flags = ", ".join(
+                f'IF(COALESCE({i.condition}, true) && EXISTS {{ {i.target} }}, " {n}", "")'
+                for n, i in enumerate(values)
+            )
+            query = (
+                f"SELECT DISTINCT ?this ?value ?k WHERE {{ ?this {path} ?value . "
+                f'BIND(CONCAT({flags}, "") AS ?k) FILTER(?k != "") }}'
+            )
+            out.append(_Check(query, "", path, "", "Violation", "", items=values))
+        maxima = tuple(i for i in group if i.max_count is not None)
+        if maxima:
+            flags = ", ".join(
+                f'IF(?n > {i.max_count} && EXISTS {{ {i.target} }}, " {n}", "")'
+                for n, i in enumerate(maxima)
+            )
+            least = min(i.max_count or 0 for i in maxima)
+            query = (
+                f"SELECT ?this ?k WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) "
+                f"WHERE {{ ?this {path} ?v }} GROUP BY ?this }} FILTER(?n > {least}) "
+                f'BIND(CONCAT({flags}, "") AS ?k) FILTER(?k != "") }}'
+            )
+            out.append(_Check(query, "", path, "", "Violation", "", items=maxima))
+    by_target: dict[str, list[_Item]] = {}
+    for item in items:
+        if item.min_count:
+            by_target.setdefault(item.target, []).append(item)
+    for target, group in sorted(by_target.items()):
+        minima = tuple(group)
+        flags = []
+        for n, i in enumerate(minima):
+            vs = [f"?_m{n}_{j}" for j in range(i.min_count or 0)]
+            flags.append(f'IF(EXISTS {{ {_distinct_values("?this", i.path, vs)} }}, "", " {n}")')
+        query = (
+            f"SELECT DISTINCT ?this ?k WHERE {{ {{ {target} }} "
+            f'BIND(CONCAT({", ".join(flags)}, "") AS ?k) FILTER(?k != "") }}'
+        )
+        out.append(_Check(query, "", None, "", "Violation", "", items=minima))
+    return out
+
+
+def _grouped_results(check: _Check, solutions: ox.QuerySolutions) -> Iterable[ValidationResult]:
+    with_value = bool(check.items[0].condition)
+    for row in solutions:
+        this = _focus(row["this"])
+        value = str(row["value"]) if with_value else None
+        for n in row["k"].value.split():
+            item = check.items[int(n)]
+            yield ValidationResult(
+                item.severity, this, item.path, item.shape, item.constraint, item.message, value
+            )
+
+
 def _results(check: _Check, solutions: ox.QuerySolutions) -> Iterable[ValidationResult]:
+    if check.items:
+        yield from _grouped_results(check, solutions)
+        return
     for row in solutions:
         this = row["this"]
         if this is None:
@@ -745,6 +866,17 @@ def _datatype_ok(dt: Node, v: str) -> str:
     elif dt == XSD.gYear:
         ok += f" && regex(str({v}), {_term(Literal(_GYEAR))})"
     return ok
+
+
+def _unique_lang(x: str, path: str, a: str, b: str, flag: Node) -> str:
+    """Two values of ``x`` share a language tag (tags compare case-insensitively)."""
+    if not (isinstance(flag, Literal) and flag.toPython() is True):
+        return "FILTER(false)"
+    return (
+        f"{x} {path} {a} . {x} {path} {b} . "
+        f'FILTER(!sameTerm({a}, {b}) && lang({a}) != "" && LCASE(lang({a})) = LCASE(lang({b}))) '
+        f"BIND(LCASE(lang({a})) AS ?_lang)"
+    )
 
 
 def _distinct_values(x: str, path: str, vs: list[str]) -> str:
