@@ -144,8 +144,12 @@ def get_changes(
             body["prev"] = link(page - 1)
         if page < pages:
             body["next"] = link(page + 1)
+    links = [
+        f'<{body[rel]}>; rel="{rel}"' for rel in ("first", "last", "prev", "next") if rel in body
+    ]
+    headers = {"Vary": "Accept", "Cache-Control": "no-cache"}
+    if links:
+        headers["Link"] = ", ".join(links)
     return Response(
-        json.dumps(body, ensure_ascii=False),
-        media_type=media.content_type,
-        headers={"Vary": "Accept", "Cache-Control": "no-cache"},
+        json.dumps(body, ensure_ascii=False), media_type=media.content_type, headers=headers
     )

@@ -120,6 +120,7 @@ def test_small_pages_link_next_and_prev(client: TestClient) -> None:
     assert body["prev"] == f"{BASE}/changes?size=5&page=1"
     assert body["next"] == f"{BASE}/changes?size=5&page=3"
     assert body["partOf"] == f"{BASE}/changes?size=5"
+    assert f'<{BASE}/changes?size=5&page=3>; rel="next"' in r.headers["link"]
 
 
 @pytest.mark.parametrize(
