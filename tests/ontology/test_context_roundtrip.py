@@ -68,7 +68,7 @@ def test_every_lg_term_has_a_context_term_of_the_same_name() -> None:
     ("term", "expected"),
     [
         pytest.param("validFrom", {"@id": "lg:validFrom", "@type": "xsd:date"}, id="date"),
-        pytest.param("ordinal", {"@id": "lg:ordinal", "@type": "xsd:positiveInteger"}, id="int"),
+        pytest.param("ordinal", {"@id": "lg:ordinal", "@type": "xsd:integer"}, id="int"),
         pytest.param("holder", {"@id": "lg:holder", "@type": "@id"}, id="object"),
         pytest.param("legalName", {"@id": "lg:legalName", "@container": "@language"}, id="zh"),
         pytest.param("uscc", {"@id": "lg:uscc"}, id="plain-string"),
@@ -76,3 +76,19 @@ def test_every_lg_term_has_a_context_term_of_the_same_name() -> None:
 )
 def test_term_definitions_type_their_values(term: str, expected: dict) -> None:
     assert CONTEXT["@context"][term] == expected
+
+
+def test_integers_as_pyoxigraph_stores_them_compact_to_short_terms() -> None:
+    """pyoxigraph stores xsd:positiveInteger/nonNegativeInteger as xsd:integer: the context
+    types the integer-valued terms xsd:integer so that stored data compacts to plain terms."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(SOURCES[1].values[0]), format=ox.RdfFormat.TURTLE)
+    ntriples = ox.serialize([q.triple for q in store], format=ox.RdfFormat.N_TRIPLES)
+    graph = Graph().parse(data=ntriples.decode(), format="nt")
+    compacted, back = _roundtrip(graph)
+    assert isomorphic(graph, back)
+    batch = next(n for n in compacted["@graph"] if n["id"].endswith("/batch/99"))
+    assert batch["ordinal"] == "99"
+    assert batch["declaredCount"] == "3"
