@@ -10,6 +10,7 @@ so that a tie stays a tie: callers report ties and never pick one by guess.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -21,6 +22,7 @@ from ontology.store import GraphStore
 
 EXACT, FORMER, CORE, FUZZY_MAX = 95.0, 88.0, 90.0, 75.0
 MATCH_AT, MATCH_MARGIN = 90.0, 5.0
+FUZZY_POOL, FUZZY_COMMON = 50, 200
 
 # Company-form suffixes, longest first, as they appear after normalise_name (casefolded).
 _SUFFIXES = (
@@ -116,6 +118,7 @@ class NameIndex:
         self.former: dict[str, set[str]] = defaultdict(set)
         self.core: dict[str, set[str]] = defaultdict(set)
         self.grams: dict[str, set[str]] = defaultdict(set)
+        self.gram_sets: dict[str, list[set[str]]] = defaultdict(list)
         self.uscc: dict[str, str] = {}
         prefixes: list[tuple[str, str, str]] = []
         for e in self.entries.values():
@@ -128,7 +131,9 @@ class NameIndex:
                 core = core_name(printed)
                 if core:
                     self.core[core].add(e.iri)
-                    for gram in _bigrams(core):
+                    grams = _bigrams(core)
+                    self.gram_sets[e.iri].append(grams)
+                    for gram in grams:
                         self.grams[gram].add(e.iri)
             if e.uscc:
                 self.uscc[e.uscc] = e.iri
@@ -260,19 +265,8 @@ class NameIndex:
                 offer(iri, CORE, "name without company form")
             if core:
                 grams = _bigrams(core)
-                counts: dict[str, int] = defaultdict(int)
-                for gram in grams:
-                    for iri in self.grams.get(gram, ()):
-                        counts[iri] += 1
-                for iri, shared in counts.items():
-                    best = 0.0
-                    e = self.entries[iri]
-                    for printed in (*e.names, *e.english, *e.former):
-                        other = _bigrams(core_name(printed))
-                        dice = 2 * len(grams & other) / (len(grams) + len(other))
-                        best = max(best, dice)
-                    if best >= 0.4 and shared:
-                        offer(iri, round(FUZZY_MAX * best, 1), "similar name")
+                for iri, best in self._similar(grams):
+                    offer(iri, round(FUZZY_MAX * best, 1), "similar name")
         results = []
         for iri, (score, why) in scores.items():
             e = self.entries[iri]
@@ -286,6 +280,32 @@ class NameIndex:
             Candidate(self.entries[iri], score, clear and i == 0, why)
             for i, (score, _, iri, why) in enumerate(results[:limit])
         ]
+
+    def _similar(self, grams: set[str]) -> list[tuple[str, float]]:
+        """Entries whose core names share enough bigrams (Dice ≥ 0.4), best first.
+
+        Bigrams that most names share (科技, 有限) say little and would make every query touch
+        every entry, so the rarest bigrams pick a bounded pool that is then scored exactly.
+        """
+        common = max(FUZZY_COMMON, len(self.entries) // 20)
+        rare = [g for g in grams if 0 < len(self.grams.get(g, ())) <= common]
+        counts: dict[str, int] = defaultdict(int)
+        for gram in rare or grams:
+            for iri in self.grams.get(gram, ()):
+                counts[iri] += 1
+        pool = heapq.nlargest(FUZZY_POOL, counts, key=lambda iri: (counts[iri], iri))
+        out = []
+        for iri in pool:
+            best = max(
+                (
+                    2 * len(grams & other) / (len(grams) + len(other))
+                    for other in self.gram_sets[iri]
+                ),
+                default=0.0,
+            )
+            if best >= 0.4:
+                out.append((iri, best))
+        return out
 
 
 def core_region(label: str) -> str:
