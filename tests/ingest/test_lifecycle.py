@@ -388,3 +388,52 @@ def test_notice_notes_say_what_it_does_not_state(world: World) -> None:
         pytest.skip("the seed notice is not next to the repository")
     result = world.ingest(SEED, kind="notice", document=N153)
     assert "the notice does not state its document" in result.notes
+
+
+_BAD_CHECK = BJ[:-1] + ("0" if BJ[-1] != "0" else "1")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        pytest.param(
+            "序号,企业名称\n1,北京测试甲科技有限公司\n", "missing-column", id="bad-header"
+        ),
+        pytest.param(
+            "序号,省份,企业名称\n1,火星,北京测试甲科技有限公司\n", "unknown-region", id="region"
+        ),
+        pytest.param(
+            f"序号,省份,企业名称,统一社会信用代码\n1,北京,北京测试甲科技有限公司,{_BAD_CHECK}\n",
+            "uscc",
+            id="bad-credit-code",
+        ),
+        pytest.param(
+            "序号,省份,企业名称\n1,北京,北京测试甲科技有限公司\n2,北京,北京测试甲科技有限公司\n",
+            "duplicate-row",
+            id="duplicate",
+        ),
+        pytest.param(
+            "撤销专精特新“小巨人”企业称号名单\n序号,省份,企业名称\n1,北京,北京测试甲科技有限公司\n",
+            "wrong-list-kind",
+            id="wrong-kind",
+        ),
+        pytest.param("", "empty-file", id="empty"),
+    ],
+)
+def test_malformed_list_is_refused_with_rule_and_changes_nothing(
+    world: World, text: str, rule: str
+) -> None:
+    before = world.nquads()
+    with pytest.raises(IngestError, match=rule) as exc:
+        world.ingest(world.write("bad.csv", text), kind="batch", batch=BATCH, date=AWARD)
+    assert "bad.csv" in str(exc.value)
+    assert world.nquads() == before
+
+
+def test_non_utf8_list_is_refused_and_changes_nothing(world: World) -> None:
+    before = world.nquads()
+    path = world.home / "gbk.csv"
+    path.write_bytes("序号,省份,企业名称\n1,北京,北京测试甲科技有限公司\n".encode("gbk"))
+    with pytest.raises(IngestError, match=r"gbk.csv row 1: encoding: byte 0x\w+ at offset 0"):
+        world.ingest(path, kind="batch", batch=BATCH, date=AWARD)
+    assert world.nquads() == before
