@@ -221,6 +221,7 @@ class _Check:
     value_is_focus: bool = False
     sparql_vars: tuple[str, ...] = ()
     items: tuple[_Item, ...] = ()  # a grouped query: each row names the items it violates
+    focus_query: str = ""  # the form to use with focus nodes (marker inside), if not trailing
 
 
 @dataclass(frozen=True)
@@ -513,7 +514,15 @@ class _Compiler:
                 out.append(_Check(f"{head} {pattern} }}", sid, path, component, severity, message))
             elif pred == SH.sparql:
                 out.append(self.sparql_check(shape, obj, target, sid, path, severity))
-        return out
+        # with focus nodes, start from them and test the target per node: joining VALUES with
+        # the target group makes pyoxigraph re-scan the target for every focus node
+        anchored = f"{_FOCUS} FILTER EXISTS {{ {target} }}"
+        return [
+            c
+            if c.sparql_vars
+            else dataclasses.replace(c, focus_query=c.query.replace(f"{{ {target} }}", anchored, 1))
+            for c in out
+        ]
 
     def sparql_check(
         self,
@@ -593,12 +602,23 @@ class ShapesGate:
         # grouped queries are the long ones: start them first so the workers finish together
         checks.sort(key=lambda c: not c.items)
         self._checks = tuple(
-            dataclasses.replace(c, query=f"{prologue}{c.query}\n{_FOCUS}") for c in checks
+            dataclasses.replace(
+                c,
+                query=f"{prologue}{c.query or c.focus_query}\n{_FOCUS}"
+                if c.query or c.focus_query
+                else "",
+                focus_query=f"{prologue}{c.focus_query}" if c.focus_query else "",
+            )
+            for c in checks
         )
         probe = ox.Store()
         for c in self._checks:
             try:
                 list(probe.query(c.query.replace(_FOCUS, ""), use_default_graph_as_union=True))
+                probe_values = "VALUES ?this { <urn:lg:probe> }"
+                for text in (c.query, c.focus_query):
+                    if text:
+                        list(probe.query(text.replace(_FOCUS, probe_values, 1).replace(_FOCUS, "")))
             except SyntaxError as exc:
                 raise UnsupportedShape(f"{c.shape} {c.constraint}: {exc}\n{c.query}") from exc
 
@@ -619,7 +639,12 @@ class ShapesGate:
             values = ""
 
         def run(check: _Check) -> list[ValidationResult]:
-            query = check.query.replace(_FOCUS, values)
+            if not values:
+                query = check.query.replace(_FOCUS, "")
+            elif check.focus_query:
+                query = check.focus_query.replace(_FOCUS, values)
+            else:  # a trailing VALUES clause, joined once the pattern is evaluated
+                query = check.query.replace(_FOCUS, values)
             return list(_results(check, raw.query(query, use_default_graph_as_union=True)))
 
         # pyoxigraph releases the GIL while it evaluates: queries run side by side
@@ -651,10 +676,10 @@ def _grouped_checks(items: list[_Item]) -> list[_Check]:
                 for n, i in enumerate(values)
             )
             query = (
-                f"SELECT DISTINCT ?this ?value ?k WHERE {{ ?this {path} ?value . "
+                f"SELECT DISTINCT ?this ?value ?k WHERE {{ {_FOCUS} ?this {path} ?value . "
                 f'BIND(CONCAT({flags}, "") AS ?k) FILTER(?k != "") }}'
             )
-            out.append(_Check(query, "", path, "", "Violation", "", items=values))
+            out.append(_Check("", "", path, "", "Violation", "", items=values, focus_query=query))
         maxima = tuple(i for i in group if i.max_count is not None)
         if maxima:
             flags = ", ".join(
@@ -664,10 +689,10 @@ def _grouped_checks(items: list[_Item]) -> list[_Check]:
             least = min(i.max_count or 0 for i in maxima)
             query = (
                 f"SELECT ?this ?k WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) "
-                f"WHERE {{ ?this {path} ?v }} GROUP BY ?this }} FILTER(?n > {least}) "
+                f"WHERE {{ {_FOCUS} ?this {path} ?v }} GROUP BY ?this }} FILTER(?n > {least}) "
                 f'BIND(CONCAT({flags}, "") AS ?k) FILTER(?k != "") }}'
             )
-            out.append(_Check(query, "", path, "", "Violation", "", items=maxima))
+            out.append(_Check("", "", path, "", "Violation", "", items=maxima, focus_query=query))
     by_target: dict[str, list[_Item]] = {}
     for item in items:
         if item.min_count:
@@ -678,11 +703,10 @@ def _grouped_checks(items: list[_Item]) -> list[_Check]:
         for n, i in enumerate(minima):
             vs = [f"?_m{n}_{j}" for j in range(i.min_count or 0)]
             flags.append(f'IF(EXISTS {{ {_distinct_values("?this", i.path, vs)} }}, "", " {n}")')
-        query = (
-            f"SELECT DISTINCT ?this ?k WHERE {{ {{ {target} }} "
-            f'BIND(CONCAT({", ".join(flags)}, "") AS ?k) FILTER(?k != "") }}'
-        )
-        out.append(_Check(query, "", None, "", "Violation", "", items=minima))
+        tail = f'BIND(CONCAT({", ".join(flags)}, "") AS ?k) FILTER(?k != "") }}'
+        query = f"SELECT DISTINCT ?this ?k WHERE {{ {{ {target} }} {tail}"
+        anchored = f"SELECT DISTINCT ?this ?k WHERE {{ {_FOCUS} FILTER EXISTS {{ {target} }} {tail}"
+        out.append(_Check(query, "", None, "", "Violation", "", items=minima, focus_query=anchored))
     return out
 
 
