@@ -116,3 +116,20 @@ def test_as_of_follows_awards_revocations_and_reviews(
     assert holders(t, client, "active", "2029-01-01") == {"A"}
     assert holders(t, client, "active", "2031-06-30") == {"A"}
     assert holders(t, client, "active", "2031-07-01") == set()
+
+
+def test_enterprise_page_shows_its_timeline(timeline: tuple[Timeline, TestClient]) -> None:
+    t, client = timeline
+    if t.registry.lookup_uscc(FIRMS["C"][1]) is None:  # run alone: give C its award and revocation
+        t.ingest(
+            "b7.csv", "第七批专精特新“小巨人”企业名单（测试用合成数据）", "ABC", dt.date(2025, 7, 1)
+        )
+        t.ingest(
+            "revoke.csv", "撤销专精特新“小巨人”企业称号名单（测试）", "C", dt.date(2026, 5, 20)
+        )
+    path = t.iris.relative(t.firm("C"))
+    assert path is not None
+    r = client.get(path, headers={"Accept": "text/html"})
+    assert r.status_code == 200, r.text
+    assert "2025-07-01" in r.text
+    assert "2026-05-20" in r.text
