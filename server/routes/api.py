@@ -59,6 +59,9 @@ HYDRA_CONTEXT = {
     "first": {"@id": "hydra:first", "@type": "@id"},
     "next": {"@id": "hydra:next", "@type": "@id"},
 }
+_DESIGNATION_SUMMARY = frozenset(
+    str(p) for p in (LG.holder, LG.tier, LG.batch, LG.validFrom, LG.validUntil)
+)
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 _L = str(LG)
 
@@ -170,7 +173,9 @@ def enterprise_where(store: GraphStore, iris: Iris, f: Filters) -> str:
         elif f.as_of:
             inner.append(f"?d <{_L}validFrom> ?_from . BIND ({date_literal(day)} AS ?D)")
             inner.append(HOLDS_ON)
-        parts.append("FILTER EXISTS { " + "\n".join(inner) + " }")
+        # a join, not FILTER EXISTS: pyoxigraph re-evaluates the status for every row of an
+        # EXISTS (tens of seconds at 20k enterprises); the callers select DISTINCT ?e anyway
+        parts.extend(inner)
     return "\n".join(parts)
 
 
@@ -257,12 +262,15 @@ def _member_triples(store: GraphStore, iris: list[str], kind: str, day: dt.date)
     if kind == "enterprises" and iris:
         # one query for the page: each member's designations with their status on the day
         values = " ".join(f"<{i}>" for i in iris)
+        # designations first, then their own statements: a VALUES join on the predicate
+        # makes pyoxigraph scan every triple (1.5 s at 20k enterprises)
         rows = store.query(
-            f"""SELECT ?d ?p ?o WHERE {{ VALUES ?e {{ {values} }} ?d <{_L}holder> ?e .
-              VALUES ?p {{ <{_L}holder> <{_L}tier> <{_L}batch> <{_L}validFrom> <{_L}validUntil> }}
-              ?d ?p ?o }}"""
+            f"SELECT DISTINCT ?d WHERE {{ VALUES ?e {{ {values} }} ?d <{_L}holder> ?e }}"
         )
-        out.extend(ox.Triple(row["d"], row["p"], row["o"]) for row in rows)  # type: ignore[attr-defined]
+        for row in rows:  # type: ignore[attr-defined]
+            for quad in store.quads(row["d"], None, None, None):
+                if quad.predicate.value in _DESIGNATION_SUMMARY:
+                    out.append(quad.triple)
         statuses = store.query(
             f"""SELECT ?d ?status WHERE {{ VALUES ?e {{ {values} }} ?d <{_L}holder> ?e .
               {status_on(day)} }}"""
