@@ -74,6 +74,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     "note": ("备注", "撤销原因", "原因", "note", "notes", "remark", "remarks", "reason"),
 }
 _HEADER_INDEX = {normalise_name(s): col for col, syns in _HEADERS.items() for s in syns}
+_NAME_HEADERS = frozenset(normalise_name(s) for s in _HEADERS["name"])
 REQUIRED = ("region", "name")
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -382,8 +383,8 @@ def _interpret(name: str, data: bytes, sheets: list[_Sheet], kind_hint: str | No
         header: dict[str, int] | None = None
         header_key: tuple[str, ...] = ()
         for n, cells in non_empty:
-            hmap = _header_map(cells)
             if header is None:
+                hmap = _header_map(cells)
                 if "name" in hmap and len(hmap) >= 2:
                     header = hmap
                     header_key = tuple(normalise_name(c) for c in cells if c)
@@ -404,7 +405,12 @@ def _interpret(name: str, data: bytes, sheets: list[_Sheet], kind_hint: str | No
                 else:
                     preamble.append(" ".join(cells))
                 continue
-            if tuple(normalise_name(c) for c in cells if c) == header_key:
+            i = header["name"]
+            if (
+                i < len(cells)
+                and normalise_name(cells[i]) in _NAME_HEADERS
+                and tuple(normalise_name(c) for c in cells if c) == header_key
+            ):
                 continue  # the header repeated at the top of a printed page
             row = _row(name, sheet.name, n, cells, header, resolve_region, region_cache, errors)
             if row is None:
