@@ -16,8 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from ontology.names import InvalidUSCC, normalise_name, validate_uscc
-from ontology.namespaces import LG, RDFS, SKOS
+from ontology.namespaces import LG, RDF, RDFS, SKOS
 from ontology.store import GraphStore
 
 EXACT, FORMER, CORE, FUZZY_MAX = 95.0, 88.0, 90.0, 75.0
@@ -152,22 +154,24 @@ class NameIndex:
                 entries[iri] = Entry(iri, iri.rstrip("/").rsplit("/", 1)[-1])
             return entries[iri]
 
-        names = store.query(
-            f"""SELECT ?e ?p ?n WHERE {{ ?e a <{lg}Enterprise> .
-              VALUES ?p {{ <{lg}legalName> <{lg}englishName> <{lg}formerName> <{RDFS.label}> }}
-              ?e ?p ?n }}"""
-        )
-        for row in names:  # type: ignore[attr-defined]
-            e, p, n = entry(row["e"].value), row["p"].value, row["n"].value
-            target = {
-                f"{lg}legalName": e.names,
-                f"{lg}englishName": e.english,
-                f"{lg}formerName": e.former,
-            }.get(p)
-            if target is None:  # rdfs:label repeats a name; it only keeps the entry alive
-                continue
-            if n not in target:
-                target.append(n)
+        enterprises = {
+            q.subject.value
+            for q in store.quads(None, _node(RDF.type), _node(LG.Enterprise), None)
+            if isinstance(q.subject, ox.NamedNode)
+        }
+        for iri in sorted(enterprises):
+            entry(iri)
+        # one pattern lookup per property: a SPARQL VALUES join over predicates scans everything
+        for prop, attr in (
+            (LG.legalName, "names"),
+            (LG.englishName, "english"),
+            (LG.formerName, "former"),
+        ):
+            for q in store.quads(None, _node(prop), None, None):
+                if q.subject.value in enterprises and isinstance(q.object, ox.Literal):
+                    target = getattr(entries[q.subject.value], attr)
+                    if q.object.value not in target:
+                        target.append(q.object.value)
         for row in store.query(f"SELECT ?e ?c WHERE {{ ?e a <{lg}Enterprise> ; <{lg}uscc> ?c }}"):  # type: ignore[attr-defined]
             entry(row["e"].value).uscc = row["c"].value
         regions = store.query(
@@ -306,6 +310,10 @@ class NameIndex:
             if best >= 0.4:
                 out.append((iri, best))
         return out
+
+
+def _node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
 
 
 def core_region(label: str) -> str:
