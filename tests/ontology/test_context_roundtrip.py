@@ -92,3 +92,25 @@ def test_integers_as_pyoxigraph_stores_them_compact_to_short_terms() -> None:
     batch = next(n for n in compacted["@graph"] if n["id"].endswith("/batch/99"))
     assert batch["ordinal"] == "99"
     assert batch["declaredCount"] == "3"
+
+
+def test_context_declares_the_prefixes_and_aliases() -> None:
+    context = CONTEXT["@context"]
+    assert context["@version"] == 1.1
+    for prefix in (
+        "lg",
+        "schema",
+        "dcterms",
+        "prov",
+        "skos",
+        "org",
+        "rov",
+        "eli",
+        "xsd",
+        "rdfs",
+        "owl",
+    ):
+        assert context[prefix].endswith(("#", "/")), prefix
+    assert context["lg"] == "https://lg.example.org/ontology#"
+    assert context["schema"] == "https://schema.org/"
+    assert (context["id"], context["type"]) == ("@id", "@type")
