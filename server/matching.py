@@ -13,7 +13,7 @@ import bisect
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -125,8 +125,9 @@ class NameIndex:
         prefixes: list[tuple[str, str, str]] = []
         for e in self.entries.values():
             for printed in (*e.names, *e.english):
-                self.exact[normalise_name(printed)].add(e.iri)
-                prefixes.append((normalise_name(printed), e.iri, printed))
+                key = normalise_name(printed)
+                self.exact[key].add(e.iri)
+                prefixes.append((key, e.iri, printed))
             for printed in e.former:
                 self.former[normalise_name(printed)].add(e.iri)
             for printed in (*e.names, *e.english, *e.former):
@@ -145,62 +146,52 @@ class NameIndex:
 
     @classmethod
     def build(cls, store: GraphStore) -> NameIndex:
-        """Read every enterprise's names, code, regions (with labels) and batch ordinals."""
-        lg = str(LG)
-        entries: dict[str, Entry] = {}
+        """Read every enterprise's names, code, regions (with labels) and batch ordinals.
 
-        def entry(iri: str) -> Entry:
-            if iri not in entries:
-                entries[iri] = Entry(iri, iri.rstrip("/").rsplit("/", 1)[-1])
-            return entries[iri]
+        Pattern lookups, not SPARQL: at 20k enterprises a query's row iteration alone costs
+        seconds, and an index build blocks the first reconciliation after each commit.
+        """
 
-        enterprises = {
-            q.subject.value
+        def objects(prop: str) -> Iterator[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+            for q in store.quads(None, _node(prop), None, None):
+                yield q.subject.value, q.object
+
+        entries = {
+            q.subject.value: Entry(q.subject.value, q.subject.value.rstrip("/").rsplit("/", 1)[-1])
             for q in store.quads(None, _node(RDF.type), _node(LG.Enterprise), None)
             if isinstance(q.subject, ox.NamedNode)
         }
-        for iri in sorted(enterprises):
-            entry(iri)
-        # one pattern lookup per property: a SPARQL VALUES join over predicates scans everything
         for prop, attr in (
             (LG.legalName, "names"),
             (LG.englishName, "english"),
             (LG.formerName, "former"),
         ):
-            for q in store.quads(None, _node(prop), None, None):
-                if q.subject.value in enterprises and isinstance(q.object, ox.Literal):
-                    target = getattr(entries[q.subject.value], attr)
-                    if q.object.value not in target:
-                        target.append(q.object.value)
-        for row in store.query(f"SELECT ?e ?c WHERE {{ ?e a <{lg}Enterprise> ; <{lg}uscc> ?c }}"):  # type: ignore[attr-defined]
-            entry(row["e"].value).uscc = row["c"].value
-        regions = store.query(
-            f"""SELECT ?e ?r ?l ?code WHERE {{ ?e a <{lg}Enterprise> ; <{lg}reportingRegion> ?r .
-              OPTIONAL {{ {{ ?r <{SKOS.prefLabel}> ?l }} UNION {{ ?r <{RDFS.label}> ?l }} }}
-              OPTIONAL {{ ?r <{lg}gbCode> ?code }} }}"""
-        )
-        for row in regions:  # type: ignore[attr-defined]
-            e = entry(row["e"].value)
-            r = row["r"].value
+            for subject, obj in objects(prop):
+                if subject in entries and isinstance(obj, ox.Literal):
+                    target = getattr(entries[subject], attr)
+                    if obj.value not in target:
+                        target.append(obj.value)
+        for subject, obj in objects(LG.uscc):
+            if subject in entries and isinstance(obj, ox.Literal):
+                entries[subject].uscc = obj.value
+        region_keys: dict[str, set[str]] = {}
+        for subject, obj in objects(LG.reportingRegion):
+            if subject not in entries or not isinstance(obj, ox.NamedNode):
+                continue
+            e, r = entries[subject], obj.value
+            if r not in region_keys:
+                region_keys[r] = _region_keys_of(store, obj)
             if r not in e.regions:
                 e.regions.append(r)
-            e.region_keys.add(r)
-            e.region_keys.add(r.rsplit("/", 1)[-1])
-            if row["l"] is not None:
-                e.region_keys.add(normalise_name(row["l"].value))
-                e.region_keys.add(core_region(row["l"].value))
-            if row["code"] is not None:
-                e.region_keys.add(row["code"].value)
-        batches = store.query(
-            f"""SELECT ?e ?b ?ord WHERE {{ ?d <{lg}holder> ?e ; <{lg}batch> ?b .
-              OPTIONAL {{ ?b <{lg}ordinal> ?ord }} }}"""
-        )
-        for row in batches:  # type: ignore[attr-defined]
-            if row["e"].value in entries:
-                e = entry(row["e"].value)
-                e.batches.add(row["b"].value)
-                if row["ord"] is not None:
-                    e.batches.add(row["ord"].value)
+            e.region_keys |= region_keys[r]
+        holder = {d: e.value for d, e in objects(LG.holder) if isinstance(e, ox.NamedNode)}
+        ordinals = {b: o.value for b, o in objects(LG.ordinal) if isinstance(o, ox.Literal)}
+        for d, b in objects(LG.batch):
+            e = entries.get(holder.get(d, ""))
+            if e is not None and isinstance(b, ox.NamedNode):
+                e.batches.add(b.value)
+                if b.value in ordinals:
+                    e.batches.add(ordinals[b.value])
         return cls(entries.values())
 
     # -- lookups
@@ -310,6 +301,19 @@ class NameIndex:
             if best >= 0.4:
                 out.append((iri, best))
         return out
+
+
+def _region_keys_of(store: GraphStore, region: ox.NamedNode) -> set[str]:
+    keys = {region.value, region.value.rsplit("/", 1)[-1]}
+    for prop in (SKOS.prefLabel, RDFS.label, LG.gbCode):
+        for q in store.quads(region, _node(prop), None, None):
+            if isinstance(q.object, ox.Literal):
+                keys |= {
+                    q.object.value,
+                    normalise_name(q.object.value),
+                    core_region(q.object.value),
+                }
+    return keys
 
 
 def _node(iri: str) -> ox.NamedNode:
