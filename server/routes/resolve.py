@@ -2,8 +2,23 @@
 
 A request path maps to the canonical IRI through ``ontology.iris`` (``Iris(settings.base_uri)``),
 so the server answers for the canonical IRIs whatever host it runs on. Each representation has its
-own URL (``.html .jsonld .ttl .nt .rdf``); the bare IRI negotiates and answers 200 with
-``Content-Location`` (why 200 rather than 303: see ``server.render``).
+own URL; the bare IRI negotiates and answers 200 with ``Content-Location`` (why 200 rather than
+303: see ``server.render``); a merged duplicate key answers 301 to the survivor.
+
+=====================  ==============================  =========  ===========================
+Accept (or ?format=)   representation                  extension  notes
+=====================  ==============================  =========  ===========================
+(none), */*, text/html HTML page, zh (en: ?lang=en or  .html      embeds schema.org JSON-LD;
+                       Accept-Language)                           Vary: Accept, Accept-Language
+text/turtle            Turtle                          .ttl
+application/ld+json,   JSON-LD compacted with          .jsonld    @context =
+application/json       /ns/context/{version}.jsonld               /ns/context/0.1.0.jsonld
+application/n-triples, N-Triples                       .nt
+text/plain
+application/rdf+xml,   RDF/XML                         .rdf
+application/xml
+anything else          406 problem+json listing offers
+=====================  ==============================  =========  ===========================
 """
 
 from __future__ import annotations

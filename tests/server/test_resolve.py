@@ -425,3 +425,28 @@ def test_page_etag_changes_with_as_of(client: TestClient) -> None:
         headers={"If-None-Match": a.headers["etag"]},
     )
     assert stale.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("accept", "params", "media_type"),
+    [
+        pytest.param("application/json", {}, "application/ld+json", id="json-means-json-ld"),
+        pytest.param("text/plain", {}, "application/n-triples", id="old-n-triples-type"),
+        pytest.param("application/xml", {}, "application/rdf+xml", id="xml-means-rdf-xml"),
+        pytest.param(None, {"format": "ttl"}, "text/turtle", id="format-param"),
+        pytest.param("text/html", {"format": "jsonld"}, "application/ld+json", id="param-wins"),
+        pytest.param("text/turtle;q=0.5, application/ld+json", {}, "application/ld+json", id="q"),
+    ],
+)
+def test_negotiation_table(
+    client: TestClient, accept: str | None, params: dict, media_type: str
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    r = client.get("/id/batch/1", headers=headers, params=params)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media_type
+
+
+def test_unknown_format_param_is_406(client: TestClient) -> None:
+    r = client.get("/id/batch/1", params={"format": "csv"})
+    assert r.status_code == 406, r.text
