@@ -248,6 +248,10 @@ class QueryPool:
             self._release(w)
             kind, text = pickle.loads(message[1:])  # noqa: S301 - our own worker
             raise EngineError(kind, text)
+        if tag == b"A":
+            head, body = pickle.loads(message[1:])  # noqa: S301 - our own worker
+            self._release(w)
+            return Execution(self, None, head, timeout_s, body)
         if tag != b"H":
             self._replace(w)
             raise WorkerCrashedError
@@ -274,9 +278,17 @@ class QueryPool:
 class Execution:
     """A query whose head is known; iterate ``chunks()`` once to stream the body."""
 
-    def __init__(self, pool: QueryPool, w: _Worker, head: dict[str, Any], timeout_s: float):
+    def __init__(
+        self,
+        pool: QueryPool,
+        w: _Worker | None,
+        head: dict[str, Any],
+        timeout_s: float,
+        body: bytes | None = None,
+    ) -> None:
         self.pool = pool
         self._worker: _Worker | None = w
+        self._body = body
         self.form: str = head["form"]
         self.rows: int | None = head["rows"]
         self.truncated: bool = head["truncated"]
@@ -284,6 +296,11 @@ class Execution:
 
     async def chunks(self) -> AsyncIterator[bytes]:
         """Yield the serialised answer; a client that goes away costs the worker its life."""
+        if self._body is not None:
+            body, self._body = self._body, None
+            if body:
+                yield body
+            return
         w = self._worker
         if w is None:
             return
