@@ -222,6 +222,7 @@ class _Check:
     sparql_vars: tuple[str, ...] = ()
     items: tuple[_Item, ...] = ()  # a grouped query: each row names the items it violates
     focus_query: str = ""  # the form to use with focus nodes (marker inside), if not trailing
+    classes: frozenset[str] | None = None  # focus nodes of other types cannot be targets
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ class _Item:
     severity: Severity
     message: str
     target: str
+    classes: frozenset[str] | None
     condition: str = ""  # value checks: true when ?value fails
     min_count: int | None = None
     max_count: int | None = None
@@ -423,7 +425,21 @@ class _Compiler:
             pats.append(f"{self.var('s')} {_term(p)} ?this .")
         return pats
 
-    def checks(self, shape: Node, target: str, grouped: dict[str, list[_Item]]) -> list[_Check]:
+    def target_classes(self, shape: Node) -> frozenset[str] | None:
+        """The classes whose instances alone can be the shape's focus nodes; None if any node."""
+        g = self.shapes
+        if any(
+            (shape, p, None) in g for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+        ):
+            return None
+        classes = set(g.objects(shape, SH.targetClass))
+        if (shape, RDF.type, RDFS.Class) in g:
+            classes.add(shape)
+        return frozenset(c[1:-1] for cls in classes for c in self.subclasses(cls))
+
+    def checks(
+        self, shape: Node, target: str, grouped: list[_Item], classes: frozenset[str] | None
+    ) -> list[_Check]:
         """The queries that report the results of ``shape`` for the focus nodes of ``target``.
 
         Constraints on the values (or the number of values) of a plain IRI path are not given
@@ -458,7 +474,9 @@ class _Compiler:
                 elif simple:
                     cond = self.value_failure(pred, obj, "?value", shape)
                     items.append(
-                        _Item(sid, path, component, severity, message, target, condition=cond)
+                        _Item(
+                            sid, path, component, severity, message, target, classes, condition=cond
+                        )
                     )
                 else:
                     cond = self.value_failure(pred, obj, "?value", shape)
@@ -474,11 +492,11 @@ class _Compiler:
                 n = int(obj)
                 if pred == SH.minCount and n > 0:
                     items.append(
-                        _Item(sid, path, component, severity, message, target, min_count=n)
+                        _Item(sid, path, component, severity, message, target, classes, min_count=n)
                     )
                 elif pred == SH.maxCount:
                     items.append(
-                        _Item(sid, path, component, severity, message, target, max_count=n)
+                        _Item(sid, path, component, severity, message, target, classes, max_count=n)
                     )
             elif pred in (SH.minCount, SH.maxCount) and path is not None:
                 n = int(obj)
@@ -518,9 +536,13 @@ class _Compiler:
         # the target group makes pyoxigraph re-scan the target for every focus node
         anchored = f"{_FOCUS} FILTER EXISTS {{ {target} }}"
         return [
-            c
-            if c.sparql_vars
-            else dataclasses.replace(c, focus_query=c.query.replace(f"{{ {target} }}", anchored, 1))
+            dataclasses.replace(
+                c,
+                classes=classes,
+                focus_query=""
+                if c.sparql_vars
+                else c.query.replace(f"{{ {target} }}", anchored, 1),
+            )
             for c in out
         ]
 
@@ -589,12 +611,15 @@ class ShapesGate:
                 continue
             compiler.check_known(shape)
             targets = compiler.targets(shape)
+            classes = compiler.target_classes(shape)
             for parent in self.shapes.subjects(SH.property, shape):
                 if not _deactivated(self.shapes, parent):
                     targets += compiler.targets(parent)
+                    more = compiler.target_classes(parent)
+                    classes = None if classes is None or more is None else classes | more
             if targets:
                 target = " UNION ".join(f"{{ {t} }}" for t in targets)
-                checks += compiler.checks(shape, target, grouped)
+                checks += compiler.checks(shape, target, grouped, classes)
             else:
                 compiler.failure(shape, "?this")  # compiles, so unsupported nested forms raise
         checks += _grouped_checks(grouped)
@@ -628,17 +653,32 @@ class ShapesGate:
     def validate(self, store: ox.Store, focus: Collection[str] | None = None) -> ValidationReport:
         """Check the store (union of its graphs); with ``focus``, only those focus nodes."""
         raw = getattr(store, "raw", store)
+        types: dict[str, set[str]] = {}
         if focus is not None:
-            # a trailing VALUES clause: pyoxigraph joins it after evaluating the pattern, which
-            # is fast; the same VALUES inside the pattern is re-evaluated per row (minutes)
             iris = sorted({f for f in focus if ":" in f and not f.startswith("_:")})
             if not iris:
                 return ValidationReport(True, ())
-            values = "VALUES ?this { " + " ".join(str(ox.NamedNode(f)) for f in iris) + " }"
-        else:
-            values = ""
+            types = {f: set() for f in iris}
+            rows = raw.query(
+                "SELECT ?this ?t WHERE { ?this a ?t } " + _values(iris),
+                use_default_graph_as_union=True,
+            )
+            for row in rows:
+                types[row["this"].value].add(row["t"].value)
+        subsets: dict[frozenset[str] | None, str] = {}
+
+        def values_for(check: _Check) -> str:
+            """VALUES for the focus nodes that can be targets of the check (by their types)."""
+            if check.classes not in subsets:
+                classes = check.classes
+                nodes = [f for f, ts in types.items() if classes is None or ts & classes]
+                subsets[classes] = _values(nodes) if nodes else ""
+            return subsets[check.classes]
 
         def run(check: _Check) -> list[ValidationResult]:
+            values = values_for(check) if focus is not None else ""
+            if focus is not None and not values:
+                return []  # no focus node can be a target of this check
             if not values:
                 query = check.query.replace(_FOCUS, "")
             elif check.focus_query:
@@ -648,6 +688,9 @@ class ShapesGate:
             return list(_results(check, raw.query(query, use_default_graph_as_union=True)))
 
         # pyoxigraph releases the GIL while it evaluates: queries run side by side
+        for check in self._checks:  # fill the cache before the threads read it
+            if focus is not None:
+                values_for(check)
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             parts = list(pool.map(run, self._checks))
         unique = tuple(dict.fromkeys(r for part in parts for r in part))
@@ -679,7 +722,19 @@ def _grouped_checks(items: list[_Item]) -> list[_Check]:
                 f"SELECT DISTINCT ?this ?value ?k WHERE {{ {_FOCUS} ?this {path} ?value . "
                 f'BIND(CONCAT({flags}, "") AS ?k) FILTER(?k != "") }}'
             )
-            out.append(_Check("", "", path, "", "Violation", "", items=values, focus_query=query))
+            out.append(
+                _Check(
+                    "",
+                    "",
+                    path,
+                    "",
+                    "Violation",
+                    "",
+                    items=values,
+                    focus_query=query,
+                    classes=_union_classes(values),
+                )
+            )
         maxima = tuple(i for i in group if i.max_count is not None)
         if maxima:
             flags = ", ".join(
@@ -692,7 +747,19 @@ def _grouped_checks(items: list[_Item]) -> list[_Check]:
                 f"WHERE {{ {_FOCUS} ?this {path} ?v }} GROUP BY ?this }} FILTER(?n > {least}) "
                 f'BIND(CONCAT({flags}, "") AS ?k) FILTER(?k != "") }}'
             )
-            out.append(_Check("", "", path, "", "Violation", "", items=maxima, focus_query=query))
+            out.append(
+                _Check(
+                    "",
+                    "",
+                    path,
+                    "",
+                    "Violation",
+                    "",
+                    items=maxima,
+                    focus_query=query,
+                    classes=_union_classes(maxima),
+                )
+            )
     by_target: dict[str, list[_Item]] = {}
     for item in items:
         if item.min_count:
@@ -706,8 +773,29 @@ def _grouped_checks(items: list[_Item]) -> list[_Check]:
         tail = f'BIND(CONCAT({", ".join(flags)}, "") AS ?k) FILTER(?k != "") }}'
         query = f"SELECT DISTINCT ?this ?k WHERE {{ {{ {target} }} {tail}"
         anchored = f"SELECT DISTINCT ?this ?k WHERE {{ {_FOCUS} FILTER EXISTS {{ {target} }} {tail}"
-        out.append(_Check(query, "", None, "", "Violation", "", items=minima, focus_query=anchored))
+        out.append(
+            _Check(
+                query,
+                "",
+                None,
+                "",
+                "Violation",
+                "",
+                items=minima,
+                focus_query=anchored,
+                classes=_union_classes(minima),
+            )
+        )
     return out
+
+
+def _union_classes(items: Iterable[_Item]) -> frozenset[str] | None:
+    out: set[str] = set()
+    for item in items:
+        if item.classes is None:
+            return None
+        out |= item.classes
+    return frozenset(out)
 
 
 def _grouped_results(check: _Check, solutions: ox.QuerySolutions) -> Iterable[ValidationResult]:
@@ -760,6 +848,11 @@ def _results(check: _Check, solutions: ox.QuerySolutions) -> Iterable[Validation
             check.message,
             str(value) if value is not None else None,
         )
+
+
+def _values(iris: Iterable[str]) -> str:
+    """A VALUES clause binding ?this, IRIs escaped as pyoxigraph writes them."""
+    return "VALUES ?this { " + " ".join(str(ox.NamedNode(f)) for f in iris) + " }"
 
 
 def _maybe(row: ox.QuerySolution, name: str) -> object | None:
