@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import os
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def write_dumps(store: GraphStore, directory: Path) -> Dump:
     """
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / DUMP_NAME
-    tmp = directory / f".{DUMP_NAME}.{os.getpid()}.part"
+    tmp = directory / f".{DUMP_NAME}.{os.getpid()}-{threading.get_ident()}.part"
     digest = hashlib.sha256()
     count = 0
     with open(tmp, "wb") as raw:
@@ -73,7 +74,7 @@ def write_dumps(store: GraphStore, directory: Path) -> Dump:
         created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     )
     manifest = directory / MANIFEST_NAME
-    tmp_manifest = directory / f".{MANIFEST_NAME}.{os.getpid()}.part"
+    tmp_manifest = directory / f".{MANIFEST_NAME}.{os.getpid()}-{threading.get_ident()}.part"
     tmp_manifest.write_text(json.dumps(asdict(dump), indent=2) + "\n", encoding="utf-8")
     tmp_manifest.replace(manifest)
     (directory / f"{DUMP_NAME}.sha256").write_text(f"{dump.sha256}  {DUMP_NAME}\n", "utf-8")

@@ -216,7 +216,7 @@ def dumps_directory(request: Request) -> Path:
 def _dataset_response(request: Request, store: GraphStore, iris: Iris, path: str) -> Response:
     _, offer = split_extension(path)
     directory = dumps_directory(request)
-    dump = read_manifest(directory)
+    dump = _ensure_dump(store, directory)  # the description always links a current dump
     triples = dataset_triples(store, iris, dump)
     nt = sorted(
         ox.serialize([t], format=ox.RdfFormat.N_TRIPLES) for t in triples if not _has_blank(t)
