@@ -27,16 +27,24 @@ from ontology.iris import Iris
 from ontology.namespaces import HYDRA, LG, RDF
 from ontology.store import GraphStore
 from ontology.temporal import HOLDS_ON, date_literal, status_on
-from server.conneg import JSON_LD_COMPACTED, N_TRIPLES, TURTLE, negotiate
+from server.conneg import HTML, JSON_LD_COMPACTED, N_TRIPLES, TURTLE, negotiate
 from server.deps import IrisDep, StoreDep
-from server.describe import compact_jsonld
+from server.describe import compact_jsonld, label_map, pick
 from server.problems import Problem
-from server.render import CACHE_CONTROL, SERIALIZATION_PREFIXES, context_url
+from server.render import (
+    CACHE_CONTROL,
+    SERIALIZATION_PREFIXES,
+    UI,
+    choose_lang,
+    context_url,
+    page,
+)
 
 router = APIRouter(prefix="/api", tags=["collections"])
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
-API_OFFERS = (JSON_LD_COMPACTED, TURTLE, N_TRIPLES)
+# JSON-LD first: clients sending */* get data; browsers name text/html and get a page
+API_OFFERS = (JSON_LD_COMPACTED, TURTLE, N_TRIPLES, HTML)
 STATUSES = {
     "active": LG.StatusActive,
     "expired": LG.StatusExpired,
@@ -360,7 +368,10 @@ def collection(
     if next_path:
         links.append(f'<{next_path}>; rel="next"')
     headers["Link"] = ", ".join(links)
-    if offer is JSON_LD_COMPACTED:
+    if offer is HTML:
+        body = _html_page(request, store, iris, kind, members, total, next_path)
+        headers["Vary"] = "Accept, Accept-Language"
+    elif offer is JSON_LD_COMPACTED:
         body = json.dumps(
             compact_jsonld(triples, context_url(iris.base), HYDRA_CONTEXT),
             ensure_ascii=False,
@@ -377,6 +388,34 @@ def collection(
     if request.headers.get("if-none-match") in (etag, "W/" + etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=offer.content_type, headers=headers)
+
+
+def _html_page(
+    request: Request,
+    store: GraphStore,
+    iris: Iris,
+    kind: CollectionKind,
+    members: list[str],
+    total: int,
+    next_path: str | None,
+) -> bytes:
+    lang = choose_lang(request)
+    labels = label_map(store, members)
+    items = [
+        {"href": iris.relative(m) or m, "label": pick(labels.get(m), lang, m.rsplit("/", 1)[-1])}
+        for m in members
+    ]
+    response = page(
+        request,
+        "collection.html",
+        lang=lang,
+        name=UI[kind.name][lang],
+        items=items,
+        total=total,
+        next_href=next_path,
+        filters=[(k, request.query_params.get(k, "")) for k in kind.filters],
+    )
+    return bytes(response.body)
 
 
 def _filters(

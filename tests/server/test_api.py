@@ -194,3 +194,14 @@ def test_enterprise_member_keeps_its_types(client: TestClient) -> None:
     g = Graph().parse(data=ttl.text, format="turtle")
     e = URIRef(f"{BASE}/id/enterprise/E900001")
     assert (e, None, LG.Enterprise) in g
+
+
+def test_browsers_get_an_html_list_and_data_clients_json_ld(client: TestClient) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = client.get("/api/enterprises", params={"limit": 4}, headers={"Accept": browser})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/html")
+    assert 'href="/id/enterprise/E900001"' in r.text
+    assert 'rel="next"' in r.text
+    anything = client.get("/api/enterprises", headers={"Accept": "*/*"})
+    assert anything.headers["content-type"].startswith("application/ld+json")
