@@ -562,6 +562,12 @@ def list_graph_name(parsed: ParsedList, facts: Facts) -> str:
     return "-".join(parts)[:120].rstrip("-")
 
 
+def review_dir_for(store: EmbeddedStore) -> Path:
+    """Review files sit beside the store they concern (``var/review`` for the default store)."""
+    path = getattr(store, "path", None)
+    return Path(path).parent / "review" if path is not None else DEFAULT_REVIEW_DIR
+
+
 def write_review_file(
     directory: Path, source: str, ambiguous: list[tuple[ListRow, tuple[str, ...]]]
 ) -> Path:
@@ -591,12 +597,13 @@ def ingest_file(
     document: str | None = None,
     date: dt.date | None = None,
     source_url: str | None = None,
-    review_dir: Path = DEFAULT_REVIEW_DIR,
+    review_dir: Path | None = None,
     now: dt.datetime | None = None,
 ) -> IngestResult:
     """Parse, build, validate and publish one list or notice, with its change-feed entries.
 
     Re-running the same file is a no-op (its graph records the same sha256). All or nothing.
+    Ambiguous firms are written to ``review_dir`` (default: ``review/`` beside the store).
 
     Raises:
         IngestError: the file is malformed, a fact is missing or contradicted, or rows cannot be
@@ -659,7 +666,7 @@ def ingest_file(
             registry=registry,
             store=store,
             graph_name=name,
-            review_dir=review_dir,
+            review_dir=review_dir or review_dir_for(store),
         )
         kind_done, rows = facts.kind, len(parsed.rows)
     graph = str(iris.graph(change.source.name))
