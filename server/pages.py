@@ -303,7 +303,9 @@ def enterprise_page(
         "designations": shown,
         "timeline": timeline,
         "as_of": as_of.isoformat(),
-        "sources": [row["src"] for row in sources],
+        "sources": list(
+            dict.fromkeys([*_all(desc, str(DCTERMS.source)), *(r["src"] for r in sources)])
+        ),
         "statements": statements(ctx, desc),
         "schema": schema,
     }

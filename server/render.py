@@ -87,6 +87,7 @@ UI: dict[str, dict[str, str]] = {
     "declared": {"zh": "公布数量", "en": "Declared count"},
     "known": {"zh": "已收录", "en": "Known in this dataset"},
     "claims": {"zh": "各来源数字", "en": "Counts as sources state them"},
+    "basis": {"zh": "口径", "en": "Basis"},
     "cites": {"zh": "引用", "en": "Cites"},
     "cited_by": {"zh": "被引用", "en": "Cited by"},
     "announces": {"zh": "公布", "en": "Announces"},
