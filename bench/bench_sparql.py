@@ -74,7 +74,7 @@ def wait_up(url: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            r = httpx.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON}, timeout=5)
+            r = httpx.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON}, timeout=120)
             if r.status_code == 200:
                 return
         except httpx.HTTPError:
@@ -261,8 +261,8 @@ def main(argv: list[str] | None = None) -> int:
                     stderr=subprocess.DEVNULL,
                 )
             )
-        wait_up(ours, 120)
-        wait_up(oxi, 120)
+        wait_up(ours, 900)
+        wait_up(oxi, 300)
         if not args.skip_rdflib:
             wait_up(rdf, 600)
         for _ in range(3):  # our workers copy the generation into memory on first use

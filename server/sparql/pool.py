@@ -35,6 +35,7 @@ from ontology.paths import ROOT
 from ontology.store import EmbeddedStore
 
 log = logging.getLogger(__name__)
+LOAD_TIMEOUT_S = 600.0  # copying a large generation into memory on a busy machine
 
 
 class QueryTimeoutError(Exception):
@@ -93,7 +94,7 @@ class _Worker:
         )
         child.close()
         self.conn = Connection(parent.detach())
-        self.pending_loads = 0
+        self.spec: tuple[str, ...] | None = None  # the snapshot it has loaded
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -148,13 +149,26 @@ class QueryPool:
 
     # -- worker bookkeeping
     def _spawn(self) -> None:
+        """Start a worker and let it load the current snapshot before it takes queries: the
+        load (a copy into memory) may take longer than a query's time limit."""
         w = _Worker(self.memory_max_triples)
-        with contextlib.suppress(Exception):
-            w.conn.send_bytes(pickle.dumps(("load", self.snapshot_spec())))
-            w.pending_loads += 1
         with self._lock:
             self._all.add(w)
-        self._release(w)
+        threading.Thread(target=self._warm, args=(w,), daemon=True).start()
+
+    def _warm(self, w: _Worker) -> None:
+        spec = self.snapshot_spec()
+        try:
+            w.conn.send_bytes(pickle.dumps(("load", spec)))
+            if w.conn.poll(LOAD_TIMEOUT_S) and w.conn.recv_bytes() == b"L":
+                w.spec = spec
+                self._release(w)
+                return
+        except (EOFError, OSError):
+            pass
+        log.error("a query worker failed to load %s; starting another", spec)
+        time.sleep(1.0)  # no tight loop when loading keeps failing
+        self._replace(w)
 
     def _release(self, w: _Worker) -> None:
         with self._lock:
@@ -186,7 +200,7 @@ class QueryPool:
             raise PoolBusyError from None
 
     async def _receive(self, w: _Worker, timeout: float) -> bytes:
-        """Read the next message, skipping load acknowledgements; EOF means the worker died."""
+        """Read the next message; EOF means the worker died."""
         while True:
             if not w.conn.poll(0):
                 loop = asyncio.get_running_loop()
@@ -205,9 +219,6 @@ class QueryPool:
                 message = w.conn.recv_bytes()
             except (EOFError, OSError):
                 raise WorkerCrashedError from None
-            if message == b"L":
-                w.pending_loads -= 1
-                continue
             return message
 
     # -- the public call
@@ -224,6 +235,13 @@ class QueryPool:
         spec = self.snapshot_spec()
         w = await self._acquire(deadline)
         try:
+            if w.spec != spec:
+                # a new generation: loading it is not the query's time
+                w.conn.send_bytes(pickle.dumps(("load", spec)))
+                if await self._receive(w, LOAD_TIMEOUT_S) != b"L":
+                    raise WorkerCrashedError
+                w.spec = spec
+                deadline = time.monotonic() + timeout_s
             w.conn.send_bytes(
                 pickle.dumps(
                     (

@@ -179,6 +179,7 @@ def main(conn: Connection, memory_max_triples: int) -> None:
                 loaded = spec
             except OSError as err:
                 conn.send_bytes(b"R" + pickle.dumps(("OSError", f"store unavailable: {err}")))
+                loaded = None
                 continue
         if request[0] == "load":
             conn.send_bytes(b"L")
