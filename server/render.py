@@ -326,5 +326,8 @@ def not_found(request: Request, path: str, iri: str) -> Response:
     except NotAcceptable:  # a 406 must not hide the 404
         offer = None
     if offer is HTML and not path.endswith(tuple(f".{o.extension}" for o in RESOURCE_OFFERS[1:])):
-        return page(request, "not_found.html", status=404, iri=iri, title=UI["not_found"])
+        lang = choose_lang(request)
+        return page(
+            request, "not_found.html", status=404, lang=lang, iri=iri, name=UI["not_found"][lang]
+        )
     raise NotFound(f"No description of <{iri}>")
