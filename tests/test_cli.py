@@ -144,12 +144,13 @@ def test_good_list_is_ingested_once(cli: Cli, tmp_path: Path) -> None:
         f"2,浙江,测试己科技有限公司（合成）,{GOOD_ZJ}\n",
     )
     before = cli.dump()
-    first = cli("ingest", listing, "--kind", "batch", "--batch", "7")
+    args = ("--kind", "batch", "--batch", "7", "--date", "2025-12-01")
+    first = cli("ingest", listing, *args)
     assert first.returncode == 0, first.stderr
     after = cli.dump()
     assert after != before
     assert "测试戊科技有限公司（合成）" in after.decode()
-    second = cli("ingest", listing, "--kind", "batch", "--batch", "7")
+    second = cli("ingest", listing, *args)
     assert second.returncode == 0, second.stderr
     assert cli.dump() == after
 
