@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyld import jsonld
 
 from ontology.namespaces import DCTERMS, LG, OWL, PROV, RDFS, SCHEMA, SKOS
 from ontology.paths import CONTEXT_JSONLD
@@ -199,6 +198,9 @@ def _pyld_compact(
     expanded = json.loads(ox.serialize(list(triples), format=ox.RdfFormat.JSON_LD) or b"[]")
     for node in expanded if isinstance(expanded, list) else []:
         _types_as_keyword(node)
+    # pyld is needed only for contexts the fast compactor refuses (it ships with the test extra)
+    from pyld import jsonld
+
     flattened = jsonld.flatten(
         expanded, [dict(c) for c in inline], options={"documentLoader": _no_remote}
     )
@@ -225,6 +227,8 @@ def _types_as_keyword(node: dict[str, object]) -> None:
 
 def _no_remote(url: str, options: dict[str, object] | None = None) -> dict[str, object]:
     # Compaction happens on the server with the context inline; nothing may be fetched from there.
+    from pyld import jsonld
+
     raise jsonld.JsonLdError(
         f"remote context {url} not loaded on the server", "jsonld.LoadDocumentError"
     )
