@@ -104,6 +104,16 @@ class Iris:
             raise ValueError(f"not a safe graph name: {source!r}")
         return URIRef(f"{self.base}/graph/{source}")
 
+    def dataset(self) -> URIRef:
+        """The dataset as a whole (VoID/DCAT description)."""
+        return URIRef(f"{self.base}/dataset")
+
+    def dump(self, name: str) -> URIRef:
+        """A bulk download file."""
+        if not _SEGMENT.match(name):
+            raise ValueError(f"not a safe dump name: {name!r}")
+        return URIRef(f"{self.base}/dumps/{name}")
+
     def ontology(self) -> URIRef:
         return URIRef(f"{self.base}/ontology")
 

@@ -58,13 +58,13 @@ _SITEMAP_CLASSES = {
 _STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
-# -- IRIs of the dataset's own documents (to move into ontology.iris)
+# -- IRIs of the dataset's own documents (minted by ontology.iris)
 def dataset_iri(iris: Iris) -> str:
-    return iris.base + "/dataset"
+    return str(iris.dataset())
 
 
 def dump_url(iris: Iris, name: str = DUMP_NAME) -> str:
-    return f"{iris.base}/dumps/{name}"
+    return str(iris.dump(name))
 
 
 # -- the JSON-LD context
