@@ -32,7 +32,7 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
     location = tmp_path_factory.mktemp("oxigraph")
     proc = subprocess.Popen(
         [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-        + ["--union-default-graph"],
+        + ["--union-default-graph"],  # noqa: RUF005 - two lines of one command
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
