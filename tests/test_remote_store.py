@@ -30,9 +30,10 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
         pytest.fail("the oxigraph server binary (PyPI package oxigraph) is a test dependency")
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph")
+    command = [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    command.append("--union-default-graph")  # queries see the union, as in the embedded store
     proc = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-        + ["--union-default-graph"],  # noqa: RUF005 - two lines of one command
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
