@@ -310,6 +310,8 @@ async def _dispatch(request: Request, params: list[tuple[str, str]], *, from_get
     if request.method == "HEAD":
         await execution.read_all()
         return Response(status_code=200, media_type=chosen.content_type, headers=headers)
+    if execution.complete_body is not None:  # small: no streaming machinery needed
+        return Response(execution.complete_body, media_type=chosen.content_type, headers=headers)
     return StreamingResponse(
         _guarded(execution.chunks()), media_type=chosen.content_type, headers=headers
     )

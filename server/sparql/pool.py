@@ -312,6 +312,11 @@ class Execution:
         self.truncated: bool = head["truncated"]
         self.timeout_s = timeout_s
 
+    @property
+    def complete_body(self) -> bytes | None:
+        """The whole answer when it came in one message (small answers), else None."""
+        return self._body
+
     async def chunks(self) -> AsyncIterator[bytes]:
         """Yield the serialised answer; a client that goes away costs the worker its life."""
         if self._body is not None:
