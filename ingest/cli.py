@@ -124,6 +124,8 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: EmbeddedSto
     except IngestError as exc:
         _err(str(exc))
         return 1
+    for note in result.notes:
+        _err(f"note: {note}")
     outcome = result.outcome
     if outcome.changed:
         publish_dumps(settings, store)

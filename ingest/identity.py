@@ -62,6 +62,7 @@ class Registry:
         self._by_name: dict[str, list[str]] = {}
         self._docs: dict[str, str] = {}  # doc_number -> slug
         self._doc_minted: dict[str, str] = {}
+        self._highest = 0  # highest key number ever recorded: keys are never reused
         self.dirty = False
 
     # -- loading and saving
@@ -91,6 +92,7 @@ class Registry:
 
     def _index(self, entry: _Entry) -> None:
         self._entries[entry.key] = entry
+        self._highest = max(self._highest, _key_number(entry.key))
         if entry.uscc:
             self._by_uscc[entry.uscc] = entry.key
         for n in entry.names:
@@ -202,8 +204,7 @@ class Registry:
         return Resolution(key, created=True, reason="new")
 
     def _mint(self, code: str, region: str | None, today: dt.date) -> str:
-        number = max((_key_number(k) for k in self._entries), default=0) + 1
-        key = f"E{number:06d}"
+        key = f"E{self._highest + 1:06d}"
         entry = _Entry(key=key, uscc=code, region=region or "", minted=today.isoformat())
         self._index(entry)
         self.dirty = True
