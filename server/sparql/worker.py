@@ -39,10 +39,13 @@ class _ChunkWriter:
     def write(self, data: bytes) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK:
-            self.flush()
+            self._ship()
         return len(data)
 
     def flush(self) -> None:
+        """pyoxigraph flushes at the end of a document: keep a small answer for ``finish``."""
+
+    def _ship(self) -> None:
         if self.head is not None:
             self.conn.send_bytes(b"H" + pickle.dumps(self.head))
             self.head = None
@@ -55,7 +58,7 @@ class _ChunkWriter:
             self.conn.send_bytes(b"A" + pickle.dumps((self.head, bytes(self.buffer))))
             self.head = None
             return
-        self.flush()
+        self._ship()
         self.conn.send_bytes(b"E")
 
 
