@@ -14,8 +14,14 @@ from server.problems import add_problem_handlers
 from server.routes import api, changes, dataset, health, lookup, resolve, sparql
 
 
-def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
-    """Build the app around one store; with none given, open the one the settings name."""
+def create_app(
+    settings: Settings, store: GraphStore | None = None, *, start_workers: bool = False
+) -> FastAPI:
+    """Build the app around one store; with none given, open the one the settings name.
+
+    ``start_workers`` starts the SPARQL query workers with the app rather than on the first
+    query, so that loading a large store never counts against that query's time limit.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -23,6 +29,8 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.iris = Iris(settings.base_uri)
         app.state.store = store if store is not None else open_store(settings.store)
+        if start_workers:
+            sparql.start_pool(app)
         try:
             yield
         finally:
@@ -40,4 +48,4 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
 
 def from_env() -> FastAPI:
     """Entry point for ``uvicorn server.app:from_env --factory``."""
-    return create_app(Settings())
+    return create_app(Settings(), start_workers=True)
