@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stdnum.cn import uscc as stdnum_uscc
-
-from ontology.names import InvalidUSCC, normalise_name, validate_uscc
+from ontology.names import InvalidUSCC, compact_uscc, normalise_name, validate_uscc
 
 ENTERPRISE_FILE = "enterprises.csv"
 DOCUMENT_FILE = "documents.csv"
@@ -140,7 +138,7 @@ class Registry:
         return key
 
     def lookup_uscc(self, code: str) -> str | None:
-        key = self._by_uscc.get(stdnum_uscc.compact(code))
+        key = self._by_uscc.get(compact_uscc(code))
         return self.canonical(key) if key else None
 
     def lookup_name(self, name: str, region: str | None = None) -> list[str]:

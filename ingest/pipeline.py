@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -172,7 +173,7 @@ def commit(
             for g in list(draft.named_graphs()):
                 if isinstance(g, ox.NamedNode) and g.value not in keep:
                     draft.remove_graph(g)
-        changed: dict[str, list[ox.Quad]] = {}
+        serialised: dict[str, bytes] = {}
         for change, graph, sha in todo:
             g = ox.NamedNode(graph)
             if draft.contains_named_graph(g):
@@ -184,14 +185,21 @@ def commit(
                 draft.remove_graph(g)
             builder = change.builder
             _describe_graph(builder, iris, change.source, graph, sha, started)
-            changed[graph] = [ox.Quad(t.subject, t.predicate, t.object, g) for t in builder]
-            draft.bulk_extend(changed[graph])
+            # serialised once (in Rust), then bulk-loaded twice: into the draft on disk and into
+            # the in-memory copy the gate validates
+            serialised[graph] = ox.serialize(builder.triples, format=ox.RdfFormat.N_TRIPLES)
             triples += len(builder)
-            focus.update(t.subject.value for t in builder if isinstance(t.subject, ox.NamedNode))
+            focus.update(builder.subjects())
             rows.update(change.rows)
-        steps.start(f"validating {len(focus)} nodes")
-        context = neighbourhood(draft, focus, changed=changed, ontology=str(iris.graph("ontology")))
-        report = gate.validate(context, focus=focus)
+        # the disk write overlaps validation; pyoxigraph releases the GIL while it loads
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            written = pool.submit(_load_all, draft, serialised)
+            steps.start(f"validating {len(focus)} nodes")
+            context = neighbourhood(
+                draft, focus, changed=serialised, ontology=str(iris.graph("ontology"))
+            )
+            report = _validate(gate, context, focus)
+            written.result()
         if not report.conforms:
             steps.close()
             raise ValidationFailed(report, rows)
@@ -246,11 +254,32 @@ def turtle_change(name: str, title: str, path: Path, *, url: str | None = None) 
     return Change(Source(name, title, files=(path,), url=url), builder)
 
 
+def _validate(gate: ShapesGate, context: ox.Store, focus: set[str]) -> ValidationReport:
+    """Validate the focus nodes of the context: by focus when few, else the whole context.
+
+    A VALUES list of focus nodes makes each query join against it; once the focus is most of the
+    context (a rebuild), validating everything and keeping the focus nodes' results is faster.
+    """
+    subjects = context.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?s) }"
+    )
+    n = int(next(iter(subjects))["n"].value)  # type: ignore[call-overload]
+    if len(focus) * 2 < n:
+        return gate.validate(context, focus=focus)
+    whole = gate.validate(context)
+    return whole.restricted_to(focus)
+
+
+def _load_all(store: ox.Store, serialised: Mapping[str, bytes]) -> None:
+    for graph, data in serialised.items():
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+
+
 def neighbourhood(
     store: ox.Store,
     focus: set[str],
     *,
-    changed: dict[str, list[ox.Quad]],
+    changed: Mapping[str, bytes],
     ontology: str,
 ) -> ox.Store:
     """The part of the store the shapes read when validating ``focus``, copied into memory.
@@ -258,35 +287,39 @@ def neighbourhood(
     A shape reads its focus node's own triples (in every graph) and, one hop out, the nodes they
     point to (a region's division-code prefixes, a batch's ordinal, an object's type), plus the
     ontology for class hierarchies. Validating that copy gives the same results for the focus
-    nodes as the whole store at in-memory speed: the changed graphs are already in memory, and
-    what other graphs say of the focus nodes comes in one query, so the cost follows the size of
-    the change, not of the store. Whole-store rules (batch completeness) run in
-    ``littlegiant validate``.
+    nodes as the whole store at in-memory speed: the changed graphs (N-Triples) load straight
+    into memory, and what other graphs say of the focus nodes comes in one query, so the cost
+    follows the size of the change, not of the store. Whole-store rules (batch completeness)
+    run in ``littlegiant validate``.
     """
     context = ox.Store()
-    quads: list[ox.Quad] = [q for qs in changed.values() for q in qs]
+    _load_all(context, changed)
     g = ox.NamedNode(ontology)
-    if store.contains_named_graph(g) and ontology not in changed:
-        quads.extend(store.quads_for_pattern(None, None, None, g))
-    nodes = " ".join(f"<{iri}>" for iri in sorted(focus))
+    if ontology not in changed and store.contains_named_graph(g):
+        context.bulk_extend(store.quads_for_pattern(None, None, None, g))
     exclude = ", ".join(f"<{graph}>" for graph in [*changed, ontology])
+    nodes = " ".join(f"<{iri}>" for iri in sorted(focus))
     others = store.query(
         f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {nodes} }} GRAPH ?g {{ ?s ?p ?o }}"
         f" FILTER (?g NOT IN ({exclude})) }}"
     )
-    for row in others:  # type: ignore[attr-defined]
-        quads.append(ox.Quad(row["s"], row["p"], row["o"], row["g"]))
+    context.bulk_extend(
+        ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[index]
+        for row in others  # type: ignore[attr-defined]
+    )
     # one hop out, and blank nodes all the way
-    todo = {q.object for q in quads if isinstance(q.object, ox.NamedNode | ox.BlankNode)} - {
-        ox.NamedNode(iri) for iri in focus
-    }
+    objects = context.query(
+        "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (!isLiteral(?o)) }"
+    )
+    todo = {row["o"] for row in objects} - {ox.NamedNode(iri) for iri in focus}  # type: ignore[attr-defined]
     seen: set[ox.NamedNode | ox.BlankNode] = set()
+    hop: list[ox.Quad] = []
     while todo:
         node = todo.pop()
         seen.add(node)
         for q in store.quads_for_pattern(node, None, None, None):
-            quads.append(q)
+            hop.append(q)
             if isinstance(q.object, ox.BlankNode) and q.object not in seen:
                 todo.add(q.object)
-    context.bulk_extend(quads)
+    context.bulk_extend(hop)
     return context

@@ -190,6 +190,11 @@ class ValidationReport:
     def warnings(self) -> tuple[ValidationResult, ...]:
         return tuple(r for r in self.results if r.severity == "Warning")
 
+    def restricted_to(self, focus: Collection[str]) -> ValidationReport:
+        """The results about the given focus nodes only (and whether those conform)."""
+        results = tuple(r for r in self.results if r.focus in focus)
+        return ValidationReport(not any(r.severity == "Violation" for r in results), results)
+
     def keys(self) -> set[tuple[str, str, str | None, str, str]]:
         """The results as a set of ``ValidationResult.key()`` tuples, for comparing engines."""
         return {r.key() for r in self.results}

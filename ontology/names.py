@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -13,9 +14,20 @@ class InvalidUSCC(ValueError):  # noqa: N818 - reads as the rule it reports
     """A Unified Social Credit Code that fails GB 32100-2015."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def compact_uscc(code: str) -> str:
+    """The code without separators, upper-case (cached: a list checks each code several times)."""
+    return stdnum_uscc.compact(code)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def validate_uscc(code: str) -> str:
-    """Return the compact, upper-case code, or raise InvalidUSCC saying which rule it breaks."""
-    compact = stdnum_uscc.compact(code)
+    """Return the compact, upper-case code, or raise InvalidUSCC saying which rule it breaks.
+
+    Cached: parsing, identity and lookups each check the same code, and python-stdnum's clean-up
+    costs tens of microseconds a call (exceptions are not cached and are raised again).
+    """
+    compact = compact_uscc(code)
     try:
         return stdnum_uscc.validate(compact)
     except InvalidLength:

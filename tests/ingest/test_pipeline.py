@@ -80,7 +80,12 @@ def test_neighbourhood_gives_the_whole_store_verdict(
         ),
     ]
     whole_store.extend(broken)
-    changed = {graph: [*st.quads(graph=g), *broken]}
+    changed = {
+        graph: ox.serialize(
+            [ox.Triple(q.subject, q.predicate, q.object) for q in [*st.quads(graph=g), *broken]],
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+    }
     gate = default_gate()
     context = neighbourhood(st.raw, focus, changed=changed, ontology=str(iris.graph("ontology")))
     near = gate.validate(context, focus=focus)
