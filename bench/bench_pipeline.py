@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from synth import write_lists  # noqa: E402
+
 from ingest.cli import build_store  # noqa: E402
 from ingest.identity import Registry  # noqa: E402
 from ingest.lists import build_list  # noqa: E402
@@ -32,7 +34,6 @@ from ingest.pipeline import commit  # noqa: E402
 from ontology.iris import Iris  # noqa: E402
 from ontology.settings import Settings  # noqa: E402
 from ontology.store import open_store  # noqa: E402
-from synth import write_lists  # noqa: E402
 
 # Dates given on the command line in a real ingest (the synthetic lists state none).
 DATES = {n: dt.date(2019 + n - 1, 7, 1) for n in range(1, 9)}
@@ -69,8 +70,15 @@ def main() -> None:
         with step("build RDF of 7 lists"):
             changes = [
                 build_list(
-                    p, kind="batch", batch=p.batch, document=None, date=DATES[p.batch or 1],
-                    source_url=None, iris=iris, registry=registry, store=store,
+                    p,
+                    kind="batch",
+                    batch=p.batch,
+                    document=None,
+                    date=DATES[p.batch or 1],
+                    source_url=None,
+                    iris=iris,
+                    registry=registry,
+                    store=store,
                     review_dir=work / "review",
                 )
                 for p in parsed
@@ -78,13 +86,21 @@ def main() -> None:
         triples = sum(len(c.builder) for c in changes)
         with step("commit: validate + load to disk", f"{triples} triples"):
             outcome = commit(store, iris, changes, registry=registry)
-        assert outcome.report is not None
-        print(f"  gate: {len(outcome.report.violations)} violations; store {len(store)} quads")
+        violations = len(outcome.report.violations) if outcome.report else 0
+        print(f"  gate: {violations} violations; store {len(store)} quads")
         with step("4k list: parse + build"):
             p = parse_list(extra[0])
             change = build_list(
-                p, kind="batch", batch=8, document=None, date=DATES[8], source_url=None,
-                iris=iris, registry=registry, store=store, review_dir=work / "review",
+                p,
+                kind="batch",
+                batch=8,
+                document=None,
+                date=DATES[8],
+                source_url=None,
+                iris=iris,
+                registry=registry,
+                store=store,
+                review_dir=work / "review",
             )
         with step("4k list: commit (validate + load)", f"{len(change.builder)} triples"):
             commit(store, iris, [change], registry=registry)
