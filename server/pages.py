@@ -236,6 +236,21 @@ def enterprise_page(
                 "reason": row.get("reason", ""),
             }
         )
+    # a designation stated only by its list (no lg:Award event) still starts on its validFrom
+    awarded = {row["d"] for row in events if row["kind"] == f"{_L}Award"}
+    for row in designations:
+        if row["d"] not in awarded and row.get("from"):
+            notices = by_designation.get(row["d"], [])
+            timeline.append(
+                {
+                    "date": row["from"],
+                    "kind": EVENT_LABELS[f"{_L}Award"][lang],
+                    "designation": ctx.link(row["d"]),
+                    "document": notices[0] if notices else None,
+                    "reason": "",
+                }
+            )
+    timeline.sort(key=lambda e: str(e["date"]))
     name = pick(ctx.labels.get(iri) or label_map(store, [iri]).get(iri), lang, iri)
     schema: dict[str, object] = {
         "@context": SCHEMA_CONTEXT,

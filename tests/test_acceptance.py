@@ -104,3 +104,12 @@ def test_enterprise_iri_dereferences_with_its_name(
 def test_unknown_iri_is_404(client: TestClient) -> None:
     r = client.get("/id/enterprise/E999999", headers={"Accept": "text/turtle"})
     assert r.status_code == 404
+
+
+def test_enterprise_timeline_starts_with_its_award(client: TestClient) -> None:
+    """A designation known only from its list still shows its award on the timeline."""
+    rows = select(client, 'SELECT ?e WHERE { ?e lg:legalName "北京臻迪科技股份有限公司"@zh }')
+    path = rows[0]["e"]["value"][len(BASE) :]
+    r = client.get(path, params={"lang": "en"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200, r.text
+    assert '<time datetime="2019-06-05">2019-06-05</time> — Award' in r.text
