@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 setup: $(VENV)/.installed
 
 run: setup
+	$(VENV)/bin/littlegiant build
 	$(VENV)/bin/littlegiant serve --host $(HOST) --port $(PORT)
 
 test: setup
