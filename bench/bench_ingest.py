@@ -40,7 +40,7 @@ from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, RDF, RDFS, SKOS, XSD
 from ontology.paths import DATA_DIR, ONTOLOGY_TTL, ROOT, SHAPES_DIR
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 FIXTURE_SHAPES = ROOT / "tests" / "ingest" / "data" / "validate" / "shapes"
 SYNTHETIC_PAGE = "https://example.org/synthetic/list"
 KEY_OFFSET = 900_000  # synthetic keys E900001...: far from the registry's real keys

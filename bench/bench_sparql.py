@@ -33,7 +33,7 @@ from bench.synth_graph import quads  # noqa: E402
 from ontology.store import EmbeddedStore  # noqa: E402
 from server.sparql.pool import Job, QueryPool  # noqa: E402
 
-P = "PREFIX lg: <https://lg.example.org/ontology#>\n"
+P = "PREFIX lg: <https://w3id.org/littlegiant/ontology#>\n"
 JSON = "application/sparql-results+json"
 
 

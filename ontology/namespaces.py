@@ -3,7 +3,7 @@
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, DefinedNamespace
 
-ONTOLOGY_IRI = "https://lg.example.org/ontology"
+ONTOLOGY_IRI = "https://w3id.org/littlegiant/ontology"
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 ROV = Namespace("http://www.w3.org/ns/regorg#")

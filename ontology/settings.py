@@ -9,7 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ontology.paths import ROOT
 
-DEFAULT_BASE_URI = "https://lg.example.org"
+DEFAULT_BASE_URI = "https://w3id.org/littlegiant"
 
 
 class Settings(BaseSettings):

@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-PROBLEM_BASE = "https://lg.example.org/problems/"
+PROBLEM_BASE = "https://w3id.org/littlegiant/problems/"
 log = logging.getLogger(__name__)
 
 

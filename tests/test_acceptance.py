@@ -18,8 +18,8 @@ from ontology.store import open_store
 from server.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = "https://lg.example.org"
-PREFIX = "PREFIX lg: <https://lg.example.org/ontology#>\n"
+BASE = "https://w3id.org/littlegiant"
+PREFIX = "PREFIX lg: <https://w3id.org/littlegiant/ontology#>\n"
 
 
 @pytest.fixture(scope="module")

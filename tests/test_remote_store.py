@@ -14,7 +14,7 @@ import pytest
 
 from ontology.store import EmbeddedStore, RemoteStore
 
-G = "https://lg.example.org/graph/remote-test"
+G = "https://w3id.org/littlegiant/graph/remote-test"
 OXIGRAPH = shutil.which("oxigraph") or str(Path(__file__).parents[1] / ".venv" / "bin" / "oxigraph")
 
 
@@ -55,8 +55,8 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
 def quads(*values: str) -> list[ox.Quad]:
     return [
         ox.Quad(
-            ox.NamedNode("https://lg.example.org/id/enterprise/E000001"),
-            ox.NamedNode("https://lg.example.org/ontology#legalName"),
+            ox.NamedNode("https://w3id.org/littlegiant/id/enterprise/E000001"),
+            ox.NamedNode("https://w3id.org/littlegiant/ontology#legalName"),
             ox.Literal(v, language="zh"),
             ox.NamedNode(G),
         )
@@ -69,7 +69,7 @@ def test_remote_and_embedded_answer_alike(remote: RemoteStore) -> None:
     for store in (remote, embedded):
         store.replace_graphs({G: quads("示例甲有限公司", "示例乙有限公司")})
         store.replace_graphs({G: quads("示例丙有限公司")})
-    query = "SELECT ?n WHERE { ?e <https://lg.example.org/ontology#legalName> ?n }"
+    query = "SELECT ?n WHERE { ?e <https://w3id.org/littlegiant/ontology#legalName> ?n }"
     remote_rows = [r["n"] for r in remote.query(query)]  # type: ignore[attr-defined]
     embedded_rows = [r["n"] for r in embedded.query(query)]  # type: ignore[attr-defined]
     assert remote_rows == embedded_rows == [ox.Literal("示例丙有限公司", language="zh")]

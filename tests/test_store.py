@@ -13,13 +13,13 @@ import pytest
 
 from ontology.store import EmbeddedStore
 
-G = "https://lg.example.org/graph/test"
+G = "https://w3id.org/littlegiant/graph/test"
 
 
 def quad(o: str) -> ox.Quad:
     return ox.Quad(
-        ox.NamedNode("https://lg.example.org/id/x"),
-        ox.NamedNode("https://lg.example.org/ontology#p"),
+        ox.NamedNode("https://w3id.org/littlegiant/id/x"),
+        ox.NamedNode("https://w3id.org/littlegiant/ontology#p"),
         ox.Literal(o),
         ox.NamedNode(G),
     )
@@ -71,8 +71,8 @@ def test_writer_killed_mid_write_leaves_store_as_before(tmp_path: Path) -> None:
         store = EmbeddedStore(pathlib.Path({str(path)!r}))
         with store.writer() as draft:
             draft.bulk_extend(
-                ox.Quad(ox.NamedNode(f"https://lg.example.org/id/{{i}}"),
-                        ox.NamedNode("https://lg.example.org/ontology#p"), ox.Literal("x"),
+                ox.Quad(ox.NamedNode(f"https://w3id.org/littlegiant/id/{{i}}"),
+                        ox.NamedNode("https://w3id.org/littlegiant/ontology#p"), ox.Literal("x"),
                         ox.NamedNode({G!r})) for i in range(1000))
             os.kill(os.getpid(), 9)
         """

@@ -17,10 +17,10 @@ from ontology.iris import Iris
 from ontology.paths import DATA_DIR
 
 TEST_DATA = Path(__file__).resolve().parents[1] / "data"
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 IRIS = Iris(BASE)
 PREFIXES = """
-PREFIX lg: <https://lg.example.org/ontology#>
+PREFIX lg: <https://w3id.org/littlegiant/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>

@@ -25,7 +25,7 @@ from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from ontology.temporal import holds_on
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 BATCH = 7  # a batch the default dataset describes; the firms below are synthetic
 AWARD = dt.date(2025, 7, 1)
 

@@ -25,7 +25,7 @@ from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from server.app import create_app
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 
 
 def code(region6: str, serial: int) -> str:

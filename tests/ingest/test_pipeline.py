@@ -18,7 +18,7 @@ from ontology.settings import Settings
 from ontology.store import EmbeddedStore, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 
 
 def code(body: str) -> str:

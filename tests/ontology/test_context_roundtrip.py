@@ -41,18 +41,18 @@ def test_compact_then_expand_gives_the_same_triples(source: Path) -> None:
 def test_compacted_form_uses_short_terms_and_language_maps() -> None:
     compacted, _ = _roundtrip(Graph().parse(SOURCES[1].values[0]))
     nodes = {node["id"]: node for node in compacted["@graph"]}
-    enterprise = nodes["https://lg.example.org/id/enterprise/E900001"]
+    enterprise = nodes["https://w3id.org/littlegiant/id/enterprise/E900001"]
     assert enterprise["type"] == "Enterprise"
     assert enterprise["englishName"] == {"en": "Example Precision Machinery Co., Ltd."}
     assert sorted(enterprise["legalName"]["zh"]) == [
         "示例精密机械有限公司",
         "示例精密机械（集团）有限公司",
     ]
-    assert enterprise["reportingRegion"] == "https://lg.example.org/id/province/110000"
-    designation = nodes["https://lg.example.org/id/designation/E900001-little-giant-99"]
+    assert enterprise["reportingRegion"] == "https://w3id.org/littlegiant/id/province/110000"
+    designation = nodes["https://w3id.org/littlegiant/id/designation/E900001-little-giant-99"]
     assert designation["tier"] == "LittleGiant"
     assert designation["validFrom"] == "2099-07-01"
-    document = nodes["https://lg.example.org/id/document/slsl-2099-1"]
+    document = nodes["https://w3id.org/littlegiant/id/document/slsl-2099-1"]
     assert document["comment"] == {"en": "A synthetic note.", "@none": "untagged note"}
 
 
@@ -111,6 +111,6 @@ def test_context_declares_the_prefixes_and_aliases() -> None:
         "owl",
     ):
         assert context[prefix].endswith(("#", "/")), prefix
-    assert context["lg"] == "https://lg.example.org/ontology#"
+    assert context["lg"] == "https://w3id.org/littlegiant/ontology#"
     assert context["schema"] == "https://schema.org/"
     assert (context["id"], context["type"]) == ("@id", "@type")

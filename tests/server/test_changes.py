@@ -22,7 +22,7 @@ from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from server.app import create_app
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 T1 = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
 T2 = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
 T3 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)

@@ -26,7 +26,7 @@ from ontology.store import EmbeddedStore
 from server.app import create_app
 from server.routes.dataset import sitemap_pages
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 DATA = Path(__file__).parent / "data" / "sample.trig"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -20,7 +20,7 @@ import pytest
 from ontology.dumps import write_dumps
 from ontology.store import EmbeddedStore
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "sample.trig"
 

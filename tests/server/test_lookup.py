@@ -13,7 +13,7 @@ from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from server.app import create_app
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 DATA = Path(__file__).parent / "data" / "sample.trig"
 
 

@@ -17,7 +17,7 @@ from server.app import create_app
 from server.matching import core_name
 from server.routes.reconcile import MAX_CONCURRENT, MAX_QUERIES
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 DATA = Path(__file__).parent / "data" / "sample.trig"
 
 # (query, hints, expected top id, expected match) — variants as other datasets print names

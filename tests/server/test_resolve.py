@@ -23,7 +23,7 @@ from ontology.store import EmbeddedStore
 from ontology.temporal import holds_on
 from server.app import create_app
 
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 DATA = Path(__file__).parent / "data" / "sample.trig"
 E1 = f"{BASE}/id/enterprise/E900001"
 
@@ -194,7 +194,7 @@ def test_unknown_iri_gets_problem_json_404(
     assert r.status_code == 404, r.text
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["status"] == 404
-    assert "lg.example.org" in r.json()["detail"]
+    assert "w3id.org/littlegiant" in r.json()["detail"]
 
 
 def test_unknown_iri_gets_an_html_404_for_browsers(client: TestClient) -> None:

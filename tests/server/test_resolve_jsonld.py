@@ -14,11 +14,11 @@ from ontology.paths import CONTEXT_JSONLD
 from server.describe import compact_jsonld
 from server.jsonld import Compactor, UnsupportedContext
 
-LG = "https://lg.example.org/ontology#"
+LG = "https://w3id.org/littlegiant/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-CONTEXT_URL = "https://lg.example.org/ns/context/0.1.0.jsonld"
-S = ox.NamedNode("https://lg.example.org/id/enterprise/E900001")
+CONTEXT_URL = "https://w3id.org/littlegiant/ns/context/0.1.0.jsonld"
+S = ox.NamedNode("https://w3id.org/littlegiant/id/enterprise/E900001")
 B = ox.BlankNode("b1")
 
 
@@ -36,7 +36,7 @@ AWKWARD = [
     ox.Triple(S, n(LG + "validFrom"), ox.Literal("2019", datatype=n(XSD + "gYear"))),
     ox.Triple(S, n(LG + "tier"), n(LG + "LittleGiant")),  # @vocab term, known individual
     ox.Triple(S, n(LG + "tier"), n("http://example.org/other-tier")),  # @vocab, unknown IRI
-    ox.Triple(S, n(LG + "reportingRegion"), n("https://lg.example.org/id/province/110000")),
+    ox.Triple(S, n(LG + "reportingRegion"), n("https://w3id.org/littlegiant/id/province/110000")),
     ox.Triple(S, n(LG + "reportingRegion"), ox.Literal("a literal on an @id term")),
     ox.Triple(S, n(LG + "uscc"), ox.Literal("91110108MA01AAAA0M")),
     ox.Triple(S, n(LG + "uscc"), ox.Literal("@id")),  # looks like a keyword

@@ -15,7 +15,7 @@ from server.app import create_app
 from server.sparql.examples import load_examples
 from tests.server.test_sparql_helpers import BASE, build_curated
 
-LG = Namespace("https://lg.example.org/ontology#")
+LG = Namespace("https://w3id.org/littlegiant/ontology#")
 COUNT_BATCHES = "SELECT (COUNT(*) AS ?n) WHERE { ?b a lg:Batch }"
 BATCHES = "SELECT ?b ?o WHERE { ?b a lg:Batch ; lg:ordinal ?o } ORDER BY ?o"
 CONSTRUCT_BATCHES = "CONSTRUCT { ?b lg:ordinal ?o } WHERE { ?b a lg:Batch ; lg:ordinal ?o }"

@@ -79,7 +79,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_sparqlwrapper_select_json_and_csv(server: str) -> None:
     sw = SPARQLWrapper(server + "/sparql")
     sw.setQuery(
-        "PREFIX lg: <https://lg.example.org/ontology#> "
+        "PREFIX lg: <https://w3id.org/littlegiant/ontology#> "
         "SELECT ?b ?o WHERE { ?b a lg:Batch ; lg:ordinal ?o } ORDER BY ?o"
     )
     sw.setReturnFormat(JSON)
@@ -93,7 +93,7 @@ def test_sparqlwrapper_post_construct_turtle(server: str) -> None:
     sw = SPARQLWrapper(server + "/sparql")
     sw.setMethod("POST")
     sw.setQuery(
-        "PREFIX lg: <https://lg.example.org/ontology#> "
+        "PREFIX lg: <https://w3id.org/littlegiant/ontology#> "
         "CONSTRUCT { ?b lg:ordinal ?o } WHERE { ?b a lg:Batch ; lg:ordinal ?o }"
     )
     sw.setReturnFormat(TURTLE)
@@ -106,7 +106,7 @@ def test_rdflib_sparqlstore_reads_the_endpoint(server: str) -> None:
     g = Graph(store=store)
     rows = list(
         g.query(
-            "PREFIX lg: <https://lg.example.org/ontology#> "
+            "PREFIX lg: <https://w3id.org/littlegiant/ontology#> "
             "SELECT (COUNT(?b) AS ?n) WHERE { ?b a lg:Batch }"
         )
     )

@@ -11,7 +11,7 @@ from ontology.iris import Iris
 from ontology.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[2]
-BASE = "https://lg.example.org"
+BASE = "https://w3id.org/littlegiant"
 W3C = Path("/work/shared/w3c-sparql11")
 
 

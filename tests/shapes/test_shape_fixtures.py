@@ -25,8 +25,8 @@ ROOT = HERE.parents[1]
 SHAPES_DIR = ROOT / "shapes"
 ONTOLOGY_TTL = ROOT / "ontology" / "lg.ttl"
 CURIES = {
-    "lg": "https://lg.example.org/ontology#",
-    "lgsh": "https://lg.example.org/shapes#",
+    "lg": "https://w3id.org/littlegiant/ontology#",
+    "lgsh": "https://w3id.org/littlegiant/shapes#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",

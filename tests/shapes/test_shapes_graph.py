@@ -13,8 +13,8 @@ from rdflib.namespace import RDF, RDFS, SH
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "shapes"
 FILES = sorted(SHAPES_DIR.glob("*.ttl"))
-LGSH = "https://lg.example.org/shapes#"
-LG = "https://lg.example.org/ontology#"
+LGSH = "https://w3id.org/littlegiant/shapes#"
+LG = "https://w3id.org/littlegiant/ontology#"
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "lg.ttl")
 
 

@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SHAPES_FILE = ROOT / "shapes" / "enterprise.ttl"
 PREFIXES_FILE = ROOT / "shapes" / "prefixes.ttl"
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-LG = Namespace("https://lg.example.org/ontology#")
-LGSH = Namespace("https://lg.example.org/shapes#")
-ENTERPRISE = "https://lg.example.org/id/enterprise/E9{:05d}"
+LG = Namespace("https://w3id.org/littlegiant/ontology#")
+LGSH = Namespace("https://w3id.org/littlegiant/shapes#")
+ENTERPRISE = "https://w3id.org/littlegiant/id/enterprise/E9{:05d}"
 
 SHAPES = Graph().parse(SHAPES_FILE).parse(PREFIXES_FILE)
 
@@ -31,7 +31,7 @@ def _query(constraint: URIRef) -> str:
     """The constraint's SELECT with its declared prefixes, $this as an ordinary variable."""
     prologue = [
         f"PREFIX {SHAPES.value(d, SH.prefix)}: <{SHAPES.value(d, SH.namespace)}>"
-        for d in SHAPES.objects(URIRef("https://lg.example.org/shapes"), SH.declare)
+        for d in SHAPES.objects(URIRef("https://w3id.org/littlegiant/shapes"), SH.declare)
     ]
     select = str(SHAPES.value(constraint, SH.select)).replace("$this", "?this")
     return "\n".join([*prologue, select])
@@ -104,7 +104,7 @@ def _enterprise_graph(codes: list[str], regions: list[str] | None = None) -> Gra
         g.add((e, LG.legalName, Literal(f"示例企业{i}", lang="zh")))
         g.add((e, LG.uscc, Literal(code)))
         if regions is not None:
-            region = URIRef(f"https://lg.example.org/id/province/{regions[i]}0000")
+            region = URIRef(f"https://w3id.org/littlegiant/id/province/{regions[i]}0000")
             g.add((e, LG.reportingRegion, region))
             g.add((region, RDF.type, LG.Province))
             g.add((region, LG.divisionCodePrefix, Literal(regions[i])))
