@@ -23,7 +23,7 @@ run: setup
 test: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -m ""   # every test, the slow end-to-end ones too
 
 build: setup
 	$(VENV)/bin/littlegiant build
