@@ -10,12 +10,10 @@ import pytest
 
 from ingest.parse_notice import parse_notice
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seeds" / "000_22b1090854c016f1.txt"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seeds" / "notice-153-en.txt"
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed notice is not next to the repository")
 def test_seed_notice_states_batch_count_citation_and_firms() -> None:
     n = parse_notice(SEED)
     assert n.language == "en"
