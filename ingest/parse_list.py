@@ -104,10 +104,6 @@ class ParsedList:
     title: str = ""
     data: bytes = field(default=b"", repr=False)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
 
 def parse_list(path: Path | str, *, kind_hint: str | None = None) -> ParsedList:
     """Read an attachment list (``.csv``, ``.xlsx``, ``.html``/``.htm``) into rows and errors.

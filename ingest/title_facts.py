@@ -19,7 +19,7 @@ from ontology.names import (
     zh_dates,
 )
 
-EN_ORDINALS = {
+_EN_ORDINALS = {
     "first": 1,
     "second": 2,
     "third": 3,
@@ -31,7 +31,7 @@ EN_ORDINALS = {
     "ninth": 9,
     "tenth": 10,
 }
-_EN_ORDINAL = "|".join(EN_ORDINALS)
+_EN_ORDINAL = "|".join(_EN_ORDINALS)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # 第二批第二年 is a fiscal-support batch (重点小巨人), a numbering of its own
 _FISCAL_YEAR = re.compile(rf"\s*第[{CN_NUMERALS}]+年")
@@ -44,7 +44,7 @@ def detect_batch(text: str) -> int | None:
         if (v := cn_number(m.group(1))) is not None and not _FISCAL_YEAR.match(text, m.end()):
             found.add(v)
     for m in re.finditer(rf"\b({_EN_ORDINAL})\s+batch", text, re.I):
-        found.add(EN_ORDINALS[m.group(1).lower()])
+        found.add(_EN_ORDINALS[m.group(1).lower()])
     for m in re.finditer(r"\bbatch\s+(?:no\.\s*)?(\d+)\b", text, re.I):
         found.add(int(m.group(1)))
     return found.pop() if len(found) == 1 else None

@@ -107,7 +107,7 @@ CN_NUMERALS = "0-9零一二两三四五六七八九十"
 """The characters of a number as lists print it (第一批, 第12批), for character classes."""
 BATCH_ORDINAL = re.compile(rf"第\s*([{CN_NUMERALS}]+)\s*批")
 """第N批 (batch N), the numeral in group 1 (read it with :func:`cn_number`)."""
-ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 _CN_DIGITS |= {"八": 8, "九": 9}
 
@@ -128,7 +128,7 @@ def cn_number(text: str) -> int | None:
 def zh_dates(text: str) -> list[dt.date | None]:
     """Each date printed as 2019年6月5日 in the text, in order; None where no such day exists."""
     found: list[dt.date | None] = []
-    for m in ZH_DATE.finditer(text):
+    for m in _ZH_DATE.finditer(text):
         try:
             found.append(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
