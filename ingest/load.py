@@ -236,6 +236,9 @@ def _write_validated(
         if registry is not None:
             registry.save()  # before publishing: every key in the store is in the registry
         steps.start("publishing")
+        # the last reference but the writer's own: the draft is closed (its background work
+        # done) before it is published, so that no reader opens a directory still being written
+        del draft
     steps.close()
     return report
 
