@@ -16,6 +16,7 @@ from rdflib import URIRef
 from ingest.facts import Facts
 from ingest.identity import Registry
 from ingest.parse_list import ListRow
+from ingest.regions import default_regions
 from ontology import rdf
 from ontology.iris import Iris
 from ontology.names import has_cjk, language_of, normalise_name
@@ -39,13 +40,16 @@ def name_literal(name: str) -> ox.Literal:
     return rdf.text(name, language_of(name))
 
 
-def region_iri(iris: Iris, code: str) -> str:
-    """A region code from the resolver as its IRI (province ``110000``, planned city, ``xpcc``)."""
-    if code.startswith(("http://", "https://")):
-        return code
-    if code.isdigit() and code.endswith("0000"):
-        return str(iris.province(code))
-    return str(iris.region(code))
+def region_iri(iris: Iris, code: str) -> ox.NamedNode:
+    """The IRI of a region code the list reader resolved (province, planned city, ``xpcc``).
+
+    Raises:
+        ValueError: the code is in no region table row (the reader resolves only those).
+    """
+    region = default_regions().get(code)
+    if region is None:
+        raise ValueError(f"no reporting region has the code {code!r}")
+    return rdf.node(region.iri(iris))
 
 
 class BuildContext:
@@ -176,7 +180,7 @@ class BuildContext:
         b.add(node, RDFS.label, name)
         b.add(node, LG.legalName if name.language == "zh" else LG.englishName, name)
         if row.region and (new or not self.objects(iri, LG.reportingRegion)):
-            b.add(node, LG.reportingRegion, rdf.node(region_iri(self.iris, row.region)))
+            b.add(node, LG.reportingRegion, region_iri(self.iris, row.region))
         if row.uscc and (new or not self.objects(iri, LG.uscc)):
             b.add(node, LG.uscc, rdf.text(row.uscc))
         if new:
