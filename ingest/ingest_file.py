@@ -120,7 +120,7 @@ def _notice(
     )
     slug = registry.document_slug(facts.document) if facts.document else None
     name = notice_graph_name(notice, slug)
-    notes: list[str] = []
+    notes = [f"the notice does not state its {m}" for m in notice.missing]
 
     def build() -> SourceGraph:
         return build_notice(

@@ -82,7 +82,7 @@ def build_notice(
     graph_name: str,
     notes: list[str],
 ) -> SourceGraph:
-    """The notice's graph (named ``graph_name``); what it cannot record is appended to ``notes``.
+    """The notice's graph (named ``graph_name``); citations it cannot match go to ``notes``.
 
     Raises:
         IngestError: a firm the notice names is unknown, or its title cannot take the act.
@@ -93,7 +93,6 @@ def build_notice(
     kind_text = "通告" if notice.title and "通告" in notice.title else "通知"
     doc = ctx.document(facts.document, label, kind_text)
     _describe_document(ctx, notice, doc)
-    notes += [f"the notice does not state its {m}" for m in notice.missing]
     notes += _citations(ctx, notice, doc)
     if facts.batch is not None and notice.act == "batch":
         batch = ctx.batch(facts.batch)
