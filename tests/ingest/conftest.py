@@ -32,6 +32,19 @@ class DefaultBuild:
     registry: Path
 
 
+# MIIT's English translation of notice 153, beside the repository in every checkout and in CI
+# (``../shared/seeds``): the project ships the facts it states, not a copy of its text.
+SEED_NOTICE = DATA_DIR.parent.parent / "shared" / "seeds" / "000_22b1090854c016f1.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_notice() -> Path:
+    """The seed notice; a missing ``../shared`` is a failure, never a skip."""
+    if not SEED_NOTICE.is_file():
+        pytest.fail(f"{SEED_NOTICE} is missing: the seed notice lives in ../shared/seeds")
+    return SEED_NOTICE
+
+
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory: pytest.TempPathFactory) -> DefaultBuild:
     registry = tmp_path_factory.mktemp("default-build") / "registry"

@@ -297,7 +297,6 @@ def test_xlsx_and_html_lists_award_titles(world: World) -> None:
 # -- notices ----------------------------------------------------------------------------------
 
 DATA = Path(__file__).parent / "data"
-SEED = Path(__file__).resolve().parents[1] / "data" / "seeds" / "notice-153-en.txt"
 N153 = "工信部企业函〔2019〕153号"
 N381 = "工信厅企业函〔2018〕381号"
 
@@ -327,8 +326,8 @@ def test_chinese_batch_notice_records_document_citation_count_and_firms(world: W
     assert {("北京臻迪科技股份有限公司",), ("唐山贺祥机电股份有限公司",)} <= set(holders)
 
 
-def test_seed_notice_with_its_number_given(world: World) -> None:
-    world.ingest(SEED, kind="notice", document=N153)
+def test_seed_notice_with_its_number_given(world: World, seed_notice: Path) -> None:
+    world.ingest(seed_notice, kind="notice", document=N153)
     doc = world.iris.document(world.registry.document_slug(N153))
     cited = _one(world, f"SELECT ?n WHERE {{ <{doc}> <{LG.cites}> [ <{LG.documentNumber}> ?n ] }}")
     assert (N381,) in cited  # "CIC Letter [2018] No. 381" matched by year and number
@@ -406,8 +405,8 @@ def test_corrected_notice_keeps_the_title_and_date_only_it_states(awarded: World
     assert written == [("2028-06-01",)]
 
 
-def test_notice_notes_say_what_it_does_not_state(world: World) -> None:
-    result = world.ingest(SEED, kind="notice", document=N153)
+def test_notice_notes_say_what_it_does_not_state(world: World, seed_notice: Path) -> None:
+    result = world.ingest(seed_notice, kind="notice", document=N153)
     assert "the notice does not state its document" in result.notes
 
 

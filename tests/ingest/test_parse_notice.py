@@ -10,12 +10,11 @@ import pytest
 
 from ingest.parse_notice import parse_notice
 
-SEED = Path(__file__).resolve().parents[1] / "data" / "seeds" / "notice-153-en.txt"
 DATA = Path(__file__).parent / "data"
 
 
-def test_seed_notice_states_batch_count_citation_and_firms() -> None:
-    n = parse_notice(SEED)
+def test_seed_notice_states_batch_count_citation_and_firms(seed_notice: Path) -> None:
+    n = parse_notice(seed_notice)
     assert n.language == "en"
     assert n.act == "batch"
     assert n.batch == 1
