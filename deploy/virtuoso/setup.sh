@@ -11,9 +11,10 @@
 #      system instance is not used and is left as the package leaves it);
 #   2. write DIR/virtuoso.ini (own database path, ports bound to --host, query limits);
 #   3. start virtuoso-t in the background and wait until /sparql answers;
-#   4. give dba a generated password, create the writer user with SPARQL_UPDATE (it writes
-#      through /sparql-auth with HTTP digest authentication; the anonymous /sparql stays
-#      read-only);
+#   4. give dba a generated password, disable the WebDAV account dav, create the writer user
+#      with SPARQL_UPDATE, and define /sparql-auth-basic and /sparql-graph-crud-auth-basic:
+#      the stock authenticated endpoints, but taking HTTP Basic as well as Digest (the
+#      anonymous /sparql stays read-only);
 #   5. print the settings for the service (LG_SPARQL_*), also kept in DIR/credentials.env.
 # Ports and limits given once are remembered in DIR/instance.env; give them again to change.
 set -euo pipefail
@@ -260,6 +261,26 @@ grant_writer() {
 	isql_dba "DB.DBA.RDF_DEFAULT_USER_PERMS_SET('$WRITER_USER', 3);" "checkpoint;" >/dev/null
 }
 
+define_basic_endpoints() {
+	# The stock /sparql-auth and /sparql-graph-crud-auth accept HTTP Digest only (their security
+	# level is 'digest', which makes DB.DBA.HTTP_AUTH_CHECK_USER refuse Basic). These twins differ
+	# only in that level, so they accept Basic (sent up front, one round trip) as well; they run
+	# the same handlers with the same role checks.
+	local path target opts
+	for path in /sparql-auth-basic /sparql-graph-crud-auth-basic; do
+		target=/!sparql/
+		opts="vector('noinherit', 1)"
+		if [[ $path == /sparql-graph-crud-auth-basic ]]; then
+			target=/!sparql-graph-crud/
+			opts="vector('noinherit', 1, 'exec_as_get', 1)"
+		fi
+		isql_dba "DB.DBA.VHOST_REMOVE (lpath => '$path');" \
+			"DB.DBA.VHOST_DEFINE (lpath => '$path', ppath => '$target', is_dav => 1," \
+			"vsp_user => 'dba', opts => $opts, auth_fn => 'DB.DBA.HP_AUTH_SPARQL_USER'," \
+			"realm => 'SPARQL', sec => 'basic');" >/dev/null
+	done
+}
+
 write_credentials() {
 	local umask_was
 	umask_was=$(umask)
@@ -267,7 +288,8 @@ write_credentials() {
 	cat >"$DIR/credentials.env" <<-EOF
 		VIRTUOSO_DBA_PASSWORD=$VIRTUOSO_DBA_PASSWORD
 		LG_SPARQL_ENDPOINT=http://$HOST:$HTTP_PORT/sparql
-		LG_SPARQL_UPDATE_ENDPOINT=http://$HOST:$HTTP_PORT/sparql-auth
+		LG_SPARQL_UPDATE_ENDPOINT=http://$HOST:$HTTP_PORT/sparql-auth-basic
+		LG_SPARQL_GRAPH_STORE=http://$HOST:$HTTP_PORT/sparql-graph-crud-auth-basic
 		LG_SPARQL_USER=$WRITER_USER
 		LG_SPARQL_PASSWORD=$WRITER_PASSWORD
 	EOF
@@ -286,6 +308,7 @@ secure_dba
 lock_dav
 write_credentials # recorded before it is set: a failed run is repaired by the next one
 grant_writer
+define_basic_endpoints
 echo "virtuoso: ready; settings for the service (also in $DIR/credentials.env):"
 grep '^LG_' "$DIR/credentials.env" | sed 's/^/  /'
-echo "  (the update endpoint needs HTTP digest authentication; see deploy/virtuoso/README.md)"
+echo "  (Basic auth; the stock /sparql-auth and /sparql-graph-crud-auth take Digest only)"
