@@ -231,7 +231,7 @@ secure_dba() {
 	# recorded first: if the change fails, the next run still finds dba/dba and tries again
 	VIRTUOSO_DBA_PASSWORD=$fresh write_credentials
 	VIRTUOSO_DBA_PASSWORD=dba
-	isql_dba "SET PASSWORD dba $fresh;" >/dev/null
+	isql_dba "USER_SET_PASSWORD('dba', '$fresh');" >/dev/null
 	VIRTUOSO_DBA_PASSWORD=$fresh
 }
 
