@@ -29,7 +29,7 @@ from ontology.store import EmbeddedStore
 
 if TYPE_CHECKING:
     from ingest.identity import Registry
-    from ingest.validate import ShapesGate, ValidationReport
+    from ingest.shacl import ShapesGate, ValidationReport
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ _GATE: dict[tuple[Path, Path], ShapesGate] = {}
 
 def default_gate() -> ShapesGate:
     """The gate compiled from the shipped shapes and ontology (compiled once per process)."""
-    from ingest.validate import ShapesGate
+    from ingest.shacl import ShapesGate
 
     key = (SHAPES_DIR, ONTOLOGY_TTL)
     if key not in _GATE:
