@@ -7,6 +7,7 @@ https://www.w3.org/TR/shacl/#targets
 
 from __future__ import annotations
 
+from rdflib import Graph
 from rdflib.term import Node
 
 from ingest.shacl.components import Context
@@ -21,9 +22,7 @@ def targets(ctx: Context, shape: Node) -> list[str]:
     """Group patterns binding ?this to the shape's own focus nodes."""
     g = ctx.shapes
     pats = []
-    classes = set(g.objects(shape, SH.targetClass))
-    if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
-        classes.add(shape)  # https://www.w3.org/TR/shacl/#implicit-targetClass
+    classes = _target_classes(g, shape)
     all_classes = sorted({c for cls in classes for c in ctx.subclasses(cls)})
     if len(all_classes) == 1:
         pats.append(f"?this rdf:type {all_classes[0]} .")
@@ -45,10 +44,16 @@ def target_classes(ctx: Context, shape: Node) -> frozenset[str] | None:
     g = ctx.shapes
     if any((shape, p, None) in g for p in _NODE_TARGETS):
         return None
+    return frozenset(c[1:-1] for cls in _target_classes(g, shape) for c in ctx.subclasses(cls))
+
+
+def _target_classes(g: Graph, shape: Node) -> set[Node]:
+    """The shape's sh:targetClass values, and the shape itself if it is a class: an rdfs:Class
+    or an owl:Class (https://www.w3.org/TR/shacl/#implicit-targetClass)."""
     classes = set(g.objects(shape, SH.targetClass))
-    if (shape, RDF.type, RDFS.Class) in g:
+    if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
         classes.add(shape)
-    return frozenset(c[1:-1] for cls in classes for c in ctx.subclasses(cls))
+    return classes
 
 
 def focus_of(ctx: Context, shape: Node) -> tuple[list[str], frozenset[str] | None]:

@@ -234,6 +234,40 @@ def test_uncompilable_shape_raises_at_compile_time(
         ShapesGate(tmp_path, ontology)
 
 
+# -- shapes the project does not use, held to pySHACL with and without focus ------------------
+EDGE_CASES = {
+    "owl-class-is-an-implicit-class-target": (
+        "ex:Thing a owl:Class, sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize(("shapes", "results"), EDGE_CASES.values(), ids=EDGE_CASES.keys())
+def test_edge_case_shape_agrees_with_pyshacl_with_and_without_focus(
+    ontology: Graph, tmp_path: Path, shapes: str, results: int
+) -> None:
+    """A focused run finds what a whole run finds, and both what pySHACL finds.
+
+    A shape that is also an owl:Class targets the class's instances; focused runs used to leave
+    such shapes out, as the classes a check admits counted rdfs:Class shapes only.
+    """
+    (tmp_path / "shape.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix ex: <https://example.org/test#> .\n" + shapes,
+        encoding="utf-8",
+    )
+    thing = ox.NamedNode("https://example.org/test#a")
+    kind = ox.NamedNode("https://example.org/test#Thing")
+    store = make_store(triples=[ox.Triple(thing, RDF_TYPE, kind)])
+    gate = ShapesGate(tmp_path, ontology)
+    whole = gate.validate(store)
+    assert len(whole.results) == results, whole.text()
+    assert gate.validate(store, focus={thing.value}).results == whole.results
+    assert_same(whole, reference_validate(store, load_shapes(tmp_path), ontology))
+
+
 # -- known differences, pinned down ---------------------------------------------------------------
 def test_pyoxigraph_stores_positive_integers_as_xsd_integer() -> None:
     """Why shapes accept xsd:integer for ordinals and counts: the store rewrites the datatype."""
