@@ -203,7 +203,7 @@ class Compiler:
                 out.append(self._value_check(site, shape, pred, obj, VALUE[pred]))
             elif pred in FOCUS:
                 out += self._focus_checks(site, pred, obj, FOCUS[pred])
-            elif pred == SH.sparql:
+            elif pred == SH.sparql and not deactivated(g, obj):
                 out.append(self._sparql_check(site, shape, obj))
         return out
 

@@ -240,6 +240,11 @@ EDGE_CASES = {
         "ex:Thing a owl:Class, sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
         1,
     ),
+    "deactivated-sparql-constraint-is-ignored": (
+        "ex:Shape a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql "
+        '[ sh:deactivated true ; sh:select "SELECT $this WHERE { $this a ?t }" ] .',
+        0,
+    ),
 }
 
 
@@ -250,7 +255,8 @@ def test_edge_case_shape_agrees_with_pyshacl_with_and_without_focus(
     """A focused run finds what a whole run finds, and both what pySHACL finds.
 
     A shape that is also an owl:Class targets the class's instances; focused runs used to leave
-    such shapes out, as the classes a check admits counted rdfs:Class shapes only.
+    such shapes out, as the classes a check admits counted rdfs:Class shapes only. A SPARQL
+    constraint with sh:deactivated true used to run (pySHACL ignores it, as SHACL says).
     """
     (tmp_path / "shape.ttl").write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"

@@ -2,7 +2,8 @@
 
 The query is kept as written, with ``$this`` bound by injecting the shape's target pattern
 at the start of its WHERE clause, ``$PATH`` replaced by the shape's path, and the prefixes of
-``sh:prefixes`` declared.
+``sh:prefixes`` declared. A constraint with ``sh:deactivated true`` has no results, so it is not
+compiled (https://www.w3.org/TR/shacl/#sparql-constraints-validation).
 https://www.w3.org/TR/shacl/#sparql-constraints
 """
 
