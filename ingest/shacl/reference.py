@@ -27,11 +27,9 @@ def reference_validate(data: ox.Store | Graph, shapes: Graph, ontology: Graph) -
     import pyshacl  # slow to import and only needed by tests and benchmarks
 
     graph = data if isinstance(data, Graph) else to_rdflib(getattr(data, "raw", data))
-    shacl = Graph()
-    shacl += shapes  # pySHACL adds triples of its own to the shapes graph it is given
     _conforms, report, _text = pyshacl.validate(
         graph,
-        shacl_graph=shacl,
+        shacl_graph=_copy(shapes),  # pySHACL adds triples of its own to the graph it is given
         ont_graph=ontology,
         inference="none",
         allow_warnings=True,
@@ -45,6 +43,15 @@ def reference_validate(data: ox.Store | Graph, shapes: Graph, ontology: Graph) -
         for r in report.objects(rep, SH.result)
     }
     return ValidationReport.of(_result(report, r, shapes) for r in top)
+
+
+def _copy(g: Graph) -> Graph:
+    """A copy of the graph with its prefixes (pySHACL's messages print terms as CURIEs)."""
+    out = Graph()
+    for prefix, ns in g.namespaces():
+        out.bind(prefix, ns, override=True, replace=True)
+    out += g
+    return out
 
 
 def _result(report: Graph, r: Node, shapes: Graph) -> ValidationResult:

@@ -65,13 +65,13 @@ def fixture_gate(fixture_shapes: Graph, ontology: Graph) -> ShapesGate:
     return ShapesGate(fixture_shapes, ontology)
 
 
+Reference = Callable[[ox.Store], ValidationReport]
+
+
 @pytest.fixture(scope="module")
-def reference(fixture_shapes: Graph, ontology: Graph) -> Callable[[ox.Store], ValidationReport]:
+def reference(fixture_shapes: Graph, ontology: Graph) -> Reference:
     """pySHACL over a store, with the gate's shapes and the ontology."""
     return lambda store: reference_validate(store, fixture_shapes, ontology)
-
-
-Reference = Callable[[ox.Store], ValidationReport]
 
 
 def assert_same(gate_report: ValidationReport, reference: ValidationReport) -> None:
