@@ -8,7 +8,7 @@
 The lists come from bench/synth.py (written to a temporary directory, never to data/). Parsing
 uses ``ingest.parse_list``; the triples follow ontology/README.md (enterprise, designation and
 award event per row, ~21 triples) and are built with ``ontology.rdf.GraphBuilder``; the gate is
-``ingest.validate.ShapesGate`` over the project's shapes (or, while shapes/ is empty, the test
+``ingest.shacl.ShapesGate`` over the project's shapes (or, while shapes/ is empty, the test
 fixture shapes, which the table says). Then a 4,000-row list is ingested into the store that
 already holds the full set, validating only the nodes it touches (``focus=``).
 """
@@ -28,12 +28,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import synth
 from ingest.parse_list import ListRow, parse_list
-from ingest.validate import ShapesGate, reference_validate
+from ingest.shacl import ShapesGate
+from ingest.shacl.reference import reference_validate
 from ontology import rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, RDF, RDFS, SKOS, XSD
@@ -227,7 +229,8 @@ def run(args: argparse.Namespace) -> int:
             print(report.text(10), file=sys.stderr)
         if args.pyshacl:
             with timer.step("validate, pySHACL, full") as note:
-                ref = reference_validate(memory, shapes, ONTOLOGY_TTL)
+                ontology = Graph().parse(ONTOLOGY_TTL, format="turtle")
+                ref = reference_validate(memory, gate.shapes, ontology)
                 same = "same results" if ref.keys() == report.keys() else "DIFFERENT results"
                 note.append(f"{len(ref.violations)} violations; {same} as the gate")
         with timer.step("bulk load on disk (pyoxigraph)") as note:

@@ -29,7 +29,7 @@ from ontology.store import EmbeddedStore
 
 if TYPE_CHECKING:
     from ingest.identity import Registry
-    from ingest.validate import ShapesGate, ValidationReport
+    from ingest.shacl import ShapesGate, ValidationReport
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ class ValidationFailed(Exception):  # noqa: N818 - the gate's verdict, not a pro
 def default_gate() -> ShapesGate:
     """The gate compiled from the shipped shapes and ontology (once per process: compiling and
     probing every query takes seconds, and the shipped files do not change while it runs)."""
-    from ingest.validate import ShapesGate  # slow to import; only a commit needs it
+    from ingest.shacl import ShapesGate  # slow to import; only a commit needs it
 
     return ShapesGate(SHAPES_DIR, ONTOLOGY_TTL)
 

@@ -10,27 +10,17 @@ import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-ROOT = Path(__file__).resolve().parents[2]
-SHAPES_DIR = ROOT / "shapes"
+from ontology.paths import SHAPES_DIR
+
 FILES = sorted(SHAPES_DIR.glob("*.ttl"))
 LGSH = "https://w3id.org/littlegiant/shapes#"
 LG = "https://w3id.org/littlegiant/ontology#"
-ONTOLOGY = Graph().parse(ROOT / "ontology" / "lg.ttl")
 
 
-def _load(files: list[Path]) -> Graph:
-    g = Graph()
-    for f in files:
-        g.parse(f, format="turtle")
-    return g
-
-
-SHAPES = _load(FILES)
-NODE_SHAPES = sorted(set(SHAPES.subjects(RDF.type, SH.NodeShape)), key=str)
-
-
-def test_shapes_pass_meta_shacl() -> None:
-    conforms, _report, text = pyshacl.validate(Graph(), shacl_graph=SHAPES, meta_shacl=True)
+def test_shapes_pass_meta_shacl(shapes_graph: Graph) -> None:
+    shacl = Graph()
+    shacl += shapes_graph  # pySHACL adds triples of its own to the shapes graph it is given
+    conforms, _report, text = pyshacl.validate(Graph(), shacl_graph=shacl, meta_shacl=True)
     assert conforms, text
 
 
@@ -39,14 +29,17 @@ def test_each_file_parses_on_its_own(shapes_file: Path) -> None:
     assert len(Graph().parse(shapes_file, format="turtle")) > 0
 
 
-@pytest.mark.parametrize("shape", NODE_SHAPES, ids=[s.removeprefix(LGSH) for s in NODE_SHAPES])
-def test_node_shape_is_named_explained_and_targets_a_class(shape: URIRef) -> None:
-    assert isinstance(shape, URIRef)
-    assert shape.startswith(LGSH)
-    assert shape.endswith("Shape")
-    assert SHAPES.value(shape, RDFS.comment) is not None or SHAPES.value(shape, SH.message)
-    targets = {p for p in SHAPES.predicates(shape) if str(p).startswith(str(SH) + "target")}
-    assert targets == {SH.targetClass}
+def test_every_node_shape_is_named_explained_and_targets_a_class(shapes_graph: Graph) -> None:
+    node_shapes = sorted(set(shapes_graph.subjects(RDF.type, SH.NodeShape)), key=str)
+    assert node_shapes
+    for shape in node_shapes:
+        assert isinstance(shape, URIRef), shape
+        assert shape.startswith(LGSH), shape
+        assert shape.endswith("Shape"), shape
+        explained = shapes_graph.value(shape, RDFS.comment) or shapes_graph.value(shape, SH.message)
+        assert explained is not None, shape
+        targets = {p for p in shapes_graph.predicates(shape) if str(p).startswith(f"{SH}target")}
+        assert targets == {SH.targetClass}, shape
 
 
 @pytest.mark.parametrize("shapes_file", FILES, ids=[f.stem for f in FILES])
@@ -65,41 +58,45 @@ def test_one_file_per_target_class(shapes_file: Path) -> None:
     assert shapes_file.stem in kebab or shapes_file.stem in {"designation-event", "ingest"}
 
 
-def test_every_property_shape_explains_itself() -> None:
-    for prop in SHAPES.objects(None, SH.property):
-        assert SHAPES.value(prop, SH.message) is not None, SHAPES.value(prop, SH.path)
+def test_every_property_shape_explains_itself(shapes_graph: Graph) -> None:
+    for prop in shapes_graph.objects(None, SH.property):
+        assert shapes_graph.value(prop, SH.message) is not None, shapes_graph.value(prop, SH.path)
 
 
-def test_every_sparql_constraint_is_a_named_select_with_a_message() -> None:
-    constraints = set(SHAPES.objects(None, SH.sparql))
+def test_every_sparql_constraint_is_a_named_select_with_a_message(shapes_graph: Graph) -> None:
+    constraints = set(shapes_graph.objects(None, SH.sparql))
     assert len(constraints) >= 6
     for c in constraints:
         assert isinstance(c, URIRef), c
         assert c.startswith(LGSH), c
-        assert SHAPES.value(c, SH.select) is not None
-        assert SHAPES.value(c, SH.message) is not None
-        assert SHAPES.value(c, RDFS.comment) is not None
-        assert "$this" in str(SHAPES.value(c, SH.select))
+        assert shapes_graph.value(c, SH.select) is not None
+        assert shapes_graph.value(c, SH.message) is not None
+        assert shapes_graph.value(c, RDFS.comment) is not None
+        assert "$this" in str(shapes_graph.value(c, SH.select))
 
 
-def test_only_constructs_the_gate_compiles() -> None:
+def test_only_constructs_the_gate_compiles(shapes_graph: Graph) -> None:
     banned = {SH.qualifiedValueShape, SH.rule, SH.target, SH.targetNode, SH.targetSubjectsOf,
               SH.targetObjectsOf, SH.construct, SH.ask, SH.closed, SH.uniqueLang}  # fmt: skip
-    assert {p for p in SHAPES.predicates() if p in banned} == set()
+    assert {p for p in shapes_graph.predicates() if p in banned} == set()
 
 
-def test_every_class_of_the_ontology_is_a_shape_target() -> None:
+def test_every_class_of_the_ontology_is_a_shape_target(
+    shapes_graph: Graph, ontology_graph: Graph
+) -> None:
     """Each class is checked by a shape aimed at it or at a superclass in the ontology."""
-    targeted = set(SHAPES.objects(None, SH.targetClass))
-    for cls in ONTOLOGY.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")):
+    targeted = set(shapes_graph.objects(None, SH.targetClass))
+    for cls in ontology_graph.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")):
         if isinstance(cls, BNode) or not str(cls).startswith(LG):
             continue
-        supers = set(ONTOLOGY.transitive_objects(cls, RDFS.subClassOf))
+        supers = set(ontology_graph.transitive_objects(cls, RDFS.subClassOf))
         assert supers & targeted, cls
 
 
-def test_shapes_and_ontology_speak_the_same_terms() -> None:
+def test_shapes_and_ontology_speak_the_same_terms(
+    shapes_graph: Graph, ontology_graph: Graph
+) -> None:
     """No shape names an lg: term that the ontology does not define."""
-    defined = {str(s) for s in ONTOLOGY.subjects() if str(s).startswith(LG)}
-    used = {str(t) for t in SHAPES.all_nodes() if isinstance(t, URIRef) and t.startswith(LG)}
+    defined = {str(s) for s in ontology_graph.subjects() if str(s).startswith(LG)}
+    used = {str(t) for t in shapes_graph.all_nodes() if isinstance(t, URIRef) and t.startswith(LG)}
     assert used - defined == set()
