@@ -59,6 +59,7 @@ class _Page:
     number: int
     rows: list[list[str]] = field(default_factory=list)
     ruled: bool = True
+    scanned: bool = False
     lines: list[Line] = field(default_factory=list)  # an unruled page's text lines
     outside: list[str] = field(default_factory=list)
 
@@ -97,6 +98,17 @@ def read_pdf(
                 raise ReadError(f"page {page.page_number} cannot be read: {exc}") from None
             finally:
                 page.close()  # pdfplumber keeps every parsed object of a page until then
+    scans = [p.number for p in pages if p.scanned]
+    if scans and len(scans) == len(pages):
+        raise NoTextLayer(
+            "the PDF is a scan without a text layer: its pages are images; OCR is not done, "
+            "so ask for a PDF with text or the list as a spreadsheet"
+        )
+    if scans:
+        raise NoTextLayer(
+            f"page {', '.join(map(str, scans))} of {len(pages)} is a scanned image without a "
+            "text layer; OCR is not done, and the list is not read without it"
+        )
     if not any(p.rows or p.lines for p in pages):
         raise NoTextLayer(
             "the PDF has no text layer: no page holds a character to read (a scan, or text "
@@ -132,11 +144,7 @@ def _read_page(page: Page) -> _Page:
         )
     if not chars:
         cover = sum(abs((i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images)
-        if cover >= _SCAN_COVER * page.width * page.height:
-            raise NoTextLayer(
-                f"page {page.page_number} is a scanned image without a text layer; OCR is not "
-                "done, so ask for a PDF with text or the list as a spreadsheet"
-            )
+        out.scanned = cover >= _SCAN_COVER * page.width * page.height
         return out
     tables = sorted(
         (t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2),

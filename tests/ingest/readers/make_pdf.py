@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -53,8 +54,11 @@ class Shape:
     break_rows: bool = True  # a wrapped row at a page's foot continues on the next page
     split_row: bool = False  # shorten the page until some row is broken over a boundary
     english: bool = False
+    scanned_pages: int = 0  # image-only pages after the table, as a partly scanned file has
+    passwords: tuple[str, str] | None = None  # (user, owner): RC4-encrypted as reportlab does
     page_height: float = A4[1]
     font_size: float = 10.0
+    font: str = FONT  # Helvetica for a Latin-only list
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def is_cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
 
 
-def wrap(text: str, width: float, size: float) -> list[str]:
+def wrap(text: str, width: float, size: float, font: str = FONT) -> list[str]:
     """Greedy line filling: CJK breaks between any two characters, Latin only at spaces."""
     tokens: list[str] = []
     for ch in text:
@@ -113,7 +117,7 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     lines = [""]
     for tok in tokens:
         trial = lines[-1] + tok
-        if lines[-1] and pdfmetrics.stringWidth(trial.rstrip(), FONT, size) > width:
+        if lines[-1] and pdfmetrics.stringWidth(trial.rstrip(), font, size) > width:
             lines.append(tok.lstrip())
         else:
             lines[-1] = trial
@@ -144,7 +148,7 @@ class _Layout:
         self.wrapped = 0
 
     def cell(self, text: str, col: int) -> list[str]:
-        lines = wrap(text, self.widths[col] - 2 * PAD, self.size)
+        lines = wrap(text, self.widths[col] - 2 * PAD, self.size, self.shape.font)
         self.wrapped += len(lines) > 1
         return lines
 
@@ -170,7 +174,9 @@ class _Layout:
 
     def draw(self, entries: Sequence[Entry], title: str) -> Drawn:
         buf = io.BytesIO()
-        canvas = Canvas(buf, pagesize=(A4[0], self.shape.page_height))
+        lock = self.shape.passwords
+        encrypt = StandardEncryption(lock[0], ownerPassword=lock[1]) if lock else None
+        canvas = Canvas(buf, pagesize=(A4[0], self.shape.page_height), encrypt=encrypt)
         rows = self.rows(entries)
         head, body = rows[0], rows[1:]
         pages: list[list[_Segment]] = []
@@ -203,6 +209,8 @@ class _Layout:
                 first += take
         pages.append(page)
         self.finish_page(canvas, page, len(pages))
+        for _ in range(self.shape.scanned_pages):
+            draw_image_page(canvas)
         canvas.save()
         return Drawn(buf.getvalue(), len(pages), split, self.wrapped)
 
@@ -220,7 +228,7 @@ class _Layout:
         return y
 
     def finish_page(self, canvas: Canvas, segments: list[_Segment], number: int) -> None:
-        canvas.setFont(FONT, self.size)
+        canvas.setFont(self.shape.font, self.size)
         region_col = self.cols.index(1) if 1 in self.cols else -1
         merged = self.shape.merged_regions and region_col >= 0
         for i, seg in enumerate(segments):
@@ -252,7 +260,7 @@ class _Layout:
             if i == len(segments) - 1:
                 self.rule(canvas, self.xs[0], bottom, self.xs[-1], bottom)
         if self.shape.page_number:
-            canvas.setFont(FONT, 10)
+            canvas.setFont(self.shape.font, 10)
             canvas.drawCentredString(A4[0] / 2, 30, self.shape.page_number.format(number))
         canvas.showPage()
 
@@ -316,16 +324,21 @@ def synthetic_entries(count: int, per_region: int = 9) -> list[Entry]:
     return entries
 
 
-def draw_scan(pages: int = 2) -> bytes:
-    """An image-only PDF: what a scanner produces, with no text layer at all."""
+def draw_image_page(canvas: Canvas) -> None:
+    """A page that is one picture of a table, as a scanner makes it: no text layer."""
     picture = Image.new("RGB", (400, 560), "white")
     pen = ImageDraw.Draw(picture)
     for y in range(40, 520, 24):
         pen.rectangle((30, y, 370, y + 16), outline="black")
+    canvas.drawImage(ImageReader(picture), 40, 60, A4[0] - 80, A4[1] - 120)
+    canvas.showPage()
+
+
+def draw_scan(pages: int = 2) -> bytes:
+    """An image-only PDF: what a scanner produces, with no text layer at all."""
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4)
     for _ in range(pages):
-        canvas.drawImage(ImageReader(picture), 40, 60, A4[0] - 80, A4[1] - 120)
-        canvas.showPage()
+        draw_image_page(canvas)
     canvas.save()
     return buf.getvalue()
