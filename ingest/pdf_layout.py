@@ -9,6 +9,7 @@ is never a gutter unless no other line prints anything there either.
 from __future__ import annotations
 
 import bisect
+import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ def column_edges(lines: Sequence[Line]) -> list[float]:
             blocks[-1] = (blocks[-1][0], max(blocks[-1][1], x1))
         else:
             blocks.append((x0, x1))
-    return [(a[1] + b[0]) / 2 for a, b in zip(blocks, blocks[1:], strict=False)]
+    return [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(blocks)]
 
 
 def gutter_cells(line: Line, edges: Sequence[float]) -> list[str]:

@@ -27,7 +27,7 @@ from ingest.pdf_layout import Line, column_edges, gutter_cells, text_lines
 from ingest.sheet import (
     ReadError,
     Sheet,
-    TooLarge,
+    TooLargeError,
     fill_region_column,
     join_lines,
     resolve_sections,
@@ -44,11 +44,11 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-class NoTextLayer(ReadError):
+class NoTextLayerError(ReadError):
     """A PDF (or a page of one) with no characters to read: a scan, or glyphs without Unicode."""
 
 
-class Encrypted(ReadError):
+class EncryptedPdfError(ReadError):
     """A PDF that opens only with a password."""
 
 
@@ -64,9 +64,7 @@ class _Page:
     outside: list[str] = field(default_factory=list)
 
 
-def read_pdf(
-    data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CHARS
-) -> list[Sheet]:
+def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CHARS) -> list[Sheet]:
     """Read the attachment list a PDF prints into one sheet: the header row, then the rows.
 
     Cells hold text as printed, a wrapped cell's lines joined (no space next to a CJK
@@ -74,9 +72,10 @@ def read_pdf(
     are filled in; province section headings (一、北京市（21家）) become a 地区 column.
 
     Raises:
-        Encrypted: the PDF needs a password.
-        NoTextLayer: a scan (pages of images) or glyphs that map to no characters; OCR is not done.
-        TooLarge: more than ``max_pages`` pages or ``max_chars`` characters.
+        EncryptedPdfError: the PDF needs a password.
+        NoTextLayerError: a scan (pages of images), or glyphs that map to no characters.
+            OCR is not done.
+        TooLargeError: more than ``max_pages`` pages or ``max_chars`` characters.
         ReadError: not a PDF pdfminer can parse, or no table in it.
     """
     try:
@@ -86,13 +85,13 @@ def read_pdf(
     with pdf:
         count = _page_count(pdf)
         if count > max_pages:
-            raise TooLarge(f"the PDF has {count} pages; at most {max_pages} are read")
+            raise TooLargeError(f"the PDF has {count} pages; at most {max_pages} are read")
         pages, chars = [], 0
         for page in pdf.pages:
             try:
                 chars += len(page.chars)
                 if chars > max_chars:
-                    raise TooLarge(f"the PDF has more than {max_chars} characters")
+                    raise TooLargeError(f"the PDF has more than {max_chars} characters")
                 pages.append(_read_page(page))
             except PdfminerException as exc:
                 raise ReadError(f"page {page.page_number} cannot be read: {exc}") from None
@@ -100,17 +99,17 @@ def read_pdf(
                 page.close()  # pdfplumber keeps every parsed object of a page until then
     scans = [p.number for p in pages if p.scanned]
     if scans and len(scans) == len(pages):
-        raise NoTextLayer(
+        raise NoTextLayerError(
             "the PDF is a scan without a text layer: its pages are images; OCR is not done, "
             "so ask for a PDF with text or the list as a spreadsheet"
         )
     if scans:
-        raise NoTextLayer(
+        raise NoTextLayerError(
             f"page {', '.join(map(str, scans))} of {len(pages)} is a scanned image without a "
             "text layer; OCR is not done, and the list is not read without it"
         )
     if not any(p.rows or p.lines for p in pages):
-        raise NoTextLayer(
+        raise NoTextLayerError(
             "the PDF has no text layer: no page holds a character to read (a scan, or text "
             "drawn as outlines); OCR is not done, so ask for a PDF with text or the list as "
             "a spreadsheet"
@@ -121,7 +120,9 @@ def read_pdf(
 def _refusal(exc: PdfminerException) -> ReadError:
     cause = exc.args[0] if exc.args else exc
     if isinstance(cause, PDFPasswordIncorrect):
-        return Encrypted("the PDF is encrypted and opens only with a password; it is not read")
+        return EncryptedPdfError(
+            "the PDF is encrypted and opens only with a password; it is not read"
+        )
     return ReadError(f"not a readable PDF: {cause}")
 
 
@@ -138,7 +139,7 @@ def _read_page(page: Page) -> _Page:
     chars = [c for c in page.chars if not c["text"].isspace()]
     out = _Page(page.page_number)
     if any(c["text"].startswith("(cid:") for c in chars):
-        raise NoTextLayer(
+        raise NoTextLayerError(
             f"page {page.page_number} prints glyphs that map to no characters (a font without "
             "a Unicode table); they cannot be read as text and OCR is not done"
         )

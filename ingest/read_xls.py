@@ -17,7 +17,7 @@ import xlrd
 from xlrd.compdoc import CompDocError
 from xlrd.sheet import Sheet as XlrdSheet
 
-from ingest.sheet import ReadError, Rows, Sheet, TooLarge, join_lines, resolve_sections
+from ingest.sheet import ReadError, Rows, Sheet, TooLargeError, join_lines, resolve_sections
 from ingest.sniff import Format, sniff
 
 MAX_SHEETS = 256
@@ -43,7 +43,7 @@ def read_xls(
     Raises:
         ReadError: not a BIFF workbook (saying what the file is instead: an XLSX workbook or an
             HTML table saved with an .xls name), a damaged one, or a number too long to be exact.
-        TooLarge: more than ``max_sheets`` sheets, or a sheet past ``max_rows`` / ``max_cols``.
+        TooLargeError: more than ``max_sheets`` sheets, or a sheet past ``max_rows`` / ``max_cols``.
     """
     kind = sniff(data).format
     if kind is not Format.XLS:
@@ -59,12 +59,12 @@ def read_xls(
         raise ReadError(f"the workbook's text does not decode: {exc}") from None
     with book:
         if book.nsheets > max_sheets:
-            raise TooLarge(f"the workbook has {book.nsheets} sheets; at most {max_sheets}")
+            raise TooLargeError(f"the workbook has {book.nsheets} sheets; at most {max_sheets}")
         sheets = []
         for index in range(book.nsheets):
             ws = book.sheet_by_index(index)
             if ws.nrows > max_rows or ws.ncols > max_cols:
-                raise TooLarge(
+                raise TooLargeError(
                     f"sheet {ws.name!r} has {ws.nrows} rows and {ws.ncols} columns; "
                     f"at most {max_rows} rows and {max_cols} columns are read"
                 )

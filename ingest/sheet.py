@@ -41,7 +41,7 @@ class ReadError(ValueError):
     """A file that cannot be read as tables; the message says why in words a person can act on."""
 
 
-class TooLarge(ReadError):
+class TooLargeError(ReadError):
     """A file past one of the reader's caps (pages, characters, rows, columns)."""
 
 

@@ -235,8 +235,11 @@ class _Layout:
             height = seg.count * self.lh + 2 * PAD
             prev = segments[i - 1] if i else None
             continues_group = (
-                merged and prev is not None and prev.row.kind == "data" and
-                seg.row.kind == "data" and prev.row.group == seg.row.group
+                merged
+                and prev is not None
+                and prev.row.kind == "data"
+                and seg.row.kind == "data"
+                and prev.row.group == seg.row.group
             )
             if seg.row.kind == "section":
                 canvas.drawString(self.xs[0] + PAD, self.baseline(seg, 0), seg.row.lines[0][0])

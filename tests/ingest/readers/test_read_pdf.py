@@ -9,8 +9,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from ingest.read_pdf import Encrypted, NoTextLayer, read_pdf
-from ingest.sheet import ReadError, TooLarge
+from ingest.read_pdf import EncryptedPdfError, NoTextLayerError, read_pdf
+from ingest.sheet import ReadError, TooLargeError
 from tests.ingest.readers.make_pdf import (
     FONT,
     Entry,
@@ -97,7 +97,7 @@ def test_a_long_title_wrapped_over_two_lines_stays_in_the_preamble() -> None:
 
 
 def test_a_scan_is_refused_as_having_no_text_layer() -> None:
-    with pytest.raises(NoTextLayer, match="a scan without a text layer.*OCR is not done"):
+    with pytest.raises(NoTextLayerError, match=r"a scan without a text layer.*OCR is not done"):
         read_pdf(draw_scan())
 
 
@@ -111,19 +111,19 @@ def test_text_drawn_as_outlines_is_refused_as_having_no_text_layer() -> None:
     canvas.drawPath(path, fill=1)
     canvas.showPage()
     canvas.save()
-    with pytest.raises(NoTextLayer, match="no text layer"):
+    with pytest.raises(NoTextLayerError, match="no text layer"):
         read_pdf(buf.getvalue())
 
 
 def test_a_scanned_page_inside_a_text_pdf_is_refused_not_skipped() -> None:
     drawn = draw_pdf(ENTRIES[:5], Shape(scanned_pages=1))
-    with pytest.raises(NoTextLayer, match="page 2 of 2 is a scanned image"):
+    with pytest.raises(NoTextLayerError, match="page 2 of 2 is a scanned image"):
         read_pdf(drawn.data)
 
 
 def test_a_pdf_that_needs_a_password_is_refused() -> None:
     drawn = draw_pdf(ENTRIES[:5], Shape(passwords=("secret", "owner")))
-    with pytest.raises(Encrypted, match="opens only with a password"):
+    with pytest.raises(EncryptedPdfError, match="opens only with a password"):
         read_pdf(drawn.data)
 
 
@@ -142,7 +142,7 @@ def test_a_pdf_restricted_by_an_owner_password_only_is_read() -> None:
 
 def test_glyphs_without_a_unicode_mapping_are_refused_not_read_as_cid_numbers() -> None:
     drawn = draw_pdf(ENTRIES[:5], Shape(passwords=("", "owner")))
-    with pytest.raises(NoTextLayer, match="glyphs that map to no characters"):
+    with pytest.raises(NoTextLayerError, match="glyphs that map to no characters"):
         read_pdf(drawn.data)
 
 
@@ -155,7 +155,7 @@ def test_glyphs_without_a_unicode_mapping_are_refused_not_read_as_cid_numbers() 
 )
 def test_caps_refuse_a_file_past_them(limits: dict[str, int], message: str) -> None:
     data = draw_pdf(ENTRIES, Shape()).data
-    with pytest.raises(TooLarge, match=message):
+    with pytest.raises(TooLargeError, match=message):
         read_pdf(data, **limits)
 
 

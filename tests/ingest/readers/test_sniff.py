@@ -90,7 +90,9 @@ def test_a_gbk_page_decodes_with_the_encoding_found() -> None:
         pytest.param("序号\n".encode("gbk"), "GBK", "gb18030", id="gbk-when-asked"),
     ],
 )
-def test_text_is_utf_8_unless_the_caller_says(data: bytes, asked: str | None, encoding: str) -> None:
+def test_text_is_utf_8_unless_the_caller_says(
+    data: bytes, asked: str | None, encoding: str
+) -> None:
     assert sniff(data, encoding=asked).encoding == encoding
 
 
