@@ -3,12 +3,15 @@ encrypted files and oversized files are refused with a reason. All PDFs are synt
 
 from __future__ import annotations
 
+import csv
 import io
+from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from ingest.parse_list import parse_list
 from ingest.read_pdf import EncryptedPdfError, NoTextLayerError, read_pdf
 from ingest.sheet import ReadError, TooLargeError
 from tests.ingest.readers.make_pdf import (
@@ -21,8 +24,12 @@ from tests.ingest.readers.make_pdf import (
     header,
     synthetic_entries,
 )
+from tests.ingest.readers.make_xls import write_csv
 
 ENTRIES = synthetic_entries(60)
+KEY_LISTS = (
+    Path(__file__).resolve().parents[4] / "shared" / "data" / "key_little_giants_2024_lists.csv"
+)
 TITLE = ["附件1", "合成测试名单（第一批）"]
 
 
@@ -174,3 +181,42 @@ def test_a_pdf_of_prose_without_a_table_is_refused() -> None:
     canvas.save()
     with pytest.raises(ReadError, match="no table"):
         read_pdf(buf.getvalue())
+
+
+def _miit_2024_lists() -> dict[str, list[dict[str, str]]]:
+    lists: dict[str, list[dict[str, str]]] = {}
+    with KEY_LISTS.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            lists.setdefault(row["list_title"], []).append(row)
+    return lists
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rules", ["grid", "none"])
+def test_the_three_miit_2024_lists_printed_as_pdf_read_back_row_for_row(
+    rules: str, tmp_path: Path
+) -> None:
+    """The rows of the three MIIT lists of 2024 (409 / 381 / 398 rows, 序号 / 地区 / 企业名称),
+    laid out here as 12-point PDFs of about 15 pages: real names, brackets and notes included.
+    The ministry's own PDFs are not in the repository; these are drawn from the recorded rows."""
+    lists = _miit_2024_lists()
+    assert sorted(len(rows) for rows in lists.values()) == [381, 398, 409]
+    for title, rows in lists.items():
+        entries = [Entry(r["seq"], r["region_as_printed"], r["name_zh"]) for r in rows]
+        drawn = draw_pdf(entries, Shape(rules=rules, uscc=False, font_size=12), title)
+        assert drawn.pages >= 14
+        [sheet] = read_pdf(drawn.data)
+        assert sheet.preamble == ["附件1", title]
+        assert [c for _, c in sheet.rows] == [
+            ["序号", "地区", "企业名称"],
+            *([e.seq, e.region, e.name] for e in entries),
+        ]
+        written = tmp_path / "list.csv"
+        written.write_bytes(
+            write_csv([[line] for line in sheet.preamble] + [c for _, c in sheet.rows])
+        )
+        parsed = parse_list(written)
+        assert parsed.errors == (), [str(e) for e in parsed.errors[:5]]
+        assert [(r.seq, r.region_text, r.name) for r in parsed.rows] == [
+            (e.seq, e.region, e.name) for e in entries
+        ]
