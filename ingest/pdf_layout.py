@@ -88,12 +88,12 @@ def column_edges(lines: Sequence[Line]) -> list[float]:
 def gutter_cells(line: Line, edges: Sequence[float]) -> list[str]:
     """The line's text cut into cells at the column edges.
 
-    A run of text that crosses an edge (a section heading, a note across the table) is one
-    cell across the whole row: the same text in every cell, as a merged range reads.
+    A word that crosses an edge (a section heading, a title across the table) makes the line
+    one cell across the whole row: the same text in every cell, as a merged range reads.
     """
     width = len(edges) + 1
-    for x0, x1 in line.segments():
-        if any(x0 < e < x1 for e in edges):
+    for w in line.words:
+        if any(w["x0"] < e < w["x1"] for e in edges):
             return [line.text] * width
     parts: list[list[str]] = [[] for _ in range(width)]
     for w in line.words:

@@ -104,9 +104,12 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CH
             "so ask for a PDF with text or the list as a spreadsheet"
         )
     if scans:
+        which = (
+            f"page {scans[0]} is" if len(scans) == 1 else f"pages {', '.join(map(str, scans))} are"
+        )
         raise NoTextLayerError(
-            f"page {', '.join(map(str, scans))} of {len(pages)} is a scanned image without a "
-            "text layer; OCR is not done, and the list is not read without it"
+            f"{which} (of {len(pages)}) a scanned image without a text layer; OCR is not done, "
+            "and the list is not read without it"
         )
     if not any(p.rows or p.lines for p in pages):
         raise NoTextLayerError(
@@ -204,28 +207,29 @@ def _join(pages: list[_Page]) -> Sheet:
     _unruled_to_rows(pages)
     preamble: list[str] = []
     rows: list[list[str]] = []
-    header: list[str] | None = None
+    head: list[list[str]] = []  # the header as printed: more than one line where it wraps
     continuing: list[bool] = []  # whether a row may continue the one before it
     for page in pages:
         body = page.rows
-        if header is None:
+        if not head:
             first = next((i for i, r in enumerate(body) if not _spans_or_empty(r)), None)
             if first is None:
-                preamble += [" ".join(r for r in row if r) for row in body if any(row)]
-                preamble += page.outside
+                preamble += [_text(row) for row in body if any(row)] + page.outside
                 continue
             preamble += [_text(r) for r in body[:first] if any(r)] + page.outside
-            header, body = body[first], body[first + 1 :]
-            rows.append(header)
+            end = first + 1 if page.ruled else _header_end(body, first)
+            head, body = body[first:end], body[end:]
+            rows.append([join_lines(lines) for lines in zip(*head, strict=False)])
             continuing.append(False)
         else:
             preamble += page.outside
-            while body and _key(body[0]) == _key(header):
-                body = body[1:]
+            for line in head:  # the header repeated at the top of the page
+                if body and _key(body[0]) == _key(line):
+                    body = body[1:]
         for k, row in enumerate(body):
             rows.append(row)
             continuing.append(not page.ruled or k == 0)
-    if header is None:
+    if not head:
         raise ReadError("the PDF holds text but no table with a header row")
     rows = _merge_continuations(rows, continuing)
     while len(rows) > 1 and (text := spanning_text(rows[-1])) and not section_region(rows[-1]):
@@ -233,6 +237,15 @@ def _join(pages: list[_Page]) -> Sheet:
         rows.pop()
     numbered = [(n, row) for n, row in enumerate(rows, 1)]
     return Sheet("", fill_region_column(resolve_sections(numbered)), preamble)
+
+
+def _header_end(body: list[list[str]], first: int) -> int:
+    """Where an unruled header ends: its wrapped lines run up to the first numbered row (序号
+    1) or section heading, if one follows within a few lines."""
+    for end in range(first + 1, min(first + 4, len(body))):
+        if body[end][0].isdigit() or section_region(body[end]):
+            return end
+    return first + 1
 
 
 def _unruled_to_rows(pages: list[_Page]) -> None:
@@ -262,17 +275,17 @@ def _merge_continuations(rows: list[list[str]], continuing: list[bool]) -> list[
     Only where the first column numbers the rows (序号): a row there without a number is the
     rest of the row above it.
     """
-    firsts = [r[0] for r in rows[1:] if r and r[0] and not _spans_or_empty(r)]
+    firsts = [r[0] for r in rows[1:] if r[0] and not _spans_or_empty(r)]
     if not firsts or not all(f.isdigit() for f in firsts):
         return rows
-    out: list[list[str]] = [rows[0]]
+    out = [rows[0]]
     for row, may in zip(rows[1:], continuing[1:], strict=True):
         prev = out[-1]
-        joinable = may and len(out) > 1 and not _spans_or_empty(row)
-        if joinable and not _spans_or_empty(prev) and (not row[0] or not prev[0]):
+        joinable = may and len(out) > 1 and not (_spans_or_empty(row) or _spans_or_empty(prev))
+        if joinable and (not row[0] or not prev[0]):
             width = max(len(prev), len(row))
-            prev += [""] * (width - len(prev))
-            out[-1] = [join_lines([a, b]) for a, b in zip(prev, row + [""] * width, strict=False)]
+            pairs = zip(prev + [""] * width, row + [""] * width, strict=False)
+            out[-1] = [join_lines(pair) for pair in pairs][:width]
         else:
             out.append(row)
     return out

@@ -59,6 +59,7 @@ class Shape:
     page_height: float = A4[1]
     font_size: float = 10.0
     font: str = FONT  # Helvetica for a Latin-only list
+    widths: tuple[float, float, float, float] = WIDTHS  # of seq, region, name, uscc
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class _Layout:
         self.size = shape.font_size
         self.lh = shape.font_size * 1.4
         self.cols = columns(shape)
-        self.widths = [WIDTHS[c] for c in self.cols]
+        self.widths = [shape.widths[c] for c in self.cols]
         self.xs = [LEFT + sum(self.widths[:i]) for i in range(len(self.widths) + 1)]
         self.wrapped = 0
 
@@ -153,7 +154,7 @@ class _Layout:
         return lines
 
     def rows(self, entries: Sequence[Entry]) -> list[_Row]:
-        rows = [_Row("header", [[h] for h in header(self.shape)])]
+        rows = [_Row("header", [self.cell(h, i) for i, h in enumerate(header(self.shape))])]
         groups: list[list[Entry]] = []
         for e in entries:
             if groups and groups[-1][0].region == e.region:
@@ -183,8 +184,9 @@ class _Layout:
         split = 0
         y = self.start_page(canvas, 1, title)
         page: list[_Segment] = []
-        page.append(_Segment(head, y, 0, 1))
-        y -= self.lh + 2 * PAD
+        head_lines = max(len(lines) for lines in head.lines)
+        page.append(_Segment(head, y, 0, head_lines))
+        y -= head_lines * self.lh + 2 * PAD
         for row in body:
             n = max(len(lines) for lines in row.lines)
             first = 0
@@ -200,8 +202,8 @@ class _Layout:
                     y = self.start_page(canvas, len(pages) + 1, title)
                     page = []
                     if self.shape.header_on_every_page:
-                        page.append(_Segment(head, y, 0, 1))
-                        y -= self.lh + 2 * PAD
+                        page.append(_Segment(head, y, 0, head_lines))
+                        y -= head_lines * self.lh + 2 * PAD
                     continue
                 split += first == 0 and take < n
                 page.append(_Segment(row, y, first, take))

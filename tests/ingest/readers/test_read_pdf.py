@@ -31,6 +31,7 @@ KEY_LISTS = (
     Path(__file__).resolve().parents[4] / "shared" / "data" / "key_little_giants_2024_lists.csv"
 )
 TITLE = ["附件1", "合成测试名单（第一批）"]
+NARROW = (22.0, 40.0, 190.0, 150.0)  # 序号 and 地区 wrap: 序/号, 新疆生产/建设兵团
 
 
 def expected(entries: list[Entry], shape: Shape) -> list[list[str]]:
@@ -65,6 +66,12 @@ SHAPES = [
     pytest.param(Shape(page_number="第 {} 页"), id="page-number-di-ye"),
     pytest.param(Shape(rules="none", page_number="{}"), id="page-number-bare-unruled"),
     pytest.param(Shape(english=True, uscc=False), id="english-header"),
+    pytest.param(Shape(widths=NARROW), id="ruled-wrapped-header-and-regions"),
+    pytest.param(Shape(rules="none", widths=NARROW), id="unruled-wrapped-header-and-regions"),
+    pytest.param(
+        Shape(rules="none", widths=NARROW, split_row=True, header_on_every_page=False),
+        id="unruled-wrapped-everything-broken-over-a-page",
+    ),
 ]
 
 
@@ -124,7 +131,7 @@ def test_text_drawn_as_outlines_is_refused_as_having_no_text_layer() -> None:
 
 def test_a_scanned_page_inside_a_text_pdf_is_refused_not_skipped() -> None:
     drawn = draw_pdf(ENTRIES[:5], Shape(scanned_pages=1))
-    with pytest.raises(NoTextLayerError, match="page 2 of 2 is a scanned image"):
+    with pytest.raises(NoTextLayerError, match=r"page 2 is \(of 2\) a scanned image"):
         read_pdf(drawn.data)
 
 
