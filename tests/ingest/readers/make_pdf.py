@@ -292,17 +292,18 @@ class _Layout:
         seg = segments[i]
         if seg.first:
             return  # the group began on the page before
-        text = seg.row.lines[col][0]
-        if not text:
+        lines = seg.row.lines[col]
+        if not lines[0]:
             return  # not the group's first row: the region was printed on the page before
         run = [s for s in segments[i:] if s.row.group == seg.row.group and s.row.kind == "data"]
         centre = (self.xs[col] + self.xs[col + 1]) / 2
         if self.shape.rules == "grid":
             bottom = run[-1].top - run[-1].count * self.lh - 2 * PAD
-            y = (seg.top + bottom) / 2 - self.size / 3
+            y = (seg.top + bottom) / 2 - self.size / 3 + (len(lines) - 1) * self.lh / 2
         else:
             y = self.baseline(seg, 0)
-        canvas.drawCentredString(centre, y, text)
+        for k, text in enumerate(lines):
+            canvas.drawCentredString(centre, y - k * self.lh, text)
 
 
 REGIONS = ("北京市", "天津市", "河北省", "宁波市", "新疆生产建设兵团", "浙江省", "广东省")
