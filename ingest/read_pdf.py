@@ -88,6 +88,8 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CH
             raise TooLargeError(f"the PDF has {count} pages; at most {max_pages} are read")
         pages, chars = [], 0
         for page in pdf.pages:
+            if page.page_number > max_pages:  # a page tree whose Count understates it
+                raise TooLargeError(f"the PDF has more than {max_pages} pages")
             try:
                 chars += len(page.chars)
                 if chars > max_chars:

@@ -7,6 +7,7 @@ import csv
 import io
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -73,6 +74,21 @@ SHAPES = [
         id="unruled-wrapped-everything-broken-over-a-page",
     ),
 ]
+
+
+def test_pdfplumber_reads_chinese_back_from_reportlabs_cid_font() -> None:
+    """The premise of every PDF here: STSong-Light is not embedded, the page names Adobe-GB1
+    with the UniGB-UCS2-H encoding, and pdfminer's bundled CMaps map each glyph back to its
+    character, Latin and full-width punctuation included."""
+    text = "序号 地区 企业名称 统一社会信用代码（原名：合成）“小巨人” Co., Ltd. 91110108MA01"
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4)
+    canvas.setFont(FONT, 12)
+    canvas.drawString(72, 700, text)
+    canvas.showPage()
+    canvas.save()
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
+        assert pdf.pages[0].extract_text() == text
 
 
 @pytest.mark.parametrize("shape", SHAPES)
