@@ -282,7 +282,7 @@ def test_shapes_are_served_with_negotiation(client: TestClient) -> None:
 
 @pytest.fixture(scope="module")
 def curated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    from ingest.curated import build_default
+    from ingest.build.curated import build_default
     from ingest.identity import Registry
 
     registry_dir = tmp_path_factory.mktemp("registry")

@@ -21,9 +21,9 @@ def build_curated(store_dir: Path | None, registry_dir: Path) -> EmbeddedStore:
     While the curated build and the shapes disagree, the graphs are loaded directly so that
     the endpoint is still tested on the real curated facts.
     """
-    from ingest.curated import build_default
+    from ingest.build.curated import build_default
     from ingest.identity import Registry
-    from ingest.pipeline import ValidationFailed, commit
+    from ingest.load import ValidationFailed, commit
 
     source = ROOT / "data" / "registry"
     if source.exists():
