@@ -13,11 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ingest.regions import resolve_region
+from ontology.names import CJK_RANGE
 
-CJK_CHARS = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK = re.compile(f"[{CJK_CHARS}]")
-# a space between two CJK characters (or brackets) is layout, never part of a name
-_CJK_GAP = re.compile(rf"(?<=[{CJK_CHARS}()])\s+(?=[{CJK_CHARS}()])")
+# ideographs, CJK punctuation (、。「」) and full-width forms (（），：): no space at a line break
+_CJK = re.compile(f"[{CJK_RANGE}\u3000-\u303f\uf900-\ufaff\uff00-\uffef]")
+# a space between two ideographs (or brackets) is layout, never part of a name: the rule the
+# CSV, XLSX and HTML readers apply, so that every format gives the same cells
+_CJK_GAP = re.compile(rf"(?<=[{CJK_RANGE}（）()])\s+(?=[{CJK_RANGE}（）()])")
 _SECTION = re.compile(
     r"^(?:(?:[一二三四五六七八九十百]+|\d+)\s*[、.．]|[（(][一二三四五六七八九十百]+[)）])?\s*"
     r"(?P<region>[^\s（()）]+?)\s*"
