@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import Literal, URIRef
 
-from ontology.settings import Settings
-from ontology.store import EmbeddedStore
-from server.app import create_app
-
-BASE = "https://w3id.org/littlegiant"
-DATA = Path(__file__).parent / "data" / "sample.trig"
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
-    with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
-        yield c
+from ontology.namespaces import LG
+from tests.server.support import BASE, turtle_graph
 
 
 @pytest.mark.parametrize(
@@ -39,7 +24,8 @@ def test_credit_code_redirects_to_the_enterprise(client: TestClient, code: str) 
     assert r.headers["location"] == "/id/enterprise/E900001"
     followed = client.get(f"/id/uscc/{code}", headers={"Accept": "text/turtle"})
     assert followed.status_code == 200
-    assert "91110108MA01AAAA0M" in followed.text
+    enterprise = URIRef(f"{BASE}/id/enterprise/E900001")
+    assert (enterprise, LG.uscc, Literal("91110108MA01AAAA0M")) in turtle_graph(followed.text)
 
 
 @pytest.mark.parametrize(
