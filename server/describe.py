@@ -33,7 +33,7 @@ LABEL_PROPERTIES = (
 )
 MAX_TRIPLES = 20_000  # a description is a page, not a dump; the limit stops a runaway closure
 
-__all__ = ["Description", "describe", "digest_of", "label_map", "pick"]
+__all__ = ["Description", "describe", "digest_of", "label_map", "name_blank_nodes", "pick"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,29 @@ def describe(store: GraphStore, iri: str) -> Description | None:
         for quad in store.quads(None, node(predicate), subject, None):
             take(quad)
     return Description(iri, tuple(ordered), digest_of(ordered), _last_modified(store, graphs))
+
+
+def name_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples with blank nodes renamed ``b0``, ``b1``… in order of first appearance.
+
+    A description built again (after a restart) gets fresh random labels; renamed, the same
+    triples in the same order serialise to the same bytes, so a strong ETag stays true.
+    """
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def subject(
+        term: ox.NamedNode | ox.BlankNode | ox.Triple,
+    ) -> ox.NamedNode | ox.BlankNode | ox.Triple:
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+        return term
+
+    def value(term: Term | ox.Triple) -> Term | ox.Triple:
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+        return term
+
+    return [ox.Triple(subject(t.subject), t.predicate, value(t.object)) for t in triples]
 
 
 def digest_of(triples: Iterable[ox.Triple]) -> str:

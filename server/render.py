@@ -29,18 +29,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from server.conditional import EntityTag, Outcome, evaluate
-from server.conneg import (
-    HTML,
-    JSONLD_COMPACTED,
-    RESOURCE_OFFERS,
-    Language,
-    MediaType,
-    choose,
-    negotiate,
-    negotiate_language,
-)
+from server.conneg import Language, choose, negotiate, negotiate_language
 from server.i18n import UI, ui_strings
 from server.jsonld import compact_jsonld
+from server.media_types import HTML, JSONLD_COMPACTED, RESOURCE_OFFERS, MediaType
 from server.prefixes import PREFIXES
 from server.problems import NotAcceptable, NotFound, PreconditionFailed
 

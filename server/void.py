@@ -14,6 +14,7 @@ from ontology.iris import Iris
 from ontology.namespaces import DCAT, DCTERMS, IANA_MEDIA_TYPES, LG, ONTOLOGY_IRI, VOID, XSD
 from ontology.rdf import GraphBuilder, text, typed
 from ontology.store import GraphStore
+from server.describe import name_blank_nodes
 from server.store_results import select
 
 LICENSE = "https://www.apache.org/licenses/LICENSE-2.0"
@@ -46,7 +47,7 @@ def dataset_triples(store: GraphStore, iris: Iris, dump: Dump | None) -> list[ox
     if dump is not None:
         _distribution(g, iris, dump)
     _partitions(g, store, iris)
-    return g.triples
+    return name_blank_nodes(g.triples)
 
 
 def _service(g: GraphBuilder, iris: Iris) -> None:

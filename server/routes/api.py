@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from server import hydra
-from server.conneg import HTML, JSON_LD_COMPACTED, N_TRIPLES, TURTLE, Language, MediaType, negotiate
+from server.conneg import Language, negotiate
 from server.deps import StateDep
 from server.describe import label_map, pick
 from server.filters import (
@@ -31,7 +31,8 @@ from server.filters import (
 )
 from server.i18n import UI
 from server.jsonld import HYDRA_CONTEXT, compact_jsonld
-from server.render import CONTEXT_VERSION, language, page_html, represent, serialize
+from server.media_types import HTML, JSON_LD_COMPACTED, N_TRIPLES, TURTLE, MediaType
+from server.render import CONTEXT_VERSION, get_and_head, language, page_html, represent, serialize
 from server.state import AppState
 
 router = APIRouter(prefix="/api", tags=["collections"])
@@ -133,7 +134,7 @@ def _page(
     ).encode("utf-8")
 
 
-@router.get("/enterprises")
+@get_and_head(router, "/enterprises")
 def list_enterprises(
     request: Request,
     state: StateDep,
@@ -144,7 +145,7 @@ def list_enterprises(
     return collection(request, state, KINDS["enterprises"], filters, paging)
 
 
-@router.get("/documents")
+@get_and_head(router, "/documents")
 def list_documents(
     request: Request,
     state: StateDep,
@@ -155,7 +156,7 @@ def list_documents(
     return collection(request, state, KINDS["documents"], filters, paging)
 
 
-@router.get("/batches")
+@get_and_head(router, "/batches")
 def list_batches(
     request: Request,
     state: StateDep,
@@ -166,7 +167,7 @@ def list_batches(
     return collection(request, state, KINDS["batches"], filters, paging)
 
 
-@router.get("/regions")
+@get_and_head(router, "/regions")
 def list_regions(
     request: Request,
     state: StateDep,

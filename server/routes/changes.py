@@ -19,12 +19,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ontology.iris import Iris
 from ontology.namespaces import AS, XSD
 from ontology.store import GraphStore
-from server.conneg import MediaType, negotiate
+from server.conneg import negotiate
 from server.deps import IrisDep, StoreDep
+from server.media_types import MediaType
 from server.problems import Problem
-from server.render import represent
+from server.render import get_and_head, represent
 from server.store_results import count, strings
 
 router = APIRouter()
@@ -80,9 +82,10 @@ class FeedQuery:
 
     since: str | None
     size: int
-    base: str
+    iris: Iris
 
     def link(self, page: int | None = None) -> str:
+        """The IRI of the collection, or of one of its pages."""
         params: dict[str, str | int] = {}
         if self.since is not None:
             params["since"] = self.since
@@ -90,7 +93,7 @@ class FeedQuery:
             params["size"] = self.size
         if page is not None:
             params["page"] = page
-        return self.base + ("?" + urlencode(params) if params else "")
+        return str(self.iris.absolute("/changes" + ("?" + urlencode(params) if params else "")))
 
 
 def _items(store: GraphStore, where: str, page: int, size: int) -> list[dict[str, str]]:
@@ -145,7 +148,7 @@ def _page(
     return body
 
 
-@router.get("/changes")
+@get_and_head(router, "/changes")
 def get_changes(
     request: Request,
     store: StoreDep,
@@ -161,7 +164,7 @@ def get_changes(
     where = _where(_since(since))
     total = count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
     pages = max(1, math.ceil(total / size))
-    feed = FeedQuery(since, size, str(iris.absolute("/changes")))
+    feed = FeedQuery(since, size, iris)
     if page is None:
         body = _collection(feed, total, pages)
     elif page > pages:

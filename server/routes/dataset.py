@@ -6,17 +6,15 @@ state of the store, and name the current dump when one is published.
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
-
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ontology.dumps import DUMP_NAME
-from server.conneg import RESOURCE_OFFERS, Language, offer_for_extension
+from server.conneg import Language, offer_for_extension
 from server.deps import StateDep
-from server.describe import label_map, pick
+from server.describe import digest_of, label_map, pick
+from server.media_types import RESOURCE_OFFERS
 from server.prefixes import curie
 from server.render import CONTEXT_VERSION, format_list, get_and_head, page_html, represent_triples
 from server.state import AppState
@@ -46,27 +44,13 @@ def rows(state: AppState, triples: list[ox.Triple], lang: str) -> list[dict[str,
     return out
 
 
-def stable_digest(triples: list[ox.Triple]) -> str:
-    """A hash of the description that two builds of the same state agree on: the triples come
-    in query order, and blank nodes are renamed by first appearance (their labels are random)."""
-    names: dict[ox.BlankNode, ox.BlankNode] = {}
-
-    def stable(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:
-        if isinstance(term, ox.BlankNode):
-            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
-        return term
-
-    renamed = [ox.Triple(stable(t.subject), t.predicate, stable(t.object)) for t in triples]
-    return hashlib.sha256(ox.serialize(renamed, format=ox.RdfFormat.N_TRIPLES) or b"").hexdigest()
-
-
 def dataset_response(request: Request, state: AppState) -> Response:
     """The description, negotiated or in the format the path's extension names."""
     _, offer = offer_for_extension(request.url.path, RESOURCE_OFFERS)
     dump = state.dump()
     key = f"void:{dump.sha256 if dump else ''}"
     triples = state.generations.get(key, lambda: dataset_triples(state.store, state.iris, dump))
-    digest = stable_digest(triples)
+    digest = digest_of(triples)  # blank nodes are named in order: the same state, the same tag
     iri = str(state.iris.dataset())
 
     def html(lang: Language) -> str:

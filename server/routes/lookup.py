@@ -15,9 +15,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ontology.names import InvalidUSCC, validate_uscc
-from server.conneg import HTML, JSON_LD_COMPACTED, negotiate
+from server.conneg import negotiate
 from server.deps import StateDep
 from server.matching import Entry
+from server.media_types import HTML, JSON_LD_COMPACTED
 from server.problems import NotFound, Problem
 from server.render import CACHE_CONTROL, represent, represent_page
 from server.state import AppState

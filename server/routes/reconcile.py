@@ -23,7 +23,7 @@ from server.deps import StateDep
 from server.i18n import ui_strings
 from server.matching import Candidate, NameIndex
 from server.problems import NotFound, PayloadTooLarge, Problem, TooManyRequests
-from server.render import language, represent_page
+from server.render import get_and_head, language, represent_page
 from server.state import AppState
 
 router = APIRouter(tags=["reconciliation"])
@@ -194,7 +194,7 @@ def reconcile_options() -> Response:
     return Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
 
 
-@router.get("/reconcile/preview")
+@get_and_head(router, "/reconcile/preview")
 def reconcile_preview(request: Request, state: StateDep, id: str) -> Response:
     """A small HTML card for one candidate (OpenRefine shows it in a pop-up).
 

@@ -33,9 +33,10 @@ from ontology.iris import Iris
 from ontology.namespaces import LG, OWL, RDF
 from ontology.store import GraphStore
 from server import pages
-from server.conneg import RESOURCE_OFFERS, Language, offer_for_extension
+from server.conneg import Language, offer_for_extension
 from server.deps import IrisDep, StoreDep
 from server.describe import Description, describe
+from server.media_types import RESOURCE_OFFERS
 from server.problems import Problem
 from server.render import (
     CONTEXT_VERSION,

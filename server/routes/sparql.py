@@ -16,12 +16,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from server.conneg import GRAPH_OFFERS, HTML, RESULT_OFFERS, MediaType, choose, negotiate
+from server.conneg import choose, negotiate
 from server.deps import PoolDep, StateDep
+from server.media_types import GRAPH_OFFERS, HTML, RESULT_OFFERS, MediaType
+from server.pages.query import query_page
 from server.prefixes import PREFIXES
 from server.problems import NotAcceptable
 from server.render import CONTEXT_VERSION, get_and_head, represent, serialize
-from server.routes.query_page import query_page
 from server.sparql.analyse import analyse
 from server.sparql.errors import ENDPOINT_ERRORS, error_response, protocol_error
 from server.sparql.pool import Execution, Job, QueryPool, QueryTimeoutError, WorkerCrashedError

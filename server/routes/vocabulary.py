@@ -15,8 +15,9 @@ from fastapi.responses import Response
 from ontology.iris import Iris
 from ontology.namespaces import ONTOLOGY_IRI
 from ontology.paths import CONTEXT_JSONLD
-from server.conneg import RESOURCE_OFFERS, Language, offer_for_extension
+from server.conneg import Language, offer_for_extension
 from server.deps import IrisDep
+from server.media_types import RESOURCE_OFFERS
 from server.pages.vocabulary import ontology_page, shapes_page
 from server.problems import NotFound
 from server.render import (

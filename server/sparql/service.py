@@ -10,7 +10,8 @@ import pyoxigraph as ox
 
 from ontology.namespaces import RDFS, SD
 from ontology.rdf import GraphBuilder, text
-from server.conneg import MediaType
+from server.describe import name_blank_nodes
+from server.media_types import MediaType
 
 
 def service_description(
@@ -39,4 +40,4 @@ def service_description(
         g.add(named, SD.name, name)
         g.add(named, SD.graph, graph)
         g.type(graph, SD.Graph)
-    return g.triples
+    return name_blank_nodes(g.triples)

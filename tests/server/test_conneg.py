@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.conneg import (
+from server.conneg import from_format_param, negotiate, negotiate_language, offer_for_extension
+from server.media_types import (
     GRAPH_OFFERS,
     HTML,
     JSON_LD,
@@ -19,10 +20,6 @@ from server.conneg import (
     SPARQL_XML,
     TURTLE,
     MediaType,
-    from_format_param,
-    negotiate,
-    negotiate_language,
-    offer_for_extension,
 )
 from server.problems import NotAcceptable, NotFound
 
