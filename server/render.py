@@ -184,9 +184,17 @@ def represent_page(
     )
 
 
-def serialize(triples: Sequence[ox.Triple], offer: MediaType, context_url: str) -> bytes:
-    """Write the triples in the offer's RDF format (compacted JSON-LD with our context)."""
+def serialize(
+    triples: Sequence[ox.Triple], offer: MediaType, context_url: str | None = None
+) -> bytes:
+    """Write the triples in the offer's RDF format (compacted JSON-LD with our context).
+
+    Raises:
+        ValueError: compacted JSON-LD asked for without the context to compact with.
+    """
     if offer.profile == JSONLD_COMPACTED:
+        if context_url is None:
+            raise ValueError("compacted JSON-LD needs the URL of its @context")
         doc = compact_jsonld(triples, context_url)
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
     fmt = offer.format

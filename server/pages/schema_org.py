@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from server.pages.common import Link
+from server.void import LICENSE
 
 CONTEXT = "https://schema.org"
 MIIT = "中华人民共和国工业和信息化部"
 USCC_PROPERTY = "统一社会信用代码 (Unified Social Credit Code, GB 32100-2015)"
-LICENSE = "https://www.apache.org/licenses/LICENSE-2.0"
 
 Json = dict[str, object]
 

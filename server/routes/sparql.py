@@ -16,13 +16,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from ontology.settings import Settings
+from ontology.store import GraphStore
 from server.conneg import choose, negotiate
-from server.deps import PoolDep, StateDep
+from server.deps import PoolDep, SettingsDep, StoreDep
 from server.media_types import GRAPH_OFFERS, HTML, RESULT_OFFERS, MediaType
 from server.pages.query import query_page
 from server.prefixes import PREFIXES
 from server.problems import NotAcceptable
-from server.render import CONTEXT_VERSION, get_and_head, represent, serialize
+from server.render import get_and_head, represent, serialize
 from server.sparql.analyse import analyse
 from server.sparql.errors import ENDPOINT_ERRORS, error_response, protocol_error
 from server.sparql.pool import Execution, Job, QueryPool, QueryTimeoutError, WorkerCrashedError
@@ -36,34 +38,37 @@ from server.sparql.protocol import (
     post_params,
 )
 from server.sparql.service import service_description
-from server.state import AppState
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["sparql"])
 
 
 @get_and_head(router, "/sparql", response_model=None)
-async def query_get(request: Request, state: StateDep, pool: PoolDep) -> Response:
+async def query_get(
+    request: Request, settings: SettingsDep, store: StoreDep, pool: PoolDep
+) -> Response:
     """SPARQL 1.1 Protocol §2.1.1 (query via GET); without ``query``, the service description."""
     try:
         params = parse_form(request.scope.get("query_string", b""))
         asked = QueryRequest.from_params(params, from_get=True)
-        return await answer(request, state, pool, asked, from_get=True)
+        return await answer(request, settings, store, pool, asked, from_get=True)
     except ENDPOINT_ERRORS as err:
-        return _refusal(err, state)
+        return _refusal(err, settings)
 
 
 @router.post("/sparql", response_model=None)
-async def query_post(request: Request, state: StateDep, pool: PoolDep) -> Response:
+async def query_post(
+    request: Request, settings: SettingsDep, store: StoreDep, pool: PoolDep
+) -> Response:
     """§2.1.2 (POST form) and §2.1.3 (POST direct); other bodies get 415."""
     try:
         url_params = parse_form(request.scope.get("query_string", b""))
         ctype = check_post_type(request.headers.get("content-type", ""))
-        body = await read_body(request, state.settings.max_body_bytes)
+        body = await read_body(request, settings.max_body_bytes)
         asked = QueryRequest.from_params(post_params(ctype, body, url_params), from_get=False)
-        return await answer(request, state, pool, asked, from_get=False)
+        return await answer(request, settings, store, pool, asked, from_get=False)
     except ENDPOINT_ERRORS as err:
-        return _refusal(err, state)
+        return _refusal(err, settings)
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -80,24 +85,28 @@ async def query_options() -> Response:
     return Response(status_code=204, headers={"Allow": ALLOW})
 
 
-def _refusal(err: Exception, state: AppState) -> Response:
-    settings = state.settings
+def _refusal(err: Exception, settings: Settings) -> Response:
     return error_response(
         protocol_error(err, timeout_s=settings.query_timeout_s, workers=settings.query_workers)
     )
 
 
 async def answer(
-    request: Request, state: AppState, pool: QueryPool, asked: QueryRequest, *, from_get: bool
+    request: Request,
+    settings: Settings,
+    store: GraphStore,
+    pool: QueryPool,
+    asked: QueryRequest,
+    *,
+    from_get: bool,
 ) -> Response:
     """Evaluate the request's query, or describe the service when there is none."""
-    settings = state.settings
     accept = request.headers.get("accept")
     wants_page = from_get and asked.format is None and prefers_html(accept)
     if asked.query is None:
         if wants_page:
             return query_page(request, None)
-        return await describe_service(request, state, asked)
+        return await describe_service(request, store, asked)
     check_length(asked.query, settings.max_query_length)
     if wants_page:
         return query_page(request, asked.query)
@@ -154,13 +163,13 @@ async def _guarded(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         raise
 
 
-async def describe_service(request: Request, state: AppState, asked: QueryRequest) -> Response:
-    """The service description, negotiated among the graph formats."""
+async def describe_service(request: Request, store: GraphStore, asked: QueryRequest) -> Response:
+    """The service description, negotiated among the graph formats (expanded JSON-LD among them:
+    the description is not written with our context)."""
     choice = choose(request.headers.get("accept"), asked.format, GRAPH_OFFERS)
-    graphs = await run_in_threadpool(state.store.named_graphs)
+    graphs = await run_in_threadpool(store.named_graphs)
     triples = service_description(endpoint_url(request), graphs, RESULT_OFFERS + GRAPH_OFFERS)
-    context = str(state.iris.context(CONTEXT_VERSION))
-    body = serialize(triples, choice.offer, context)
+    body = serialize(triples, choice.offer)
     vary = ["Accept"] if choice.by_accept else []
     return represent(request, body, media_type=choice.offer.content_type, vary=vary)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Literal, URIRef
 
+from ontology.iris import Iris
 from ontology.namespaces import LG
 from tests.server.support import BASE, turtle_graph
 
@@ -106,3 +109,21 @@ def test_lookup_never_guesses_a_suffix_variant(client: TestClient) -> None:
     """A changed company form is a reconciliation candidate, not a lookup hit."""
     r = client.get("/id/name/北京示例精密机械有限公司", follow_redirects=False)
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("mint", "key"),
+    [
+        pytest.param(lambda iris: iris.uscc("91110108MA01AAAA0M"), "E900001", id="credit-code"),
+        pytest.param(lambda iris: iris.name("示例（上海）生物科技有限公司"), "E900002", id="name"),
+    ],
+)
+def test_lookup_iris_of_the_uri_scheme_are_answered(
+    client: TestClient, mint: Callable[[Iris], str], key: str
+) -> None:
+    """``ontology.iris`` mints the lookup IRIs other datasets link with; the server answers them."""
+    path = Iris(BASE).relative(str(mint(Iris(BASE))))
+    assert path is not None
+    r = client.get(path, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == f"/id/enterprise/{key}"

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import RDFS, Graph, Literal, URIRef
@@ -29,8 +30,8 @@ def client(curated_dir: Path) -> Iterator[TestClient]:
         yield c
 
 
-def bindings(r: object) -> list[dict]:
-    return json.loads(r.text)["results"]["bindings"]  # type: ignore[attr-defined]
+def bindings(r: httpx.Response) -> list[dict]:
+    return json.loads(r.text)["results"]["bindings"]
 
 
 # -- the three ways to send a query
