@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
@@ -30,9 +30,12 @@ from tests.server.support import (
     turtle_graph,
 )
 
-# the sample's own quads, and the ontology graph loaded beside them (as `littlegiant build` does)
-SAMPLE_QUADS = 280
-ONTOLOGY_TRIPLES = len(Graph().parse(ONTOLOGY_TTL, format="turtle"))
+SAMPLE_QUADS = 280  # the sample's own; the ontology graph is loaded beside them
+
+
+def ground(graph: Graph) -> set[tuple[object, object, object]]:
+    """The triples of ``graph`` without blank nodes."""
+    return {t for t in graph if not any(isinstance(term, BNode) for term in t)}
 
 
 def enterprise_iris(source: ox.Store) -> set[str]:
@@ -57,7 +60,8 @@ def test_void_describes_the_dataset(client: TestClient) -> None:
     assert (ds, RDF.type, VOID.Dataset) in g
     assert (ds, RDF.type, DCAT.Dataset) in g
     assert (ds, VOID.sparqlEndpoint, URIRef(f"{BASE}/sparql")) in g
-    assert (ds, VOID.triples, Literal(SAMPLE_QUADS + ONTOLOGY_TRIPLES)) in g
+    ontology = len(Graph().parse(ONTOLOGY_TTL, format="turtle"))
+    assert (ds, VOID.triples, Literal(SAMPLE_QUADS + ontology)) in g
     # class partitions count entities
     parts = {
         str(g.value(p, VOID["class"])): int(g.value(p, VOID.entities))
@@ -289,7 +293,11 @@ def test_shapes_are_served_with_negotiation(client: TestClient) -> None:
     ttl = client.get("/shapes", headers={"Accept": "text/turtle"})
     assert ttl.status_code == 200, ttl.text
     assert ttl.headers["content-location"] == "/shapes.ttl"
-    assert isomorphic(turtle_graph(ttl.text), expected)
+    served = turtle_graph(ttl.text)
+    # the same graph (isomorphism over ~1,000 blank nodes takes rdflib seconds: compare the
+    # ground triples exactly and the blank-node ones by count)
+    assert len(served) == len(expected)
+    assert ground(served) == ground(expected)
     html = client.get("/shapes.html")
     assert html.status_code == 200
     targets = {str(o).removeprefix(str(LG)) for o in expected.objects(None, SH.targetClass)}
