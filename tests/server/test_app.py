@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+from ontology.namespaces import LG, RDF
 from ontology.store import EmbeddedStore
 from server.app import create_app
 from tests.server.support import disk_copy, settings
@@ -122,3 +123,36 @@ def test_no_request_writes_to_the_store_directory(tmp_path: Path, sample_source:
         c.get("/dumps/littlegiant.nq.gz")
         c.get("/dataset.ttl")
         assert files() == after_start
+
+
+def test_aggregates_follow_a_new_state_of_the_store(sample_store: EmbeddedStore) -> None:
+    """VoID, the sitemap, the name index and the query workers' snapshot are built once per
+    state: a commit (here a graph replaced while the app runs) shows in each of them."""
+    graph = "https://w3id.org/littlegiant/graph/late"
+    enterprise = ox.NamedNode("https://w3id.org/littlegiant/id/enterprise/E900099")
+    name = "后来示例科技有限公司"  # SYNTHETIC
+    with TestClient(create_app(settings(), store=sample_store)) as c:
+        before = {
+            "void": c.get("/dataset.nt").text,
+            "sitemap": c.get("/sitemap.xml").text,
+            "lookup": c.get(f"/id/name/{name}", follow_redirects=False).status_code,
+            "sparql": c.get("/sparql", params={"query": f"ASK {{ {enterprise} ?p ?o }}"}).json(),
+        }
+        g = ox.NamedNode(graph)
+        quads = [
+            ox.Quad(enterprise, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(LG.Enterprise)), g),
+            ox.Quad(
+                enterprise, ox.NamedNode(str(LG.legalName)), ox.Literal(name, language="zh"), g
+            ),
+        ]
+        sample_store.replace_graphs({graph: quads})
+        assert before["lookup"] == 404
+        assert before["sparql"]["boolean"] is False
+        assert enterprise.value not in before["sitemap"]
+        assert c.get("/dataset.nt").text != before["void"]
+        assert enterprise.value + ".html" in c.get("/sitemap.xml").text
+        found = c.get(f"/id/name/{name}", follow_redirects=False)
+        assert found.status_code == 303, found.text
+        assert found.headers["location"] == "/id/enterprise/E900099"
+        ask = c.get("/sparql", params={"query": f"ASK {{ {enterprise} ?p ?o }}"})
+        assert ask.json()["boolean"] is True
