@@ -7,7 +7,7 @@
 
 The lists come from bench/synth.py (written to a temporary directory, never to data/). Parsing
 uses ``ingest.parse_list``; the triples follow ontology/README.md (enterprise, designation and
-award event per row, ~21 triples) and are built with ``ingest.rdf.GraphBuilder``; the gate is
+award event per row, ~21 triples) and are built with ``ontology.rdf.GraphBuilder``; the gate is
 ``ingest.validate.ShapesGate`` over the project's shapes (or, while shapes/ is empty, the test
 fixture shapes, which the table says). Then a 4,000-row list is ingested into the store that
 already holds the full set, validating only the nodes it touches (``focus=``).
@@ -32,13 +32,13 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import synth
-from ingest import rdf
 from ingest.parse_list import ListRow, parse_list
-from ingest.rdf import GraphBuilder
 from ingest.validate import ShapesGate, reference_validate
+from ontology import rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, RDF, RDFS, SKOS, XSD
 from ontology.paths import DATA_DIR, ONTOLOGY_TTL, ROOT, SHAPES_DIR
+from ontology.rdf import GraphBuilder
 
 BASE = "https://w3id.org/littlegiant"
 FIXTURE_SHAPES = ROOT / "tests" / "ingest" / "data" / "validate" / "shapes"
@@ -285,7 +285,7 @@ def pipeline_figures(timer: Timer, paths: list[Path], work: Path) -> None:
     try:
         from ingest.cli import build_store
         from ingest.identity import Registry
-        from ingest.lists import ingest_file
+        from ingest.ingest_file import ingest_file
         from ontology.settings import Settings
         from ontology.store import EmbeddedStore
     except ImportError as exc:  # parts of the pipeline not there yet

@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synth import write_lists  # noqa: E402
 
+from ingest.build.lists import build_list  # noqa: E402
 from ingest.cli import build_store  # noqa: E402
 from ingest.identity import Registry  # noqa: E402
-from ingest.lists import build_list  # noqa: E402
+from ingest.load import commit  # noqa: E402
 from ingest.parse_list import parse_list  # noqa: E402
-from ingest.pipeline import commit  # noqa: E402
 from ontology.iris import Iris  # noqa: E402
 from ontology.settings import Settings  # noqa: E402
 from ontology.store import open_store  # noqa: E402

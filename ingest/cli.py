@@ -1,6 +1,8 @@
 """The ``littlegiant`` command: build, ingest, validate, serve, dump.
 
-Users script against these forms; keep them stable. Every step is also a plain function.
+Users script against these forms; keep them stable. Every step is also a plain function. Commands
+that belong to another part of the project (``serve`` is the server's) are installed as entry
+points in the ``littlegiant.commands`` group and found by name, so ingest never imports them.
 """
 
 from __future__ import annotations
@@ -9,30 +11,33 @@ import argparse
 import datetime as dt
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 
+from ingest.build.curated import build_default
+from ingest.facts import IngestError
 from ingest.identity import Registry
-from ingest.pipeline import CommitOutcome, ValidationFailed, commit, default_gate, turtle_change
+from ingest.ingest_file import ingest_file
+from ingest.load import CommitOutcome, ValidationFailed, commit, default_gate, turtle_graph
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR, ONTOLOGY_TTL
 from ontology.settings import Settings
 from ontology.store import EmbeddedStore, open_store
 
-KINDS = ("notice", "batch", "review-passed", "review-failed", "revocation")
+INGEST_KINDS = ("notice", "batch", "review-passed", "review-failed", "revocation")
+COMMANDS_GROUP = "littlegiant.commands"
 
 
 def build_store(
     settings: Settings, store: EmbeddedStore, *, clean: bool = False, data_dir: Path = DATA_DIR
 ) -> CommitOutcome:
     """(Re)build the default dataset's graphs: the ontology and the curated facts in ``data/``."""
-    from ingest.curated import build_default
-
     iris = Iris(settings.base_uri)
     registry = Registry.load(settings.registry)
-    changes = [turtle_change("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
-    changes += build_default(iris, registry, data_dir)
-    outcome = commit(store, iris, changes, registry=registry, replace_all=clean)
+    graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
+    graphs += build_default(iris, registry, data_dir)
+    outcome = commit(store, iris, graphs, registry=registry, replace_all=clean)
     if outcome.changed:
         publish_dumps(settings, store)
     return outcome
@@ -65,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--clean", action="store_true", help="drop every other graph (ingested lists)")
     i = sub.add_parser("ingest", help="ingest a notice or an attachment list")
     i.add_argument("file", type=Path)
-    i.add_argument("--kind", choices=KINDS)
+    i.add_argument("--kind", choices=INGEST_KINDS)
     i.add_argument("--batch", type=int)
     i.add_argument("--document", help="文号 of the notice the list belongs to")
     i.add_argument("--date", type=_date, help="YYYY-MM-DD")
@@ -99,8 +104,6 @@ def _cmd_build(args: argparse.Namespace, settings: Settings, store: EmbeddedStor
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
-    from ingest.lists import IngestError, ingest_file
-
     if not args.file.is_file():
         _err(f"{args.file}: no such file")
         return 1
@@ -142,15 +145,22 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings, store: EmbeddedS
 
 
 def _cmd_serve(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
-    import uvicorn
-
+    serve = installed_command("serve")
+    if serve is None:
+        _err(f"serve is not installed (no {COMMANDS_GROUP} entry point); pip install -e .")
+        return 1
     if store.is_empty():
         _err("store is empty: building it from the default dataset")
         build_store(settings, store)
     del store  # the server opens its own view of the store
-    # a factory string, not an import: ingest never imports server
-    uvicorn.run("server.app:from_env", factory=True, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port)
     return 0
+
+
+def installed_command(name: str) -> Callable[..., None] | None:
+    """The command ``name`` of the ``littlegiant.commands`` entry points, or None if none is."""
+    found = entry_points(group=COMMANDS_GROUP, name=name)
+    return next((ep.load() for ep in found), None)
 
 
 def _cmd_dump(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:

@@ -1,4 +1,4 @@
-"""Identity: persistent enterprise and document keys, credit-code checks, name normalisation.
+"""Identity: persistent enterprise keys and document slugs, and resolving a printed row to a key.
 
 Keys are minted once and recorded in a committed registry (``data/registry/*.csv``); a key is
 never changed or reused, so every IRI we publish stays valid whatever the algorithms here become.
@@ -13,17 +13,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ontology.names import InvalidUSCC, compact_uscc, normalise_name, validate_uscc
+from ontology.names import compact_uscc, normalise_name, parse_document_number, validate_uscc
 
 ENTERPRISE_FILE = "enterprises.csv"
 DOCUMENT_FILE = "documents.csv"
 _ENTERPRISE_FIELDS = ("key", "uscc", "region", "names", "minted", "merged_into")
 _DOCUMENT_FIELDS = ("slug", "doc_number", "minted")
 _KEY = re.compile(r"^E(\d{6,})$")
-_DOC_NUMBER = re.compile(r"^(?P<prefix>\S+?)〔(?P<year>\d{4})〕(?P<number>\d+)号$")
 _NUMBERED_SLUG = re.compile(r"^[a-z]+-\d{4}-\d+$")
 
-__all__ = ["InvalidUSCC", "Registry", "Resolution", "normalise_name", "validate_uscc"]
+__all__ = ["Registry", "Resolution", "derive_document_slug", "is_numbered_slug"]
 
 
 @dataclass(frozen=True)
@@ -249,16 +248,14 @@ def derive_document_slug(doc_number: str) -> str:
     """工信部企业函〔2019〕153号 → ``gxbqyh-2019-153`` (pinyin initials of the prefix)."""
     from pypinyin import Style, lazy_pinyin
 
-    m = _DOC_NUMBER.match(doc_number.strip())
-    if not m:
+    number = parse_document_number(doc_number)
+    if number is None:
         raise ValueError(
             f"not a document number (文号) of the form 前缀〔年份〕序号号: {doc_number!r}"
         )
-    initials = "".join(
-        p[0] for p in lazy_pinyin(m["prefix"], style=Style.FIRST_LETTER, errors="ignore") if p
-    ).lower()
-    initials = re.sub(r"[^a-z]", "", initials) or "doc"
-    return f"{initials}-{m['year']}-{int(m['number'])}"
+    letters = lazy_pinyin(number.prefix, style=Style.FIRST_LETTER, errors="ignore")
+    initials = re.sub(r"[^a-z]", "", "".join(p[0] for p in letters if p).lower()) or "doc"
+    return f"{initials}-{number.year}-{number.serial}"
 
 
 def is_numbered_slug(slug: str) -> bool:

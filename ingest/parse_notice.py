@@ -1,38 +1,28 @@
-"""Notice text (通知 / 通告), Chinese or English, into the facts it states, and those into a graph.
+"""Notice text (通知 / 通告), Chinese or English, read into the facts it states.
 
 The reader extracts what the text itself says: the notice's own 文号 when printed, issuer, date,
 cited documents (《…》(工信厅企业函〔2018〕381号) / "(CIC Letter [2018] No. 381)"), batch ordinal
 (第一批 / "first batch"), declared count (248家 / "248 enterprises"), the enterprises named in the
 text, and the kind of act (a batch, re-review results, a revocation). What it cannot find is listed
-in ``missing``, never filled in. English citations are matched to a document already in the store
-by year and number only (never by translating the prefix); unmatched ones are reported.
+in ``missing``, never filled in. Pure: matching citations to documents and naming graphs is
+``build.notices``'s concern.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
+from ingest.title_facts import detect_act, detect_batch
+from ontology.names import CJK, CN_NUMERALS, DOC_NUMBER, cn_number, has_cjk, zh_dates
 
-from ingest import rdf
-from ingest.identity import Registry
-from ingest.parse_list import ListRow, RowError, cn_number, detect_batch
-from ingest.pipeline import Change, Source
-from ontology.iris import Iris
-from ontology.namespaces import DCTERMS, LG, RDFS, XSD
-from ontology.store import EmbeddedStore
-
-ACTS = ("batch", "review", "revocation")
-_ZH_DOC = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号")
 _EN_DOC = re.compile(
     r"(?P<prefix>[A-Z][A-Za-z. ]*?(?:Letter|Document|Notice)?)\s*\[(?P<year>\d{4})\]\s*"
     r"No\.\s*(?P<number>\d+)"
 )
-_ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ZH_CITATION = re.compile(rf"《([^》]+)》\s*[（(]\s*({DOC_NUMBER.pattern})\s*[）)]")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -54,7 +44,6 @@ _MONTHS = {
     )
 }
 _EN_DATE = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ISSUERS = (
     # (printed form, authority slug) -- longest first so the General Office wins over MIIT
     ("工业和信息化部办公厅", "miit-general-office"),
@@ -66,6 +55,7 @@ _ISSUERS = (
     ("工业和信息化部", "miit"),
     ("Ministry of Industry and Information Technology", "miit"),
 )
+_STATED = ("title", "document", "issuer", "date", "batch", "count", "enterprises", "act")
 _CO_LTD = "\x00"  # stands in for "Co., Ltd." while a list of names is split on commas
 
 
@@ -101,6 +91,22 @@ class ParsedNotice:
     data: bytes = b""
 
 
+@dataclass
+class _Stated:
+    """What a reader found, filled in as it goes."""
+
+    title: str | None = None
+    document: str | None = None
+    issuer: str | None = None
+    date: dt.date | None = None
+    cites: list[Citation] = field(default_factory=list)
+    batch: int | None = None
+    count: int | None = None
+    enterprises: list[str] = field(default_factory=list)
+    act: str | None = None
+    reason: str | None = None
+
+
 def parse_notice(source: Path | str | bytes, *, file: str | None = None) -> ParsedNotice:
     """Read a notice from a file path or its UTF-8 bytes.
 
@@ -121,29 +127,23 @@ def parse_notice(source: Path | str | bytes, *, file: str | None = None) -> Pars
         ) from None
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
-    zh = len(_CJK.findall(text)) > len(text) / 10
-    reader = _read_zh if zh else _read_en
-    facts = reader(lines)
-    missing = tuple(
-        k
-        for k in ("title", "document", "issuer", "date", "batch", "count", "enterprises", "act")
-        if not facts.get(k)
-    )
+    zh = len(CJK.findall(text)) > len(text) / 10
+    stated = _read_zh(lines) if zh else _read_en(lines)
     return ParsedNotice(
         file=name,
         language="zh" if zh else "en",
-        title=facts.get("title"),
-        document=facts.get("document"),
-        issuer=facts.get("issuer"),
-        issuer_slug=_issuer_slug(facts.get("issuer")),
-        date=facts.get("date"),
-        cites=tuple(facts.get("cites", ())),
-        batch=facts.get("batch"),
-        count=facts.get("count"),
-        enterprises=tuple(facts.get("enterprises", ())),
-        act=facts.get("act"),
-        reason=facts.get("reason"),
-        missing=missing,
+        title=stated.title,
+        document=stated.document,
+        issuer=stated.issuer,
+        issuer_slug=_issuer_slug(stated.issuer),
+        date=stated.date,
+        cites=tuple(stated.cites),
+        batch=stated.batch,
+        count=stated.count,
+        enterprises=tuple(stated.enterprises),
+        act=stated.act,
+        reason=stated.reason,
+        missing=tuple(k for k in _STATED if not getattr(stated, k)),
         data=data,
     )
 
@@ -163,294 +163,101 @@ def _signature(lines: list[str]) -> tuple[str | None, int]:
     return None, -1
 
 
-def _read_zh(lines: list[str]) -> dict:
+def _read_zh(lines: list[str]) -> _Stated:
     text = "\n".join(lines)
-    facts: dict = {}
+    stated = _Stated()
     title = next((line for line in lines if line.startswith("关于") or "关于" in line[:20]), None)
     if title and re.search(r"(通知|通告|公告)$", title):
-        facts["title"] = title
+        stated.title = title
         kind_text = title
     else:
         kind_text = lines[0] if lines else ""
     # the notice's own number: a 文号 on its own line, not one cited after 《…》
     for line in lines[:6]:
-        m = _ZH_DOC.fullmatch(line.strip("（）() "))
-        if m:
-            facts["document"] = m.group(0)
+        if m := DOC_NUMBER.fullmatch(line.strip("（）() ")):
+            stated.document = m.group(0)
             break
-    cites = []
-    for m in re.finditer(r"《([^》]+)》\s*[（(]\s*([^）)]*?〔\d{4}〕\d+号)\s*[）)]", text):
-        num = m.group(2)
-        y, n = _year_serial(num)
-        cites.append(Citation(m.group(0), num, y, n, m.group(1)))
-    for m in _ZH_DOC.finditer(text):
-        if m.group(0) != facts.get("document") and all(c.number != m.group(0) for c in cites):
-            y, n = _year_serial(m.group(0))
-            cites.append(Citation(m.group(0), m.group(0), y, n, None))
-    facts["cites"] = cites
-    issuer, sig = _signature(lines)
-    facts["issuer"] = issuer
-    dates = [m for line in lines[sig if sig >= 0 else -3 :] for m in _ZH_DATE.finditer(line)]
+    stated.cites = _zh_citations(text, stated.document)
+    stated.issuer, sig = _signature(lines)
+    dates = [day for line in lines[sig if sig >= 0 else -3 :] for day in zh_dates(line)]
     if dates:
-        facts["date"] = _date(*dates[-1].groups())
-    act = _act_zh(kind_text)
-    facts["act"] = act
+        stated.date = dates[-1]
+    stated.act = detect_act(kind_text, "zh")
     body = "\n".join(lines[1:]) if title else text
     m = re.search(r"((?:[^，。；：\n]*?、)*[^，。；：\n、]*?)等\s*(\d+)\s*家", body)
     if m:
-        facts["count"] = int(m.group(2))
+        stated.count = int(m.group(2))
         names = [n.strip() for n in m.group(1).split("、")]
-        facts["enterprises"] = [n for n in names if _CJK.search(n) and len(n) >= 4]
+        stated.enterprises = [n for n in names if has_cjk(n) and len(n) >= 4]
     elif (m := re.search(r"(\d+)\s*家[^。]*?企业", body)) is not None:
-        facts["count"] = int(m.group(1))
-    facts["batch"] = detect_batch(kind_text) or _batch_in_body(body)
-    if act == "revocation" and (r := re.search(r"(?:因|由于)([^，。]+?)(?:，|。)", body)):
-        facts["reason"] = r.group(1)
-    return facts
+        stated.count = int(m.group(1))
+    stated.batch = detect_batch(kind_text) or _batch_in_body(body)
+    if stated.act == "revocation" and (r := re.search(r"(?:因|由于)([^，。]+?)(?:，|。)", body)):
+        stated.reason = r.group(1)
+    return stated
 
 
-def _act_zh(title: str) -> str | None:
-    if re.search(r"撤销|撤消", title):
-        return "revocation"
-    if "复核" in title:
-        return "review"
-    if re.search(r"第[一二三四五六七八九十0-9]+批.*(?:小巨人|名单)", title):
-        return "batch"
-    return None
+def _zh_citations(text: str, own: str | None) -> list[Citation]:
+    """Documents cited as 《title》（文号）, then any other 文号 in the text but the notice's."""
+    cites = []
+    for m in _ZH_CITATION.finditer(text):
+        cites.append(Citation(m.group(0), m.group(2), int(m["year"]), int(m["serial"]), m.group(1)))
+    for m in DOC_NUMBER.finditer(text):
+        if m.group(0) != own and all(c.number != m.group(0) for c in cites):
+            cites.append(Citation(m.group(0), m.group(0), int(m["year"]), int(m["serial"]), None))
+    return cites
 
 
 def _batch_in_body(body: str) -> int | None:
-    m = re.search(r"(?:认定为|确定为|为)第\s*([一二三四五六七八九十0-9]+)\s*批", body)
+    m = re.search(rf"(?:认定为|确定为|为)第\s*([{CN_NUMERALS}]+)\s*批", body)
     return cn_number(m.group(1)) if m else None
 
 
-def _read_en(lines: list[str]) -> dict:
+def _read_en(lines: list[str]) -> _Stated:
     text = "\n".join(lines)
-    facts: dict = {}
+    stated = _Stated()
     title = next(
         (line for line in lines if re.match(r"(Notice|Announcement|Circular)\b", line)), None
     )
-    facts["title"] = title
+    stated.title = title
     kind_text = title or ""
-    cites = []
-    for m in _EN_DOC.finditer(text):
-        prefix = " ".join(m.group("prefix").split())
-        before = text[: m.start()]
-        t = re.search(r"[“\"](.+)[”\"]\s*\($", before.rsplit("\n", 1)[-1])
-        cites.append(
-            Citation(
-                f"{prefix} [{m.group('year')}] No. {m.group('number')}",
-                None,
-                int(m.group("year")),
-                int(m.group("number")),
-                t.group(1) if t else None,
-            )
-        )
-    facts["cites"] = cites
-    issuer, sig = _signature(lines)
-    facts["issuer"] = issuer
+    stated.cites = _en_citations(text)
+    stated.issuer, sig = _signature(lines)
     tail = lines[sig:] if sig >= 0 else lines[-3:]
     dates = [m for line in tail for m in _EN_DATE.finditer(line)]
     if dates:
         mo, d, y = dates[-1].groups()
-        facts["date"] = dt.date(int(y), _MONTHS[mo.lower()], int(d))
-    act = _act_en(kind_text)
-    facts["act"] = act
+        stated.date = dt.date(int(y), _MONTHS[mo.lower()], int(d))
+    stated.act = detect_act(kind_text, "en")
     body = text[text.index(title) + len(title) :] if title else text
     m = re.search(
         r"(\d[\d,]*)\s+enterprises\s+including\s+(.+?)\s+(?:were|was|are|have been)\b", body, re.S
     )
     if m:
-        facts["count"] = int(m.group(1).replace(",", ""))
+        stated.count = int(m.group(1).replace(",", ""))
         listed = m.group(2).replace("Co., Ltd.", "Co" + _CO_LTD)
         names = re.split(r",\s*(?:and\s+)?|\s+and\s+", listed)
-        facts["enterprises"] = [
+        stated.enterprises = [
             n.replace("Co" + _CO_LTD, "Co., Ltd.").strip() for n in names if n.strip()
         ]
-    elif (m := re.search(r"(\d[\d,]*)\s+(?:enterprises|companies)\b", body)) is not None:
-        facts["count"] = int(m.group(1).replace(",", ""))
-    facts["batch"] = detect_batch(kind_text) or detect_batch(body.split(".")[0])
-    if act == "revocation" and (r := re.search(r"\b(?:due to|because of|for)\s+([^.;]+)", body)):
-        facts["reason"] = r.group(1).strip()
-    return facts
-
-
-def _act_en(title: str) -> str | None:
-    t = title.lower()
-    if re.search(r"revok|revocation|withdraw", t):
-        return "revocation"
-    if re.search(r"re-?review|re-?examination", t):
-        return "review"
-    if re.search(
-        r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|\d+(st|nd|rd|th))\s+batch", t
+    elif (c := re.search(r"(\d[\d,]*)\s+(?:enterprises|companies)\b", body)) is not None:
+        stated.count = int(c.group(1).replace(",", ""))
+    stated.batch = detect_batch(kind_text) or detect_batch(body.split(".")[0])
+    if stated.act == "revocation" and (
+        r := re.search(r"\b(?:due to|because of|for)\s+([^.;]+)", body)
     ):
-        return "batch"
-    return None
+        stated.reason = r.group(1).strip()
+    return stated
 
 
-def _year_serial(number: str) -> tuple[int | None, int | None]:
-    m = re.search(r"〔(\d{4})〕(\d+)号", number)
-    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
-
-
-def _date(y: str, m: str, d: str) -> dt.date | None:
-    try:
-        return dt.date(int(y), int(m), int(d))
-    except ValueError:
-        return None
-
-
-# -- building the notice's graph --------------------------------------------------------------
-
-
-def find_document(store: EmbeddedStore, year: int, serial: int) -> list[str]:
-    """Documents in the store whose 文号 has this year and serial (any prefix)."""
-    needle = f"〔{year}〕{serial}号"
-    q = (
-        "SELECT DISTINCT ?d WHERE { ?d <" + str(LG.documentNumber) + "> ?n . "
-        'FILTER(STRENDS(STR(?n), "' + needle + '")) }'
-    )
-    return sorted(s["d"].value for s in store.query(q))  # type: ignore[attr-defined]
-
-
-def build_notice(
-    notice: ParsedNotice,
-    *,
-    iris: Iris,
-    registry: Registry,
-    store: EmbeddedStore,
-    document: str | None = None,
-    date: dt.date | None = None,
-    batch: int | None = None,
-    source_url: str | None = None,
-    notes: list[str] | None = None,
-) -> Change:
-    """The notice's graph: the document, what it cites and announces, and the acts it states.
-
-    A batch notice records a count claim for the batch and awards the enterprises it names; a
-    revocation notice revokes the titles of those it names (each must already be in the store).
-
-    Raises:
-        ingest.lists.IngestError: facts missing or contradicted, or a named title unknown.
-    """
-    from ingest.lists import Facts, IngestError, _award, _Context, _event
-
-    problems: list[str] = []
-    number = notice.document
-    if document and number and document != number:
-        problems.append(f"document: the notice prints {number}, the command line says {document}")
-    number = document or number
-    day = date or notice.date
-    if date and notice.date and date != notice.date:
-        problems.append(f"date: the notice says {notice.date}, the command line says {date}")
-    if day is None:
-        problems.append("the notice states no date; give --date YYYY-MM-DD")
-    if batch is not None and notice.batch is not None and batch != notice.batch:
-        problems.append(f"batch: the notice says {notice.batch}, the command line says {batch}")
-    ordinal = batch if batch is not None else notice.batch
-    if notice.act == "batch" and ordinal is None:
-        problems.append("the notice announces a batch but does not say which; give --batch N")
-    if problems:
-        raise IngestError(notice.file, problems)
-    slug = registry.document_slug(number) if number else None
-    name = notice_graph_name(notice, slug)
-    graph = str(iris.graph(name))
-    kind = {"batch": "batch", "revocation": "revocation"}.get(notice.act or "", "notice")
-    facts = Facts(kind, ordinal, number, day, source_url)  # type: ignore[arg-type]
-    ctx = _Context(store, iris, registry, graph, facts)
-    ctx.source_page()
-    label = notice.title or notice.file
-    doc = ctx.document(number, label, "通告" if notice.title and "通告" in notice.title else "通知")
-    b = ctx.b
-    d = doc.value
-    known = ctx.exists(d) and not any(t.subject == doc for t in b)
-    if notice.title:
-        if notice.language == "zh":
-            if not _has_obj(store, d, DCTERMS.title):
-                b.add(doc, DCTERMS.title, rdf.text(notice.title, "zh"))
-        else:
-            b.add(doc, LG.titleTranslation, rdf.text(notice.title, "en"))
-    if notice.issuer_slug:
-        b.add(doc, LG.issuer, iris.authority(notice.issuer_slug))
-    if notice.date and not _has_obj(store, d, LG.dateWritten):
-        b.add(doc, LG.dateWritten, rdf.date(notice.date))
-    if known:
-        b.add(doc, DCTERMS.source, ctx.source)
-    notes = notes if notes is not None else []
-    notes += [f"the notice does not state its {m}" for m in notice.missing]
-    for c in notice.cites:
-        if c.number:
-            b.add(doc, LG.cites, iris.document(registry.document_slug(c.number)))
-            continue
-        found = find_document(store, c.year or 0, c.serial or 0)
-        if len(found) == 1:
-            b.add(doc, LG.cites, ox.NamedNode(found[0]))
-        else:
-            notes.append(f"citation {c.printed!r} matches {len(found)} documents; not recorded")
-    if ordinal is not None and notice.act == "batch":
-        batch_node = ctx.batch(ordinal)
-        b.add(doc, LG.announces, batch_node)
-        if notice.count is not None:
-            claim = iris.claim(d, "batch", str(ordinal), str(notice.count))
-            b.type(claim, LG.CountClaim)
-            b.add(
-                claim,
-                RDFS.label,
-                rdf.text(f"{notice.count} enterprises in batch {ordinal}, as {label} states", "en"),
-            )
-            b.add(claim, LG.count, rdf.typed(notice.count, XSD.nonNegativeInteger))
-            b.add(claim, LG.countBasis, rdf.text("final list"))
-            b.add(claim, DCTERMS.source, ctx.source)
-            b.add(batch_node, LG.countClaim, claim)
-    # only acts whose consequence for a named firm is plain: an award or a revocation (a
-    # re-review notice's named firms may have passed or failed; its list says which)
-    rows = [
-        ListRow("", 0, str(i), "", n, "", notice.reason or "")
-        for i, n in enumerate(notice.enterprises, 1)
-        if notice.act in ("batch", "revocation")
-    ]
-    for row in rows:
-        where = f"{notice.file}: named enterprise {row.seq} {row.name!r}"
-        zh = bool(_CJK.search(row.name))
-        res = registry.resolve(
-            name=row.name if zh else None,
-            english_name=None if zh else row.name,
-            mint=notice.act == "batch",
-            today=day,
-        )
-        if res.key is None:
-            problems.append(f"{where}: {res.reason or 'not in the store'}; not recorded by guess")
-            continue
-        if notice.act == "batch" and ordinal is not None:
-            _award(ctx, res.key, row, where, ordinal, doc)
-        elif notice.act == "revocation" and (
-            msg := _event(ctx, res.key, row, where, "revocation", None, doc)
-        ):
-            problems.append(msg)
-    if problems:
-        raise IngestError(notice.file, problems)
-    source = Source(name, label, data=notice.data, url=source_url)
-    return Change(source, b, ctx.rows)
-
-
-def notice_graph_name(notice: ParsedNotice, slug: str | None) -> str:
-    """``notice-{document slug}`` for the original, ``…-en`` for a translation: two sources."""
-    if slug:
-        return f"notice-{slug}" + ("-en" if notice.language == "en" else "")
-    stem = re.sub(r"[^a-z0-9]+", "-", notice.file.rsplit(".", 1)[0].lower()).strip("-")
-    if not stem:
-        stem = hashlib.sha1(notice.file.encode()).hexdigest()[:12]  # noqa: S324 - an id
-    return f"notice-{stem}"
-
-
-def _has_obj(store: EmbeddedStore, s: str, p: object) -> bool:
-    return next(iter(store.quads(ox.NamedNode(s), rdf.node(str(p)), None)), None) is not None
-
-
-def notice_errors(notice: ParsedNotice) -> list[RowError]:
-    """What the reader could not extract, as reportable lines (not errors unless the ingest needs
-    the fact)."""
-    return [
-        RowError(notice.file, "", 0, "not-stated", f"the notice does not state its {m}")
-        for m in notice.missing
-    ]
+def _en_citations(text: str) -> list[Citation]:
+    """References printed "Prefix [year] No. n", with the quoted title before them if any."""
+    cites = []
+    for m in _EN_DOC.finditer(text):
+        prefix = " ".join(m.group("prefix").split())
+        line_before = text[: m.start()].rsplit("\n", 1)[-1]
+        t = re.search(r"[“\"](.+)[”\"]\s*\($", line_before)
+        printed = f"{prefix} [{m.group('year')}] No. {m.group('number')}"
+        year, number = int(m.group("year")), int(m.group("number"))
+        cites.append(Citation(printed, None, year, number, t.group(1) if t else None))
+    return cites

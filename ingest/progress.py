@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
 
 from tqdm import tqdm
-
-T = TypeVar("T")
 
 
 def interactive() -> bool:
@@ -16,20 +12,11 @@ def interactive() -> bool:
     return sys.stderr.isatty()
 
 
-def track(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
-    """Iterate with a progress bar on a terminal, silently otherwise."""
-    if not interactive():
-        yield from items
-        return
-    yield from tqdm(items, desc=description, total=total, unit="", leave=False)
-
-
 class Steps:
     """A bar over the named stages of one command (parse, validate, publish ...)."""
 
     def __init__(self, stages: list[str]) -> None:
         self._bar = tqdm(total=len(stages), leave=False) if interactive() else None
-        self._stages = stages
 
     def start(self, stage: str) -> None:
         if self._bar is not None:

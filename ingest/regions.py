@@ -22,7 +22,7 @@ from ontology.iris import Iris
 from ontology.paths import DATA_DIR
 
 REGIONS_FILE = Path("reference") / "regions.csv"
-KINDS = ("province", "planned-city", "corps")
+REGION_KINDS = ("province", "planned-city", "corps")
 
 __all__ = ["Region", "RegionTable", "default_regions", "region_key", "resolve_region"]
 
@@ -91,7 +91,7 @@ class RegionTable:
         regions = []
         with path.open(encoding="utf-8", newline="") as fh:
             for n, row in enumerate(csv.DictReader(fh), start=2):
-                if row["kind"] not in KINDS:
+                if row["kind"] not in REGION_KINDS:
                     raise ValueError(f"{path}:{n}: unknown region kind {row['kind']!r}")
                 regions.append(
                     Region(

@@ -9,7 +9,7 @@ Patterns (all under the canonical base, ``LG_BASE_URI``):
     /id/document/{slug}           slug from the 文号 (data/registry/documents.csv)
     /id/batch/{n}
     /id/review/{year}             a re-review round (复核), e.g. /id/review/2022
-    /id/designation/{key}-{tier}-{batch}
+    /id/designation/{key}-{tier}-{batch}   tier slug: little-giant | key-little-giant (TIER_SLUGS)
     /id/event/{kind}/{designation-local}/{date}
     /id/claim/{sha1-prefix}       a count claimed by one source
     /id/activity/{local}          an ingest (prov:Activity)
@@ -27,7 +27,9 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
-KINDS = (
+from ontology.namespaces import LG
+
+ID_KINDS = (
     "enterprise",
     "province",
     "region",
@@ -41,6 +43,10 @@ KINDS = (
     "activity",
     "agent",
 )
+LITTLE_GIANT = "little-giant"
+KEY_LITTLE_GIANT = "key-little-giant"
+TIER_SLUGS: dict[str, URIRef] = {LITTLE_GIANT: LG.LittleGiant, KEY_LITTLE_GIANT: LG.KeyLittleGiant}
+"""The tier part of a designation IRI, and the lg:Tier it stands for."""
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
 
@@ -86,7 +92,8 @@ class Iris:
         return self._mint("review", str(int(year)))
 
     def designation(self, key: str, tier: str, batch: int | str) -> URIRef:
-        return self._mint("designation", f"{key}-{tier}-{batch}")
+        """``/id/designation/{key}-{tier slug}-{batch}``; ``tier`` is one of :data:`TIER_SLUGS`."""
+        return self._mint("designation", designation_local(key, tier, batch))
 
     def event(self, kind: str, designation_local: str, date: str) -> URIRef:
         return self._mint("event", f"{kind}/{designation_local}/{date}")
@@ -115,12 +122,6 @@ class Iris:
             raise ValueError(f"not a safe dump name: {name!r}")
         return URIRef(f"{self.base}/dumps/{name}")
 
-    def ontology(self) -> URIRef:
-        return URIRef(f"{self.base}/ontology")
-
-    def shapes(self) -> URIRef:
-        return URIRef(f"{self.base}/shapes")
-
     def parse(self, iri: str) -> ParsedIri | None:
         """Split an IRI under the base into kind and local part; None if it is not ours."""
         prefix = self.base + "/"
@@ -131,9 +132,16 @@ class Iris:
             return ParsedIri("graph", rest[len("graph/") :])
         if rest.startswith("id/"):
             kind, _, local = rest[len("id/") :].partition("/")
-            if kind in KINDS and local:
+            if kind in ID_KINDS and local:
                 return ParsedIri(kind, local)
         return None
+
+    def batch_ordinal(self, iri: str) -> int | None:
+        """The ordinal of a batch IRI (``…/id/batch/3`` → 3); None for any other IRI."""
+        parsed = self.parse(iri)
+        if parsed is None or parsed.kind != "batch" or not parsed.local.isdigit():
+            return None
+        return int(parsed.local)
 
     def relative(self, iri: str) -> str | None:
         """The path of an IRI under the base (``/id/...``), for links on any host."""
@@ -154,7 +162,7 @@ class Iris:
         """The prefix every identifier (or every identifier of one kind) starts with."""
         if kind is None:
             return URIRef(f"{self.base}/id/")
-        if kind not in KINDS:
+        if kind not in ID_KINDS:
             raise ValueError(f"not an identifier kind: {kind!r}")
         return URIRef(f"{self.base}/id/{kind}/")
 
@@ -182,6 +190,13 @@ class Iris:
         if not path.startswith("/"):
             raise ValueError(f"not an absolute path: {path!r}")
         return URIRef(self.base + path)
+
+
+def designation_local(key: str, tier: str, batch: int | str) -> str:
+    """The local part of a designation IRI, which event IRIs repeat (``E000001-little-giant-1``)."""
+    if tier not in TIER_SLUGS:
+        raise ValueError(f"not a tier slug: {tier!r}; one of {', '.join(TIER_SLUGS)}")
+    return f"{key}-{tier}-{batch}"
 
 
 def _digest(*parts: str) -> str:

@@ -2,6 +2,8 @@
 
 rdflib's Graph costs several microseconds a triple; a 20,000-enterprise list is ~400k triples and
 must parse, validate and load within seconds, so builders append pyoxigraph triples directly.
+Ingest builds its source graphs with these; the server can build the triples it answers with them
+too, which is why they live here rather than in either.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ def node(iri: str) -> ox.NamedNode:
 _XSD_DATE = node(XSD.date)
 _XSD_DATETIME = node(XSD.dateTime)
 _XSD_GYEAR = node(XSD.gYear)
-_XSD_STRING = node(XSD.string)
 _RDF_TYPE = node(RDF.type)
 
 
@@ -43,14 +44,17 @@ def typed(value: object, datatype: URIRef | str) -> ox.Literal:
 
 
 def date(value: dt.date) -> ox.Literal:
+    """An ``xsd:date``."""
     return ox.Literal(value.isoformat(), datatype=_XSD_DATE)
 
 
 def datetime(value: dt.datetime) -> ox.Literal:
+    """An ``xsd:dateTime`` (with the offset the value carries)."""
     return ox.Literal(value.isoformat(), datatype=_XSD_DATETIME)
 
 
 def gyear(value: int) -> ox.Literal:
+    """An ``xsd:gYear``, four digits."""
     return ox.Literal(f"{value:04d}", datatype=_XSD_GYEAR)
 
 
@@ -65,6 +69,7 @@ class GraphBuilder:
         self.triples.append(ox.Triple(_as_node(s), node(p), _as_term(o)))
 
     def type(self, s: Subject | URIRef | str, *classes: URIRef) -> None:
+        """State ``s rdf:type c`` for each class."""
         for c in classes:
             self.add(s, RDF.type, c)
 

@@ -1,4 +1,5 @@
-"""Status of a title on a date: the one SPARQL rendering of "holding the title on date D".
+"""Status of a title on a date: the one SPARQL rendering of "holding the title on date D", and the
+one rule that dates a title's end (three years under 工信部企业〔2022〕63号).
 
 ontology/README.md defines it: a designation holds on D iff ``validFrom ≤ D``, some
 ``lg:validUntil`` (of the designation or of one of its lg:ReviewPassed events) is ``≥ D`` (or there
@@ -13,7 +14,23 @@ import datetime as dt
 
 from ontology.namespaces import LG
 
-__all__ = ["HOLDS_ON", "STATUS_ON", "date_literal", "holds_on", "status_on"]
+__all__ = [
+    "HOLDS_ON",
+    "RULE_DOCUMENT",
+    "STATUS_ON",
+    "VALIDITY_YEARS",
+    "date_literal",
+    "holds_on",
+    "renewed_until",
+    "status_on",
+    "valid_until",
+]
+
+RULE_DOCUMENT = "工信部企业〔2022〕63号"
+"""《优质中小企业梯度培育管理暂行办法》 (2022): a title lasts three years, and passing its re-review
+extends it by three more. Where no source states a title's end, ingest derives it by this rule and
+says so (``prov:wasDerivedFrom`` the document)."""
+VALIDITY_YEARS = 3
 
 _LG = str(LG)
 
@@ -72,3 +89,21 @@ def holds_on(day: dt.date | str) -> str:
 def status_on(day: dt.date | str) -> str:
     """The STATUS_ON block with ``?D`` bound to ``day``; splice after binding ``?d``."""
     return f"BIND ({date_literal(day)} AS ?D)\n{STATUS_ON}"
+
+
+def valid_until(start: dt.date) -> dt.date:
+    """The inclusive last day (``lg:validUntil``) of a title valid from ``start``.
+
+    Three years less a day: 2019-06-05 → 2022-06-04. A title from 29 February ends on 28 February,
+    the day before the anniversary (1 March) in a year without one.
+    """
+    try:
+        anniversary = start.replace(year=start.year + VALIDITY_YEARS)
+    except ValueError:  # 29 February
+        anniversary = dt.date(start.year + VALIDITY_YEARS, 3, 1)
+    return anniversary - dt.timedelta(days=1)
+
+
+def renewed_until(end: dt.date) -> dt.date:
+    """The new last day of a title ending on ``end`` that passes its re-review: three more years."""
+    return valid_until(end + dt.timedelta(days=1))

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from ontology.iris import Iris
+from ontology.iris import TIER_SLUGS, Iris
 from ontology.namespaces import DCTERMS, LG, RDFS, SKOS
 from ontology.store import GraphStore
 from ontology.temporal import HOLDS_ON, date_literal, status_on
@@ -28,12 +28,8 @@ STATUSES = {
     "revoked": LG.StatusRevoked,
     "not-renewed": LG.StatusNotRenewed,
 }
-TIERS = {
-    "little-giant": LG.LittleGiant,
-    "key-little-giant": LG.KeyLittleGiant,
-    "littlegiant": LG.LittleGiant,
-    "keylittlegiant": LG.KeyLittleGiant,
-}
+# the designation IRIs' tier slugs, also accepted without their hyphens
+TIERS = {**TIER_SLUGS, **{slug.replace("-", ""): tier for slug, tier in TIER_SLUGS.items()}}
 ALL_FILTERS = ("region", "batch", "tier", "status", "q", "asOf")
 
 
@@ -166,7 +162,7 @@ def tier_iri(value: str) -> str:
         return key
     tier = TIERS.get(key.lower().replace("_", "-")) or TIERS.get(key.lower())
     if tier is None:
-        raise BadFilter(f"tier={value!r}: one of {', '.join(sorted(TIERS)[:2])} or the tier IRI")
+        raise BadFilter(f"tier={value!r}: one of {', '.join(TIER_SLUGS)} or the tier IRI")
     return str(tier)
 
 

@@ -1,18 +1,22 @@
-"""Imports point one way, server → ontology ← ingest: ingest and server never import each other.
+"""Imports point one way, server → ontology ← ingest: ingest and server never import each other,
+and no module imports itself back through others (no import cycle).
 
 Read from the source with ``ast`` (nothing is imported), so a violation anywhere, even in a module
-no test loads or inside a function, fails here.
+no test loads or inside a function, fails here. Strings count too: a module path such as
+``"server.app:from_env"`` in ingest is a runtime dependency just like an import.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {"ingest": {"server"}, "server": {"ingest"}, "ontology": {"ingest", "server"}}
+PACKAGES = tuple(FORBIDDEN)
 
 
 def imports_of(source: str, package: str) -> set[str]:
@@ -83,12 +87,116 @@ def test_module_imports_only_what_its_layer_may(path: Path, layer: str) -> None:
             "def f():\n    from ingest.cli import main\n", "server", {"ingest.cli"}, id="lazy"
         ),
         pytest.param(
-            "import importlib\nimportlib.import_module('ingest.pipeline')\n",
+            "import importlib\nimportlib.import_module('ingest.load')\n",
             "server",
-            {"importlib", "ingest.pipeline"},
+            {"importlib", "ingest.load"},
             id="import-module",
         ),
     ],
 )
 def test_import_reader_sees_every_form(source: str, package: str, expected: set[str]) -> None:
     assert imports_of(source, package) == expected
+
+
+_MODULE_PATH = {layer: re.compile(rf"\b{layer}\.[A-Za-z_]") for layer in FORBIDDEN}
+
+
+@pytest.mark.parametrize(("path", "layer"), CASES)
+def test_module_names_no_module_of_a_forbidden_layer(path: Path, layer: str) -> None:
+    """No string spells a module path of a layer this one may not import (``server.app``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    strings = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    bad = sorted(s for s in strings for other in FORBIDDEN[layer] if _MODULE_PATH[other].search(s))
+    assert bad == [], f"{path.relative_to(ROOT)} names {bad}"
+
+
+def module_name(path: Path) -> str:
+    """``ingest/build/lists.py`` → ``ingest.build.lists``; ``x/__init__.py`` → ``x``."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every project module and the project modules it imports (lazy imports included).
+
+    ``from a import b`` counts as importing ``a.b`` when that is a module, else ``a``.
+    """
+    paths = [p for package in PACKAGES for p in sorted((ROOT / package).rglob("*.py"))]
+    modules = {module_name(p): p for p in paths}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        targets: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                (base,) = imports_of(ast.unparse(node), package) or {""}
+                subs = {f"{base}.{alias.name}" for alias in node.names}
+                targets |= (subs & set(modules)) or {base}
+            elif isinstance(node, ast.Import | ast.Call):
+                targets |= imports_of(ast.unparse(node), package)
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_project_has_no_import_cycle() -> None:
+    graph = import_graph()
+    assert "ingest.build.lists" in graph
+    assert cycles(graph) == []
+
+
+@pytest.mark.parametrize(
+    ("graph", "expected"),
+    [
+        pytest.param({"a": {"b"}, "b": {"a"}, "c": set()}, [["a", "b"]], id="pair"),
+        pytest.param({"a": {"b"}, "b": {"c"}, "c": {"a"}}, [["a", "b", "c"]], id="ring"),
+        pytest.param({"a": {"b"}, "b": {"c"}, "c": set()}, [], id="chain"),
+    ],
+)
+def test_cycle_finder_sees_every_cycle(
+    graph: dict[str, set[str]], expected: list[list[str]]
+) -> None:
+    assert cycles(graph) == expected
+
+
+def test_import_graph_sees_lazy_and_from_imports() -> None:
+    graph = import_graph()
+    assert "ingest.load" in graph["ingest.build.lists"]  # from ingest.load import ...
+    assert "ingest.build.curated" in graph["ingest.cli"]  # a package's __init__
+    assert "ontology.rdf" in graph["ingest.load"]  # from ontology import rdf

@@ -1,21 +1,31 @@
 """The `littlegiant` command as users script it: bad lists are refused and change nothing.
 
-Every case runs the real CLI in a subprocess over a real on-disk store built from the shipped
-data, and compares N-Quads dumps taken before and after.
+The cases run the command's ``main(argv)`` in this process, with ``LG_*`` settings in the
+environment as a user sets them, over a real on-disk store built once from the shipped data and
+copied per test; they compare N-Quads dumps taken before and after. Two smoke tests run the
+installed ``littlegiant`` console script in a subprocess (``-m slow``): an ingest, and ``serve``.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from stdnum.cn import uscc
 
+from ingest.cli import COMMANDS_GROUP, installed_command, main
+
 ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(sys.executable).with_name("littlegiant")  # installed by `pip install -e .`
 
 
 def code(body: str) -> str:
@@ -28,26 +38,37 @@ GOOD_ZJ = code("91330100MA2CD3E4F")
 BAD_CHECK = GOOD_BJ[:-1] + ("0" if GOOD_BJ[-1] != "0" else "1")
 
 
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def settings_env(home: Path) -> dict[str, str]:
+    """The CLI's own store and registry (never the repository's)."""
+    return {"LG_STORE": str(home / "store"), "LG_REGISTRY": str(home / "registry")}
+
+
 class Cli:
-    """The CLI with its own store and registry (never the repository's)."""
+    """``littlegiant`` run in this process, with its settings in the environment."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(
+        self, home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         self.home = home
-        self.env = {
-            **os.environ,
-            "LG_STORE": str(home / "store"),
-            "LG_REGISTRY": str(home / "registry"),
-        }
+        self._capsys = capsys
+        for name, value in settings_env(home).items():
+            monkeypatch.setenv(name, value)
 
-    def __call__(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ingest.cli", *map(str, args)],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+    def __call__(self, *args: str | Path) -> Run:
+        self._capsys.readouterr()  # only this command's output
+        try:
+            status = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse ends a usage error this way
+            status = exc.code if isinstance(exc.code, int) else 1
+        out = self._capsys.readouterr()
+        return Run(status, out.out, out.err)
 
     def dump(self) -> bytes:
         target = self.home / f"dump-{len(list(self.home.glob('dump-*')))}.nq"
@@ -60,16 +81,23 @@ class Cli:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("built")
     shutil.copytree(ROOT / "data" / "registry", home / "registry")
-    result = Cli(home)("build")
-    assert result.returncode == 0, result.stderr
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in settings_env(home).items():
+            mp.setenv(name, value)
+        assert main(["build"]) == 0
     return home
 
 
 @pytest.fixture
-def cli(built: Path, tmp_path: Path) -> Cli:
+def cli(
+    built: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Cli:
     home = tmp_path / "home"
     shutil.copytree(built, home, symlinks=True)
-    return Cli(home)
+    return Cli(home, monkeypatch, capsys)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -136,23 +164,36 @@ def test_bad_list_is_refused_and_changes_nothing(
     assert (cli.home / "registry" / "enterprises.csv").read_bytes() == registry_before
 
 
-def test_good_list_is_ingested_once(cli: Cli, tmp_path: Path) -> None:
-    listing = write(
-        tmp_path / "SYNTHETIC-batch7.csv",
+def good_list(path: Path) -> Path:
+    return write(
+        path,
         "No.,Province,Enterprise,USCC\n"
         f"1,Beijing,测试戊科技有限公司（合成）,{GOOD_BJ}\n"
         f"2,浙江,测试己科技有限公司（合成）,{GOOD_ZJ}\n",
     )
+
+
+GOOD_ARGS = ("--kind", "batch", "--batch", "7", "--date", "2025-12-01")
+
+
+def test_good_list_is_ingested_once(cli: Cli, tmp_path: Path) -> None:
+    listing = good_list(tmp_path / "SYNTHETIC-batch7.csv")
     before = cli.dump()
-    args = ("--kind", "batch", "--batch", "7", "--date", "2025-12-01")
-    first = cli("ingest", listing, *args)
+    first = cli("ingest", listing, *GOOD_ARGS)
     assert first.returncode == 0, first.stderr
     after = cli.dump()
     assert after != before
     assert "测试戊科技有限公司（合成）" in after.decode()
-    second = cli("ingest", listing, *args)
+    second = cli("ingest", listing, *GOOD_ARGS)
     assert second.returncode == 0, second.stderr
+    assert "unchanged" in second.stderr
     assert cli.dump() == after
+
+
+def test_a_missing_file_is_refused(cli: Cli, tmp_path: Path) -> None:
+    result = cli("ingest", tmp_path / "nowhere.csv", "--kind", "batch")
+    assert result.returncode == 1
+    assert "nowhere.csv: no such file" in result.stderr
 
 
 def test_validate_passes_on_the_built_default_store(cli: Cli) -> None:
@@ -164,3 +205,78 @@ def test_unknown_command_is_a_usage_error(cli: Cli) -> None:
     result = cli("frobnicate")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_serve_is_the_servers_installed_command() -> None:
+    """``serve`` lives with the server; the command line finds it as an entry point."""
+    serve = installed_command("serve")
+    assert serve is not None, f"no {COMMANDS_GROUP} entry point named serve: pip install -e ."
+    assert serve.__module__ == "server.cli"
+    assert list(inspect.signature(serve).parameters) == ["settings", "host", "port"]
+    assert installed_command("frobnicate") is None
+
+
+# -- the installed console script, in a subprocess ------------------------------------------
+
+
+def script(home: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *map(str, args)],
+        cwd=ROOT,
+        env={**os.environ, **settings_env(home)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_console_script_ingests_a_list_once(built: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(built, home, symlinks=True)
+    listing = good_list(tmp_path / "SYNTHETIC-batch7.csv")
+    first = script(home, "ingest", listing, *GOOD_ARGS)
+    assert first.returncode == 0, first.stderr
+    assert script(home, "dump", home / "a.nq").returncode == 0
+    second = script(home, "ingest", listing, *GOOD_ARGS)
+    assert second.returncode == 0, second.stderr
+    assert "unchanged" in second.stderr
+    assert script(home, "dump", home / "b.nq").returncode == 0
+    assert "测试戊科技有限公司（合成）" in (home / "a.nq").read_text(encoding="utf-8")
+    assert (home / "a.nq").read_bytes() == (home / "b.nq").read_bytes()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_console_script_serves_the_built_store(built: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(built, home, symlinks=True)
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(SCRIPT), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, **settings_env(home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        health = None
+        for _ in range(300):
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None:
+                    pytest.fail(f"littlegiant serve exited with {proc.returncode}")
+                time.sleep(0.1)
+        assert health is not None, "littlegiant serve did not answer"
+        assert health.status_code == 200, health.text
+        assert health.json()["triples"] > 0
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -95,7 +95,7 @@ def shapes_response(request: Request, iris: Iris) -> Response:
         request,
         source,
         path="/shapes",
-        canonical=str(iris.shapes()),
+        canonical=str(iris.absolute("/shapes")),
         context_url=str(iris.context(CONTEXT_VERSION)),
         template="shapes.html",
         values=lambda lang: shapes_page(source),

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from ingest.curated import CuratedDataError, build_default, three_year_end
+from ingest.build.curated import CuratedDataError, build_default
 from ingest.identity import Registry
-from ingest.pipeline import Change
-from ingest.regions import RegionTable, resolve_region
+from ingest.load import SourceGraph
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR
 
-TEST_DATA = Path(__file__).resolve().parents[1] / "data"
 BASE = "https://w3id.org/littlegiant"
 IRIS = Iris(BASE)
 PREFIXES = """
@@ -44,7 +41,7 @@ def _registry_copy(tmp: Path) -> Registry:
     return Registry.load(target)
 
 
-def _load(changes: list[Change]) -> ox.Store:
+def _load(changes: list[SourceGraph]) -> ox.Store:
     store = ox.Store()
     for change in changes:
         graph = ox.NamedNode(str(IRIS.graph(change.source.name)))
@@ -53,13 +50,13 @@ def _load(changes: list[Change]) -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Change], Registry]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[SourceGraph], Registry]:
     registry = _registry_copy(tmp_path_factory.mktemp("curated"))
     return build_default(IRIS, registry, DATA_DIR), registry
 
 
 @pytest.fixture(scope="module")
-def store(built: tuple[list[Change], Registry]) -> ox.Store:
+def store(built: tuple[list[SourceGraph], Registry]) -> ox.Store:
     return _load(built[0])
 
 
@@ -73,7 +70,7 @@ def _ask(store: ox.Store, query: str) -> bool:
     return bool(store.query(PREFIXES + query, use_default_graph_as_union=True))
 
 
-def test_one_graph_per_source(built: tuple[list[Change], Registry]) -> None:
+def test_one_graph_per_source(built: tuple[list[SourceGraph], Registry]) -> None:
     names = tuple(change.source.name for change in built[0])
     assert names == GRAPHS
     for change in built[0]:
@@ -225,18 +222,6 @@ def test_stated_validity_is_kept_and_missing_ends_are_derived_by_the_rule(store:
     assert not _ask(store, batch4), "no source dates batch 4: no validity is invented"
 
 
-@pytest.mark.parametrize(
-    ("start", "end"),
-    [
-        (dt.date(2019, 6, 5), dt.date(2022, 6, 4)),
-        (dt.date(2021, 1, 1), dt.date(2023, 12, 31)),
-        (dt.date(2020, 2, 29), dt.date(2023, 2, 28)),
-    ],
-)
-def test_three_year_end_is_the_inclusive_last_day(start: dt.date, end: dt.date) -> None:
-    assert three_year_end(start) == end
-
-
 def test_completeness_is_visible_as_known_against_declared(store: ox.Store) -> None:
     rows = _select(
         store,
@@ -304,67 +289,6 @@ def test_an_unknown_region_is_rejected_with_its_row(tmp_path: Path) -> None:
         build_default(IRIS, Registry(tmp_path / "registry"), data)
 
 
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("北京市", "110000"),
-        ("北京", "110000"),
-        ("Beijing", "110000"),
-        ("Beijing Municipality", "110000"),
-        ("ＢＥＩＪＩＮＧ", "110000"),
-        (" 北京 市 ", "110000"),
-        ("内蒙古", "150000"),
-        ("内蒙古自治区", "150000"),
-        ("Inner Mongolia", "150000"),
-        ("广西壮族自治区", "450000"),
-        ("广西", "450000"),
-        ("浙江省", "330000"),
-        ("浙江", "330000"),
-        ("Zhejiang Province", "330000"),
-        ("Shanxi", "140000"),
-        ("Shaanxi", "610000"),
-        ("新疆维吾尔自治区", "650000"),
-        ("新疆生产建设兵团", "xpcc"),
-        ("兵团", "xpcc"),
-        ("XPCC", "xpcc"),
-        ("xpcc", "xpcc"),
-        ("宁波市", "330200"),
-        ("宁波", "330200"),
-        ("Ningbo", "330200"),
-        ("大连", "210200"),
-        ("青岛市", "370200"),
-        ("厦门", "350200"),
-        ("深圳市", "440300"),
-        ("Shenzhen", "440300"),
-        ("440300", "440300"),
-    ],
-)
-def test_region_resolver_accepts_common_forms(text: str, code: str) -> None:
-    region = resolve_region(text)
-    assert region is not None, text
-    assert region.code == code
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["", "宁波省", "吉林市", "杭州", "Springfield", "北京省", "中国", "110001", "兵", None],
-)
-def test_region_resolver_rejects_unknown_names(text: str | None) -> None:
-    assert resolve_region(text) is None
-
-
-def test_region_table_has_31_provinces_5_planned_cities_and_the_corps() -> None:
-    table = RegionTable.load(DATA_DIR / "reference" / "regions.csv")
-    kinds = [r.kind for r in table]
-    assert kinds.count("province") == 31
-    assert kinds.count("planned-city") == 5
-    assert kinds.count("corps") == 1
-    for city in (r for r in table if r.kind == "planned-city"):
-        province = table.province_of(city)
-        assert province.kind == "province"
-        assert city.uscc_prefixes == (province.code[:2],)
-
-
 HOLDERS_ON = """
 SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {
   ?d a lg:Designation ; lg:tier lg:LittleGiant ; lg:validFrom ?from .
@@ -392,15 +316,3 @@ SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {
 def test_who_held_the_title_on_a_date(store: ox.Store, day: str, holders: int) -> None:
     query = HOLDERS_ON.replace("?D", f'"{day}"^^<http://www.w3.org/2001/XMLSchema#date>')
     assert int(_select(store, query)[0]["n"].value) == holders
-
-
-@pytest.mark.parametrize(
-    ("fixture", "message"),
-    [
-        pytest.param("regions-name-clash.csv", "claimed by 220000 and 220200", id="name-clash"),
-        pytest.param("regions-unknown-province.csv", "within unknown 330000", id="no-province"),
-    ],
-)
-def test_region_table_refuses_ambiguous_or_dangling_regions(fixture: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        RegionTable.load(TEST_DATA / fixture)

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import Workbook
 from stdnum.cn import uscc
 
-from ingest.parse_list import (
+from ingest.parse_list import parse_list
+from ingest.row_errors import (
     RULE_DUPLICATE,
     RULE_EMPTY,
     RULE_ENCODING,
@@ -17,7 +18,6 @@ from ingest.parse_list import (
     RULE_MISSING_COLUMN,
     RULE_REGION,
     RULE_USCC,
-    parse_list,
 )
 
 

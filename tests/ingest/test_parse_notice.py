@@ -10,14 +10,11 @@ import pytest
 
 from ingest.parse_notice import parse_notice
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seeds" / "000_22b1090854c016f1.txt"
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed notice is not next to the repository")
-def test_seed_notice_states_batch_count_citation_and_firms() -> None:
-    n = parse_notice(SEED)
+def test_seed_notice_states_batch_count_citation_and_firms(seed_notice: Path) -> None:
+    n = parse_notice(seed_notice)
     assert n.language == "en"
     assert n.act == "batch"
     assert n.batch == 1

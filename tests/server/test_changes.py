@@ -16,7 +16,7 @@ from stdnum.cn import uscc
 
 from ingest.cli import build_store
 from ingest.identity import Registry
-from ingest.lists import ingest_file
+from ingest.ingest_file import ingest_file
 from ontology.iris import Iris
 from ontology.store import EmbeddedStore
 from tests.server.support import BASE, app_client, settings

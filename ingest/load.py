@@ -1,4 +1,4 @@
-"""The validated, atomic load: sources → triples (+ PROV) → SHACL gate → one published generation.
+"""The validated, atomic load: source graphs (+ PROV) → SHACL gate → one published generation.
 
 Each source is one named graph. The change is written into a draft generation of the store, the
 shapes gate validates the nodes the change touches (with everything else in the store as their
@@ -9,22 +9,22 @@ draft: the store, the registry and every reader are exactly as before.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
-from ingest import rdf
 from ingest.progress import Steps
-from ingest.rdf import GraphBuilder
-from ontology import __version__
+from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
 from ontology.paths import ONTOLOGY_TTL, ROOT, SHAPES_DIR
+from ontology.rdf import GraphBuilder
 from ontology.store import EmbeddedStore
 
 if TYPE_CHECKING:
@@ -64,8 +64,8 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Change:
-    """One source's graph, with the source row behind each focus node for error messages."""
+class SourceGraph:
+    """One source's graph as built, with the source row behind each node for error messages."""
 
     source: Source
     builder: GraphBuilder
@@ -107,33 +107,42 @@ class ValidationFailed(Exception):  # noqa: N818 - the gate's verdict, not a pro
         return "validation failed:\n  " + "\n  ".join(lines)
 
 
-_GATE: dict[tuple[Path, Path], ShapesGate] = {}
-
-
+@functools.cache
 def default_gate() -> ShapesGate:
-    """The gate compiled from the shipped shapes and ontology (compiled once per process)."""
-    from ingest.validate import ShapesGate
+    """The gate compiled from the shipped shapes and ontology (once per process: compiling and
+    probing every query takes seconds, and the shipped files do not change while it runs)."""
+    from ingest.validate import ShapesGate  # slow to import; only a commit needs it
 
-    key = (SHAPES_DIR, ONTOLOGY_TTL)
-    if key not in _GATE:
-        _GATE[key] = ShapesGate(SHAPES_DIR, ONTOLOGY_TTL)
-    return _GATE[key]
+    return ShapesGate(SHAPES_DIR, ONTOLOGY_TTL)
 
 
 def stored_fingerprint(store: EmbeddedStore, graph: str) -> tuple[str, str] | None:
     """The (sha256, software version) recorded in a graph, or None if the graph is absent."""
     g = ox.NamedNode(graph)
     sha = next(iter(store.quads(g, rdf.node(LG.sha256), None, g)), None)
-    if sha is None:
+    if sha is None or not isinstance(sha.object, ox.Literal):
         return None
     version = next(iter(store.quads(None, rdf.node(LG.softwareVersion), None, g)), None)
-    return sha.object.value, version.object.value if version else ""
+    if version is None or not isinstance(version.object, ox.Literal):
+        return sha.object.value, ""
+    return sha.object.value, version.object.value
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A source graph to write: its graph IRI, its source's hash, and its N-Triples with PROV."""
+
+    graph: str
+    sha: str
+    ntriples: bytes
+    triples: int
+    subjects: set[str]
 
 
 def commit(
     store: EmbeddedStore,
     iris: Iris,
-    changes: Sequence[Change],
+    graphs: Sequence[SourceGraph],
     *,
     registry: Registry | None = None,
     gate: ShapesGate | None = None,
@@ -141,63 +150,84 @@ def commit(
     force: bool = False,
     replace_all: bool = False,
 ) -> CommitOutcome:
-    """Validate and publish the changes as one new state of the store.
+    """Validate and publish the source graphs as one new state of the store.
 
     A source whose bytes and software version match what its graph records is skipped, so the
     same file twice changes nothing; ``replace_all`` drops every other graph (a clean rebuild).
-    Raises ValidationFailed (store and registry untouched).
+    ``now`` stamps the ingest (default: the wall clock). The graphs given are not changed, so a
+    second commit of them writes the same triples.
+
+    Raises:
+        ValidationFailed: a shape is violated (store and registry untouched).
     """
     force = force or replace_all
     started = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    todo: list[tuple[Change, str, str]] = []
+    todo: list[SourceGraph] = []
     unchanged: list[str] = []
-    for change in changes:
-        graph = str(iris.graph(change.source.name))
-        sha = change.source.sha256()
-        if not force and stored_fingerprint(store, graph) == (sha, __version__):
+    for sg in graphs:
+        graph = str(iris.graph(sg.source.name))
+        if not force and stored_fingerprint(store, graph) == (sg.source.sha256(), __version__):
             unchanged.append(graph)
         else:
-            todo.append((change, graph, sha))
+            todo.append(sg)
     if not todo:
         return CommitOutcome((), tuple(unchanged), 0, None, store.generation())
-
+    pending = [_prepare(sg, iris, started, now) for sg in todo]
+    rows = {node: where for sg in todo for node, where in sg.rows.items()}
     gate = gate if gate is not None else default_gate()
-    rows: dict[str, str] = {}
-    focus: set[str] = set()
-    triples = 0
+    report = _write_validated(store, iris, pending, rows, gate, registry, replace_all)
+    return CommitOutcome(
+        tuple(p.graph for p in pending),
+        tuple(unchanged),
+        sum(p.triples for p in pending),
+        report,
+        store.generation(),
+    )
+
+
+def _prepare(
+    sg: SourceGraph, iris: Iris, started: dt.datetime, now: dt.datetime | None
+) -> _Pending:
+    """Serialise the graph with its PROV description, once (in Rust): it is bulk-loaded twice,
+    into the draft on disk and into the in-memory copy the gate validates."""
+    graph = str(iris.graph(sg.source.name))
+    sha = sg.source.sha256()
+    ended = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    prov = _describe_graph(iris, sg.source, graph, sha, started=started, ended=ended)
+    triples = [*sg.builder.triples, *prov.triples]
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # bytes, with no file
+    subjects = sg.builder.subjects() | prov.subjects()
+    return _Pending(graph, sha, data, len(triples), subjects)
+
+
+def _write_validated(
+    store: EmbeddedStore,
+    iris: Iris,
+    pending: list[_Pending],
+    rows: Mapping[str, str],
+    gate: ShapesGate,
+    registry: Registry | None,
+    replace_all: bool,
+) -> ValidationReport:
+    """Write the graphs into a draft generation and publish it only if the gate passes."""
     steps = Steps(["write", "validate", "publish"])
     steps.start("writing draft")
+    focus: set[str] = set()
     with store.writer() as draft:
         if replace_all:
-            keep = {graph for _, graph, _ in todo}
+            keep = {p.graph for p in pending}
             for g in list(draft.named_graphs()):
                 if isinstance(g, ox.NamedNode) and g.value not in keep:
                     draft.remove_graph(g)
-        serialised: dict[str, bytes] = {}
-        for change, graph, sha in todo:
-            g = ox.NamedNode(graph)
-            if draft.contains_named_graph(g):
-                # nodes that lose triples must be revalidated too
-                subjects = draft.query(
-                    f"SELECT DISTINCT ?s WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER isIRI(?s) }}"
-                )
-                focus.update(row["s"].value for row in subjects)  # type: ignore[attr-defined]
-                draft.remove_graph(g)
-            builder = change.builder
-            _describe_graph(builder, iris, change.source, graph, sha, started)
-            # serialised once (in Rust), then bulk-loaded twice: into the draft on disk and into
-            # the in-memory copy the gate validates
-            serialised[graph] = ox.serialize(builder.triples, format=ox.RdfFormat.N_TRIPLES)
-            triples += len(builder)
-            focus.update(builder.subjects())
-            rows.update(change.rows)
+        for p in pending:
+            focus |= _drop(draft, p.graph) | p.subjects
+        serialised = {p.graph: p.ntriples for p in pending}
         # the disk write overlaps validation; pyoxigraph releases the GIL while it loads
         with ThreadPoolExecutor(max_workers=1) as pool:
             written = pool.submit(_load_all, draft, serialised)
             steps.start(f"validating {len(focus)} nodes")
-            context = neighbourhood(
-                draft, focus, changed=serialised, ontology=str(iris.graph("ontology"))
-            )
+            ontology = str(iris.graph("ontology"))
+            context = neighbourhood(draft, focus, changed=serialised, ontology=ontology)
             report = _validate(gate, context, focus)
             written.result()
         if not report.conforms:
@@ -206,21 +236,35 @@ def commit(
         if registry is not None:
             registry.save()  # before publishing: every key in the store is in the registry
         steps.start("publishing")
+        # the last reference but the writer's own: the draft is closed (its background work
+        # done) before it is published, so that no reader opens a directory still being written
+        del draft
     steps.close()
-    return CommitOutcome(
-        tuple(graph for _, graph, _ in todo), tuple(unchanged), triples, report, store.generation()
-    )
+    return report
+
+
+def _drop(draft: ox.Store, graph: str) -> set[str]:
+    """Remove the graph's previous version; its subjects, which lose triples, need revalidating."""
+    g = ox.NamedNode(graph)
+    if not draft.contains_named_graph(g):
+        return set()
+    q = f"SELECT DISTINCT ?s WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER isIRI(?s) }}"
+    subjects = {row["s"].value for row in cast(ox.QuerySolutions, draft.query(q))}
+    draft.remove_graph(g)
+    return subjects
 
 
 def _describe_graph(
-    builder: GraphBuilder,
     iris: Iris,
     source: Source,
     graph: str,
     sha: str,
+    *,
     started: dt.datetime,
-) -> None:
-    """Add the graph's own PROV description (inside the graph, so it is replaced with it)."""
+    ended: dt.datetime,
+) -> GraphBuilder:
+    """The graph's own PROV description (written inside the graph, so it is replaced with it)."""
+    builder = GraphBuilder()
     g = rdf.node(graph)
     activity = iris.activity(f"{source.name}-{sha[:12]}")
     agent = iris.agent(f"littlegiant-{__version__}".replace("+", "-"))
@@ -233,7 +277,6 @@ def _describe_graph(
     builder.add(g, LG.sha256, rdf.text(sha))
     if source.retrieval_date:
         builder.add(g, LG.retrievalDate, rdf.date(source.retrieval_date))
-    ended = dt.datetime.now(dt.UTC).replace(microsecond=0)
     builder.add(g, PROV.generatedAtTime, rdf.datetime(ended))
     builder.add(g, PROV.wasGeneratedBy, activity)
     builder.type(activity, PROV.Activity, LG.Ingest)
@@ -245,13 +288,14 @@ def _describe_graph(
     builder.type(agent, PROV.SoftwareAgent)
     builder.add(agent, RDFS.label, rdf.text(f"littlegiant {__version__}", "en"))
     builder.add(agent, LG.softwareVersion, rdf.text(__version__))
+    return builder
 
 
-def turtle_change(name: str, title: str, path: Path, *, url: str | None = None) -> Change:
+def turtle_graph(name: str, title: str, path: Path, *, url: str | None = None) -> SourceGraph:
     """A source that is already RDF (the ontology): its triples as they are."""
     builder = GraphBuilder()
     builder.triples.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    return Change(Source(name, title, files=(path,), url=url), builder)
+    return SourceGraph(Source(name, title, files=(path,), url=url), builder)
 
 
 def _validate(gate: ShapesGate, context: ox.Store, focus: set[str]) -> ValidationReport:
@@ -260,10 +304,8 @@ def _validate(gate: ShapesGate, context: ox.Store, focus: set[str]) -> Validatio
     A VALUES list of focus nodes makes each query join against it; once the focus is most of the
     context (a rebuild), validating everything and keeping the focus nodes' results is faster.
     """
-    subjects = context.query(
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?s) }"
-    )
-    n = int(next(iter(subjects))["n"].value)  # type: ignore[call-overload]
+    q = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?s) }"
+    n = int(next(iter(cast(ox.QuerySolutions, context.query(q))))["n"].value)
     if len(focus) * 2 < n:
         return gate.validate(context, focus=focus)
     whole = gate.validate(context)
@@ -304,14 +346,19 @@ def neighbourhood(
         f" FILTER (?g NOT IN ({exclude})) }}"
     )
     context.bulk_extend(
-        ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[index]
-        for row in others  # type: ignore[attr-defined]
+        ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in cast(ox.QuerySolutions, others)
     )
-    # one hop out, and blank nodes all the way
+    context.bulk_extend(_one_hop(store, context, focus))
+    return context
+
+
+def _one_hop(store: ox.Store, context: ox.Store, focus: set[str]) -> list[ox.Quad]:
+    """What the store says of the nodes the context points to (and of blank nodes, all the way)."""
     objects = context.query(
         "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (!isLiteral(?o)) }"
     )
-    todo = {row["o"] for row in objects} - {ox.NamedNode(iri) for iri in focus}  # type: ignore[attr-defined]
+    todo = {row["o"] for row in cast(ox.QuerySolutions, objects)}
+    todo -= {ox.NamedNode(iri) for iri in focus}
     seen: set[ox.NamedNode | ox.BlankNode] = set()
     hop: list[ox.Quad] = []
     while todo:
@@ -321,5 +368,4 @@ def neighbourhood(
             hop.append(q)
             if isinstance(q.object, ox.BlankNode) and q.object not in seen:
                 todo.add(q.object)
-    context.bulk_extend(hop)
-    return context
+    return hop

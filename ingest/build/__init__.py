@@ -1,0 +1,1 @@
+"""Building source graphs: parsed lists, notices and the curated files as the triples they state."""

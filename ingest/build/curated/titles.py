@@ -1,0 +1,182 @@
+"""The title graphs: ``enterprises`` (firms and their Little Giant designations),
+``review-outcomes`` (lg:ReviewPassed events) and ``key-little-giants`` (fiscal-support titles)."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import URIRef
+
+from ingest.build.curated.graph import CuratedGraph
+from ingest.build.curated.lookups import BatchFacts, Lookups
+from ingest.build.curated.rows import CuratedRow, read_rows
+from ontology import rdf
+from ontology.iris import KEY_LITTLE_GIANT, LITTLE_GIANT, designation_local
+from ontology.namespaces import LG, PROV, RDFS, XSD
+from ontology.temporal import RULE_DOCUMENT, renewed_until
+
+_ENTERPRISE_COLUMNS = (
+    "name_zh", "name_en", "region", "batch", "uscc", "evidence", "awarded_by",
+    "source_url", "source_date", "note",
+)  # fmt: skip
+_REVIEW_COLUMNS = (
+    "name_zh", "region", "batch", "review_round", "review_year", "outcome", "doc_number",
+    "event_document", "date", "source_url", "source_date", "note",
+)  # fmt: skip
+_KEY_COLUMNS = (
+    "name_zh", "region", "list_title", "fiscal_batch", "fiscal_batch_key", "list_date",
+    "basis_doc", "awarded_by", "evidence", "source_url", "source_date", "note",
+)  # fmt: skip
+
+
+def enterprise(
+    g: CuratedGraph, lk: Lookups, row: CuratedRow, name_en: str = ""
+) -> tuple[str, URIRef]:
+    """Resolve the row's firm to its key (minted once) and state what this source prints."""
+    name_zh = row["name_zh"]
+    if not name_zh and not name_en:
+        raise row.fail("an enterprise needs a Chinese or an English name")
+    region = lk.region(row["region"], row)
+    uscc = row.get("uscc")
+    resolution = lk.registry.resolve(
+        name=name_zh or None,
+        english_name=name_en or None,
+        uscc=uscc or None,
+        region=region.code if region else None,
+    )
+    if resolution.key is None:
+        raise row.fail(f"cannot tell which enterprise this is: {resolution.reason}")
+    ent = g.node(lk.iris.enterprise(resolution.key), row, LG.Enterprise)
+    if name_zh:
+        g.add(ent, LG.legalName, rdf.text(name_zh, "zh"))
+        g.add(ent, RDFS.label, rdf.text(name_zh, "zh"))
+    if name_en:
+        g.add(ent, LG.englishName, rdf.text(name_en, "en"))
+        g.add(ent, RDFS.label, rdf.text(name_en, "en"))
+    if region is not None:
+        g.add(ent, LG.reportingRegion, region.iri(lk.iris))
+    if uscc:
+        g.add(ent, LG.uscc, rdf.text(lk.registry.uscc_of(resolution.key)))
+    g.source(ent, row["source_url"], row.as_date("source_date"), row)
+    return resolution.key, ent
+
+
+def enterprises_graph(lk: Lookups) -> CuratedGraph:
+    """Each firm of enterprises.csv and its Little Giant designation; each batch's known count."""
+    g = CuratedGraph()
+    known: dict[int, set[URIRef]] = {n: set() for n in lk.batches}
+    for row in read_rows(lk.data_dir, "enterprises.csv", _ENTERPRISE_COLUMNS):
+        n = row.as_int("batch")
+        if n is None or n not in lk.batches:
+            raise row.fail(f"batch {row['batch']!r} is not described in data/batches.csv")
+        key, ent = enterprise(g, lk, row, row["name_en"])
+        g.comment(ent, row["note"])
+        des = g.node(lk.iris.designation(key, LITTLE_GIANT, n), row, LG.Designation)
+        known[n].add(des)
+        lk.designations.add(des)
+        _designation(g, lk, row, des, ent, lk.batches[n])
+    for n, designations in known.items():
+        count = rdf.typed(len(designations), XSD.nonNegativeInteger)
+        g.add(lk.iris.batch(n), LG.knownCount, count)
+    return g
+
+
+def _designation(
+    g: CuratedGraph, lk: Lookups, row: CuratedRow, des: URIRef, ent: URIRef, facts: BatchFacts
+) -> None:
+    n = facts.ordinal
+    g.add(des, LG.holder, ent)
+    g.add(des, LG.tier, LG.LittleGiant)
+    g.add(des, LG.batch, lk.iris.batch(n))
+    if row["name_zh"]:
+        label = rdf.text(f"{row['name_zh']}：第{n}批专精特新“小巨人”企业", "zh")
+    else:
+        label = rdf.text(f"{row['name_en']}: Little Giant, batch {n}", "en")
+    g.add(des, RDFS.label, label)
+    awarded = [lk.document(ref, row) for ref in row.as_list("awarded_by")]
+    for doc in awarded or facts.announced_by:
+        g.add(des, LG.awardedBy, doc)
+    if not (awarded or facts.announced_by):
+        raise row.fail("no awarding document: fill awarded_by or the batch's announced_by")
+    if row["evidence"]:
+        g.add(des, LG.evidence, rdf.text(row["evidence"]))
+    start, end, derived = facts.validity()
+    if start:
+        g.add(des, LG.validFrom, rdf.date(start))
+    if end:
+        g.add(des, LG.validUntil, rdf.date(end))
+    if derived:
+        g.add(des, PROV.wasDerivedFrom, lk.document(RULE_DOCUMENT, row))
+    elif facts.validity_source:
+        g.source(des, facts.validity_source, None, row)
+    g.source(des, row["source_url"], row.as_date("source_date"), row)
+
+
+def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
+    """Re-reviews passed on a 公示 (review_outcomes.csv), each extending its title three years."""
+    g = CuratedGraph()
+    for row in read_rows(lk.data_dir, "review_outcomes.csv", _REVIEW_COLUMNS):
+        if row["outcome"] != "passed (公示)":
+            raise row.fail(f"outcome {row['outcome']!r}: only passes on a 公示 are modelled")
+        n, year, day = row.as_int("batch"), row.as_int("review_year"), row.as_date("date")
+        if n is None or year is None or year not in lk.reviews or n not in lk.reviews[year]:
+            raise row.fail(f"no review round {year} of batch {n} in data/batches.csv")
+        if day is None:
+            raise row.fail("a review outcome needs its date")
+        key, _ = enterprise(g, lk, row)
+        des = lk.iris.designation(key, LITTLE_GIANT, n)
+        if des not in lk.designations:
+            raise row.fail(f"no batch-{n} designation of this firm in data/enterprises.csv")
+        local = designation_local(key, LITTLE_GIANT, n)
+        event = lk.iris.event("review-passed", local, day.isoformat())
+        g.node(event, row, LG.ReviewPassed, LG.DesignationEvent)
+        g.add(event, LG.designation, des)
+        g.add(event, LG.eventDate, rdf.date(day))
+        g.add(event, LG.reviewRound, lk.iris.review(year))
+        g.add(event, LG.evidence, rdf.text("公示"))
+        g.add(event, RDFS.label, rdf.text(f"{row['name_zh']}：{row['review_round']}通过", "zh"))
+        if row["event_document"]:
+            g.add(event, LG.eventDocument, lk.document(row["event_document"], row))
+        _, end, _ = lk.batches[n].validity()
+        if end:
+            g.add(event, LG.validUntil, rdf.date(renewed_until(end)))
+            g.add(event, PROV.wasDerivedFrom, lk.document(RULE_DOCUMENT, row))
+        notes = [row["note"]]
+        if row["doc_number"]:
+            notes.append(f"Review launched by {row['doc_number']}.")
+        g.comment(event, " ".join(x for x in notes if x))
+        g.source(event, row["source_url"], row.as_date("source_date"), row)
+    return g
+
+
+def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
+    """Key Little Giant (重点“小巨人”) titles, by fiscal-support batch (2-2: 第二批第二年)."""
+    g = CuratedGraph()
+    for row in read_rows(lk.data_dir, "key_little_giants.csv", _KEY_COLUMNS):
+        fiscal = row["fiscal_batch_key"]
+        if not re.fullmatch(r"\d+-\d+", fiscal):
+            raise row.fail(f"fiscal_batch_key {fiscal!r} is not batch-year such as 2-2")
+        key, ent = enterprise(g, lk, row)
+        des = g.node(lk.iris.designation(key, KEY_LITTLE_GIANT, fiscal), row, LG.Designation)
+        g.add(des, LG.holder, ent)
+        g.add(des, LG.tier, LG.KeyLittleGiant)
+        g.add(des, LG.fiscalBatch, rdf.text(row["fiscal_batch"], "zh"))
+        g.add(des, LG.listTitle, rdf.text(row["list_title"], "zh"))
+        label = f"{row['name_zh']}：重点“小巨人”（{row['fiscal_batch']}）"
+        g.add(des, RDFS.label, rdf.text(label, "zh"))
+        if not row.as_list("awarded_by"):
+            raise row.fail("no awarding list (awarded_by) for this designation")
+        for ref in row.as_list("awarded_by"):
+            g.add(des, LG.awardedBy, lk.document(ref, row))
+        if row["evidence"]:
+            g.add(des, LG.evidence, rdf.text(row["evidence"]))
+        notes = [row["note"]]
+        if row["basis_doc"]:
+            notes.append(f"Fiscal support under {row['basis_doc']}.")
+        if row["list_date"]:
+            notes.append(
+                f"List dated {row['list_date']}; the fiscal batch's start is not established."
+            )
+        g.comment(des, " ".join(x for x in notes if x))
+        g.source(des, row["source_url"], row.as_date("source_date"), row)
+    return g

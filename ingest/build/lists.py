@@ -1,0 +1,139 @@
+"""A parsed attachment list as its source graph: designations for a batch, events otherwise.
+
+Entity resolution goes through the key registry: the credit code decides when the list prints one,
+else the normalised name within the region. Two candidates are never merged by guess: they go to
+a review file (``var/review/<source>.csv``) for a person to decide, and the ingest stops.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ingest.build.context import BuildContext
+from ingest.build.titles import award, event
+from ingest.facts import Facts, IngestError
+from ingest.identity import Registry
+from ingest.load import Source, SourceGraph
+from ingest.parse_list import ListRow, ParsedList
+from ontology.iris import Iris
+from ontology.names import has_cjk
+from ontology.paths import ROOT
+from ontology.store import EmbeddedStore
+
+DEFAULT_REVIEW_DIR = ROOT / "var" / "review"
+
+Ambiguous = list[tuple[ListRow, tuple[str, ...]]]
+
+
+def build_list(
+    parsed: ParsedList,
+    *,
+    kind: str,
+    batch: int | None,
+    document: str | None,
+    date: dt.date,
+    source_url: str | None,
+    iris: Iris,
+    registry: Registry,
+    store: EmbeddedStore,
+    graph_name: str | None = None,
+    review_dir: Path = DEFAULT_REVIEW_DIR,
+) -> SourceGraph:
+    """Turn a parsed list into its source graph (designations for a batch, events otherwise).
+
+    Raises:
+        IngestError: rows that cannot be placed: ambiguous enterprises (written to a review
+            file), or reviews/revocations whose designation is not in the store.
+    """
+    if parsed.errors:
+        raise IngestError(parsed.file, parsed.errors)
+    if kind == "batch" and batch is None:
+        raise IngestError(parsed.file, ["the file does not say its batch; give --batch N"])
+    facts = Facts(kind, batch, document, date, source_url)
+    name = graph_name or list_graph_name(parsed, facts)
+    ctx = BuildContext(store, iris, registry, str(iris.graph(name)), facts)
+    ctx.source_page()
+    doc = ctx.document(document, parsed.title or parsed.file, parsed.title)
+    problems: list[str] = []
+    ambiguous: Ambiguous = []
+    for row in parsed.rows:
+        where = f"{parsed.file}{f' [{row.sheet}]' if row.sheet else ''} row {row.row}"
+        if problem := _place(ctx, row, where, doc, ambiguous):
+            problems.append(problem)
+    if ambiguous:
+        path = write_review_file(review_dir, name, ambiguous)
+        problems.append(f"ambiguous matches written to {path} for a person to decide")
+    if problems:
+        raise IngestError(parsed.file, problems)
+    title = parsed.title or f"{kind} list {parsed.file}"
+    source = Source(name, title, data=parsed.data, url=source_url)
+    return SourceGraph(source, ctx.builder, ctx.rows)
+
+
+def _place(
+    ctx: BuildContext, row: ListRow, where: str, doc: ox.NamedNode, ambiguous: Ambiguous
+) -> str:
+    """Resolve one row's firm and add its award or event; the reason it cannot be, else ""."""
+    kind, batch = ctx.facts.kind, ctx.facts.batch
+    zh = has_cjk(row.name)
+    res = ctx.registry.resolve(
+        name=row.name if zh else None,
+        english_name=None if zh else row.name,
+        uscc=row.uscc or None,
+        region=row.region or None,
+        mint=kind == "batch",
+        today=ctx.facts.date,
+    )
+    if res.ambiguous:
+        ambiguous.append((row, res.candidates))
+        return f"{where}: {row.name!r}: {res.reason}; listed for review, not merged"
+    if res.key is None:
+        return (
+            f"{where}: {row.name!r} ({row.region_text}) is not in the store: a {kind} list "
+            "can only name an enterprise whose award is already ingested (order of arrival: "
+            "ingest the batch list first)"
+        )
+    if kind == "batch" and batch is not None:
+        award(ctx, res.key, row, where, batch, doc, new=res.created)
+        return ""
+    if refusal := event(ctx, res.key, row, where, kind, batch, doc):
+        return refusal
+    ctx.rename(res.key, row, where)
+    return ""
+
+
+def list_graph_name(parsed: ParsedList, facts: Facts) -> str:
+    """``list-{kind}-{batch}-{document slug or file}``: stable across corrected re-issues."""
+    parts = ["list", facts.kind]
+    if facts.batch is not None:
+        parts.append(f"b{facts.batch}")
+    stem = Path(parsed.file).name  # with its suffix: b7.xlsx and b7.html are two sources
+    ascii_stem = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if facts.document:
+        parts.append(hashlib.sha1(facts.document.encode()).hexdigest()[:8])  # noqa: S324 - an id
+    parts.append(ascii_stem or hashlib.sha1(stem.encode()).hexdigest()[:8])  # noqa: S324 - an id
+    return "-".join(parts)[:120].rstrip("-")
+
+
+def review_dir_for(store: EmbeddedStore) -> Path:
+    """Review files sit beside the store they concern (``var/review`` for the default store)."""
+    return store.path.parent / "review" if store.path is not None else DEFAULT_REVIEW_DIR
+
+
+def write_review_file(directory: Path, source: str, ambiguous: Ambiguous) -> Path:
+    """List rows the registry could not decide between, one line per candidate, for a person."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{source}.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["sheet", "row", "name", "region", "uscc", "candidate_key", "decision"])
+        for row, candidates in ambiguous:
+            for key in candidates:
+                w.writerow([row.sheet, row.row, row.name, row.region_text, row.uscc, key, ""])
+    return path
