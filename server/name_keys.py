@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ontology.names import normalise_name
+from ontology.names import cn_number, normalise_name
 
 # Company-form suffixes, longest first, as they appear after normalise_name (casefolded).
 _SUFFIXES = (
@@ -70,30 +70,8 @@ def core_region(label: str) -> str:
     return key
 
 
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-
-
 def batch_ordinal(value: str) -> str:
     """A batch hint as its ordinal: ``第一批``, ``一``, ``1`` and ``第1批`` all give ``1``."""
-    text = value.strip().removeprefix("第").removesuffix("批")
-    if text.isdigit():
-        return str(int(text))
-    if text and all(ch in _CN_DIGITS for ch in text):
-        if text == "十":
-            return "10"
-        if text.startswith("十"):
-            return str(10 + _CN_DIGITS[text[1]])
-        if len(text) == 1:
-            return str(_CN_DIGITS[text])
-    return text
+    text = value.strip().removeprefix("第").removesuffix("批").strip()
+    number = cn_number(text)
+    return str(number) if number is not None else text
