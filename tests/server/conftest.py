@@ -1,4 +1,4 @@
-"""The server tests' stores, built once per session and copied for each user, and their clients.
+"""The server tests' stores, built once per test run and copied for each user, and their clients.
 
 - ``sample_source``: the SYNTHETIC sample (``data/sample.trig``) plus the ontology graph, as
   ``littlegiant build`` loads ``ontology/lg.ttl`` beside the data.

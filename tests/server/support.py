@@ -1,4 +1,4 @@
-"""Helpers the server tests share (no tests here): stores, the app, uvicorn, parsing answers."""
+"""What the server tests share (no tests here): stores, the app, uvicorn, parsing answers."""
 
 from __future__ import annotations
 
