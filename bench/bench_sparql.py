@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench.synth_graph import quads  # noqa: E402
 from ontology.store import EmbeddedStore  # noqa: E402
 from server.sparql.pool import Job, QueryPool  # noqa: E402
+from server.state import PerGeneration  # noqa: E402
 
 P = "PREFIX lg: <https://w3id.org/littlegiant/ontology#>\n"
 JSON = "application/sparql-results+json"
@@ -156,7 +157,7 @@ async def throughput(url: str, names: list[str], seconds: float, concurrency: in
 
 async def isolation_cost(store: EmbeddedStore, query: str, runs: int) -> float:
     """Median ms of one query through the worker pool, without HTTP (the price of safety)."""
-    pool = QueryPool(store, size=1)
+    pool = QueryPool(store, PerGeneration(store), size=1)
     try:
         job = Job(query=query, format_name="JSON")
         for _ in range(3):

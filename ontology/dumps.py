@@ -2,7 +2,7 @@
 
 Data users (like GLEIF's golden-copy files) want one file with every quad, a checksum to verify the
 download and a size to plan it. The CLI calls :func:`write_dumps` after each published commit; the
-server serves the files from ``{store}/dumps`` and writes them lazily when they are missing.
+server serves the files from ``{store}/dumps``, writing them at start-up when they are missing.
 """
 
 from __future__ import annotations

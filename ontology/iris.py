@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from rdflib import URIRef
 
@@ -147,6 +148,48 @@ class Iris:
         if iri.startswith(self.base + "/"):
             return iri[len(self.base) :]
         return None
+
+    # -- the service's own IRIs: lookups, endpoints and documents (not described resources)
+    def uscc(self, code: str) -> URIRef:
+        """The lookup IRI of a credit code (``/id/uscc/{code}``); it redirects to the enterprise."""
+        return URIRef(f"{self.base}/id/uscc/{quote(code, safe='')}")
+
+    def name(self, name: str) -> URIRef:
+        """The lookup IRI of a printed name (``/id/name/{name}``, percent-encoded)."""
+        return URIRef(f"{self.base}/id/name/{quote(name, safe='')}")
+
+    def uri_space(self, kind: str | None = None) -> URIRef:
+        """The prefix every identifier (or every identifier of one kind) starts with."""
+        if kind is None:
+            return URIRef(f"{self.base}/id/")
+        if kind not in ID_KINDS:
+            raise ValueError(f"not an identifier kind: {kind!r}")
+        return URIRef(f"{self.base}/id/{kind}/")
+
+    def home(self) -> URIRef:
+        return URIRef(f"{self.base}/")
+
+    def sparql(self) -> URIRef:
+        """The SPARQL 1.1 Protocol endpoint."""
+        return URIRef(f"{self.base}/sparql")
+
+    def context(self, version: str) -> URIRef:
+        """A published, versioned JSON-LD @context document."""
+        if not _SEGMENT.match(version):
+            raise ValueError(f"not a safe context version: {version!r}")
+        return URIRef(f"{self.base}/ns/context/{version}.jsonld")
+
+    def sitemap(self, part: int | None = None) -> URIRef:
+        """The sitemap (or sitemap index), or one numbered file of the index."""
+        if part is None:
+            return URIRef(f"{self.base}/sitemap.xml")
+        return URIRef(f"{self.base}/sitemaps/{int(part)}.xml")
+
+    def absolute(self, path: str) -> URIRef:
+        """The IRI of a path of this service (``/api/batches?limit=5``): the inverse of relative."""
+        if not path.startswith("/"):
+            raise ValueError(f"not an absolute path: {path!r}")
+        return URIRef(self.base + path)
 
 
 def designation_local(key: str, tier: str, batch: int | str) -> str:

@@ -2,6 +2,7 @@
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import FOAF as FOAF
 
 ONTOLOGY_IRI = "https://w3id.org/littlegiant/ontology"
 
@@ -167,3 +168,8 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "sh": str(SH),
 }
+
+
+# -- vocabularies the server describes its own service with
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C unique IRIs of RDF and result formats
+IANA_MEDIA_TYPES = Namespace("https://www.iana.org/assignments/media-types/")

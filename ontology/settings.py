@@ -41,3 +41,8 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("LG_BASE_URI must be an http(s) IRI")
         return value.rstrip("/")
+
+    # URLs per sitemap file before the sitemap becomes an index (the protocol allows 50,000).
+    sitemap_limit: int = 50_000
+    # Reconciliation batches matched at once; more concurrent batches get 429 with Retry-After.
+    reconcile_max_concurrent: int = 4

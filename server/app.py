@@ -2,16 +2,82 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import mimetypes
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
-from ontology.iris import Iris
 from ontology.settings import Settings
 from ontology.store import GraphStore, open_store
+from server.cors import CorsMiddleware
+from server.deps import STATE_KEY
 from server.problems import add_problem_handlers
-from server.routes import api, changes, dataset, health, lookup, resolve, sparql
+from server.render import represent
+from server.routes import (
+    api,
+    changes,
+    crawl,
+    dataset,
+    dumps,
+    health,
+    lookup,
+    query_page,
+    reconcile,
+    resolve,
+    sparql,
+    vocabulary,
+)
+from server.sparql.errors import add_endpoint_handlers
+from server.state import AppState, open_state
+
+STATIC = Path(__file__).resolve().parent / "static"
+STATIC_CACHE = "public, max-age=86400"
+# order matters: specific routes before the catch-all linked-data resolver
+ROUTERS = (
+    health,
+    sparql,
+    query_page,
+    api,
+    lookup,
+    reconcile,
+    changes,
+    dataset,
+    dumps,
+    crawl,
+    vocabulary,
+    resolve,
+)
+
+
+class StaticAssets(StaticFiles):
+    """The stylesheet and the vendored query editor, validated like every other response."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        path = Path(full_path)
+        modified = dt.datetime.fromtimestamp(int(stat_result.st_mtime), dt.UTC)
+        return represent(
+            Request(scope),
+            path,
+            media_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+            etag=f"{stat_result.st_mtime_ns:x}-{stat_result.st_size:x}",
+            last_modified=modified,
+            cache_control=STATIC_CACHE,
+            status=status_code,
+        )
 
 
 def create_app(
@@ -24,24 +90,23 @@ def create_app(
     """
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, AppState]]:
         # `is not None`, not `or`: an empty store is falsy
-        app.state.settings = settings
-        app.state.iris = Iris(settings.base_uri)
-        app.state.store = store if store is not None else open_store(settings.store)
-        if start_workers:
-            sparql.start_pool(app)
+        opened = store if store is not None else open_store(settings.store)
+        state = await run_in_threadpool(open_state, settings, opened)
         try:
-            yield
+            if start_workers:
+                await run_in_threadpool(state.query_pool)
+            yield {STATE_KEY: state}
         finally:
-            closer = getattr(app.state, "close_hooks", [])
-            for close in closer:
-                close()
+            await run_in_threadpool(state.close)
 
     app = FastAPI(title="Little Giant KG", lifespan=lifespan)
     add_problem_handlers(app)
-    # order matters: specific routes before the catch-all linked-data resolver
-    for routes in (health, sparql, api, lookup, changes, dataset, resolve):
+    add_endpoint_handlers(app)
+    app.add_middleware(CorsMiddleware)
+    app.mount("/static", StaticAssets(directory=STATIC), name="static")
+    for routes in ROUTERS:
         app.include_router(routes.router)
     return app
 

@@ -1,118 +1,22 @@
-"""Content negotiation in one place: offers, ``Accept`` matching, ``format=`` overrides, headers.
+"""Content negotiation in one place: offers, ``Accept`` and ``Accept-Language`` matching, and the
+``format=`` / ``?lang=`` / file-extension overrides.
 
 RFC 9110 §12.5.1 (Accept): each offer takes the quality of the most specific media range that
 matches it (so ``*/*, text/csv;q=0`` excludes CSV), ``q=0`` means "not acceptable", and when
 nothing fits the caller gets a 406 that lists what is on offer instead of a guess.
 JSON-LD's ``profile`` parameter (JSON-LD 1.1 §9.1) is honoured: a range naming profiles only
 matches an offer with one of them (or an offer that does not distinguish profiles).
+RFC 9110 §12.5.4 (Accept-Language) with RFC 4647 §3.4 lookup: ``zh-Hans-CN`` asks for ``zh``;
+pages exist in every language we offer, so language never ends in a 406.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
-from server.problems import NotAcceptable
-
-JSONLD_EXPANDED = "http://www.w3.org/ns/json-ld#expanded"
-JSONLD_COMPACTED = "http://www.w3.org/ns/json-ld#compacted"
-
-
-@dataclass(frozen=True)
-class MediaType:
-    """One representation on offer: its media type, the pyoxigraph format that writes it, and
-    the file extension (also accepted by ``format=``); ``aliases`` are other media types
-    clients send for the same bytes (``application/json`` for SPARQL JSON results)."""
-
-    media_type: str
-    format: ox.RdfFormat | ox.QueryResultsFormat | None
-    extension: str
-    profile: str | None = None
-    aliases: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-
-    @property
-    def content_type(self) -> str:
-        """The ``Content-Type`` header value: UTF-8 declared for text types, profile for JSON-LD."""
-        value = self.media_type
-        if value.startswith("text/") or value in _UTF8_APPLICATION:
-            value += "; charset=utf-8"
-        if self.profile:
-            value += f'; profile="{self.profile}"'
-        return value
-
-    def all_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
-
-
-# application types whose bytes are text; declaring UTF-8 keeps browsers and curl honest
-_UTF8_APPLICATION = frozenset({"application/n-triples", "application/n-quads", "application/trig"})
-
-# -- graphs (CONSTRUCT / DESCRIBE, linked-data resources)
-TURTLE = MediaType(
-    "text/turtle",
-    ox.RdfFormat.TURTLE,
-    "ttl",
-    aliases=("application/x-turtle", "application/turtle"),
-    names=("turtle",),
-)
-N_TRIPLES = MediaType(
-    "application/n-triples",
-    ox.RdfFormat.N_TRIPLES,
-    "nt",
-    aliases=("text/plain",),  # the N-Triples type before RDF 1.1
-    names=("ntriples", "n-triples"),
-)
-JSON_LD = MediaType(
-    "application/ld+json",
-    ox.RdfFormat.JSON_LD,
-    "jsonld",
-    profile=JSONLD_EXPANDED,
-    aliases=("application/json",),
-    names=("json-ld",),
-)
-JSON_LD_COMPACTED = MediaType(
-    "application/ld+json",
-    ox.RdfFormat.JSON_LD,
-    "jsonld",
-    profile=JSONLD_COMPACTED,
-    aliases=("application/json",),
-    names=("json-ld",),
-)
-RDF_XML = MediaType(
-    "application/rdf+xml",
-    ox.RdfFormat.RDF_XML,
-    "rdf",
-    aliases=("application/xml", "text/xml"),
-    names=("rdfxml", "rdf+xml", "xml"),
-)
-N_QUADS = MediaType("application/n-quads", ox.RdfFormat.N_QUADS, "nq", names=("nquads", "n-quads"))
-TRIG = MediaType("application/trig", ox.RdfFormat.TRIG, "trig")
-HTML = MediaType("text/html", None, "html", aliases=("application/xhtml+xml",))
-
-# -- query results (SELECT / ASK)
-SPARQL_JSON = MediaType(
-    "application/sparql-results+json",
-    ox.QueryResultsFormat.JSON,
-    "srj",
-    aliases=("application/json", "text/javascript", "application/javascript"),
-    names=("json",),
-)
-SPARQL_XML = MediaType(
-    "application/sparql-results+xml",
-    ox.QueryResultsFormat.XML,
-    "srx",
-    aliases=("application/xml", "text/xml"),
-    names=("xml",),
-)
-SPARQL_CSV = MediaType("text/csv", ox.QueryResultsFormat.CSV, "csv")
-SPARQL_TSV = MediaType("text/tab-separated-values", ox.QueryResultsFormat.TSV, "tsv")
-
-GRAPH_OFFERS: tuple[MediaType, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, N_QUADS, TRIG)
-RESULT_OFFERS: tuple[MediaType, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
-RESOURCE_OFFERS: tuple[MediaType, ...] = (HTML, TURTLE, JSON_LD_COMPACTED, N_TRIPLES, RDF_XML)
+from server.media_types import MediaType
+from server.problems import NotAcceptable, NotFound
 
 
 @dataclass(frozen=True)
@@ -248,20 +152,111 @@ def not_acceptable(offers: Sequence[MediaType], reason: str) -> NotAcceptable:
     return NotAcceptable(f"{reason}. Available: {listing}")
 
 
-def vary_and_links(
-    offers: Sequence[MediaType], url_for: Callable[[MediaType], str | None]
-) -> dict[str, str]:
-    """Headers for a negotiated response: ``Vary: Accept`` and one ``Link: rel=alternate`` per
-    offer that has its own URL (``url_for`` returns None for offers without one)."""
-    links = []
+def offer_for_extension(path: str, offers: Sequence[MediaType]) -> tuple[str, MediaType | None]:
+    """Split ``/id/x/y.ttl`` into the resource path and the offer its extension names.
+
+    Raises:
+        NotFound: the path ends in an extension that names no representation we publish.
+    """
+    stem, dot, ext = path.rpartition(".")
+    if not dot or "/" in ext or not stem:
+        return path, None
     for offer in offers:
-        url = url_for(offer)
-        if url is not None:
-            links.append(f'<{url}>; rel="alternate"; type="{offer.media_type}"')
-    headers = {"Vary": "Accept"}
-    if links:
-        headers["Link"] = ", ".join(links)
-    return headers
+        if offer.extension == ext:
+            return stem, offer
+    if ext in _KNOWN_EXTENSIONS:
+        listing = " ".join(f".{o.extension}" for o in offers)
+        raise NotFound(f"No representation with extension .{ext}; try {listing}")
+    return path, None
+
+
+# extensions a client may try that name nothing we publish: 404 rather than a resource lookup
+_KNOWN_EXTENSIONS = frozenset({"json", "xml", "txt", "htm", "n3", "nq", "trig"})
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The offer chosen for a request, and whether ``Accept`` decided it (then the response
+    varies on it; an extension or ``format=`` fixes the offer in the URL itself)."""
+
+    offer: MediaType
+    by_accept: bool
+
+
+def choose(accept: str | None, format_param: str | None, offers: Sequence[MediaType]) -> Choice:
+    """Pick an offer: ``format=`` when given, else by ``Accept``.
+
+    Raises:
+        NotAcceptable: neither names an offer.
+    """
+    if format_param:
+        return Choice(from_format_param(format_param, offers), by_accept=False)
+    return Choice(negotiate(accept, offers), by_accept=True)
+
+
+# -- languages
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Language:
+    """The language a page is rendered in, and whether ``Accept-Language`` decided it."""
+
+    tag: str
+    by_header: bool
+
+    @property
+    def other(self) -> str:
+        """The language the page links to as the alternative."""
+        return next(lang for lang in LANGS if lang != self.tag)
+
+
+def negotiate_language(
+    accept_language: str | None, asked: str | None, supported: Sequence[str] = LANGS
+) -> Language:
+    """``?lang=`` if it names a supported language, else the best of ``Accept-Language``.
+
+    Each language takes the quality of the most specific range naming its primary subtag
+    (``*`` names all); ``q=0`` excludes. Ties go to the client's order, then to ours; when
+    nothing is acceptable the first supported language (zh) is served, never a 406.
+    """
+    wanted = (asked or "").strip().lower()
+    if wanted in supported:
+        return Language(wanted, by_header=False)
+    ranges: list[tuple[str, float, int]] = []
+    for position, item in enumerate(_split_outside_quotes(accept_language or "", ",")):
+        tag, _, params = item.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if not primary:
+            continue
+        q = _quality(params)
+        if q is not None:
+            ranges.append((primary, q, position))
+    best: tuple[float, int, int] | None = None
+    chosen = supported[0]
+    for index, lang in enumerate(supported):
+        exact = [(q, pos) for primary, q, pos in ranges if primary == lang]
+        matching = exact or [(q, pos) for primary, q, pos in ranges if primary == "*"]
+        if not matching:
+            continue
+        q, pos = max(matching, key=lambda m: (m[0], -m[1]))
+        key = (q, -pos, -index)
+        if q > 0 and (best is None or key > best):
+            best, chosen = key, lang
+    return Language(chosen, by_header=True)
+
+
+def _quality(params: str) -> float | None:
+    """The ``q`` of a range's parameters (1 when absent); None when it is malformed."""
+    for param in params.split(";"):
+        name, eq, value = param.strip().partition("=")
+        if eq and name.strip().lower() == "q":
+            try:
+                q = float(value.strip())
+            except ValueError:
+                return None
+            return q if 0.0 <= q <= 1.0 else None
+    return 1.0
 
 
 def _split_outside_quotes(text: str, sep: str) -> list[str]:

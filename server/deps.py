@@ -1,4 +1,10 @@
-"""Lifespan state as FastAPI dependencies."""
+"""The lifespan's state as FastAPI dependencies: the only way handlers reach it.
+
+The dependencies are ``async`` because they only read attributes: FastAPI then calls them on
+the event loop instead of handing each one to a worker thread.
+"""
+
+from __future__ import annotations
 
 from typing import Annotated
 
@@ -7,20 +13,42 @@ from fastapi import Depends, Request
 from ontology.iris import Iris
 from ontology.settings import Settings
 from ontology.store import GraphStore
+from server.sparql.pool import QueryPool
+from server.state import AppState
+
+STATE_KEY = "app_state"  # the key the lifespan yields the state under
 
 
-def get_store(request: Request) -> GraphStore:
-    return request.app.state.store
+async def get_state(request: Request) -> AppState:
+    state = getattr(request.state, STATE_KEY, None)
+    if not isinstance(state, AppState):
+        raise RuntimeError("the app's lifespan has not run: use `with TestClient(app)`")
+    return state
 
 
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+async def get_store(request: Request) -> GraphStore:
+    return (await get_state(request)).store
 
 
-def get_iris(request: Request) -> Iris:
-    return request.app.state.iris
+async def get_settings(request: Request) -> Settings:
+    return (await get_state(request)).settings
 
 
+async def get_iris(request: Request) -> Iris:
+    return (await get_state(request)).iris
+
+
+async def get_pool(request: Request) -> QueryPool:
+    """The query workers.
+
+    Raises:
+        EndpointUnavailable: the store is not one the workers can query.
+    """
+    return (await get_state(request)).query_pool()
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IrisDep = Annotated[Iris, Depends(get_iris)]
+PoolDep = Annotated[QueryPool, Depends(get_pool)]

@@ -1,4 +1,4 @@
-"""What the server says about one IRI: its bounded description, labels of what it links to, JSON-LD.
+"""What the server says about one IRI: its bounded description and the labels of what it links to.
 
 The description of a resource is its Concise Bounded Description (every triple with it as subject,
 closed over blank nodes, https://www.w3.org/submission/CBD/) in the union of the named graphs,
@@ -11,19 +11,16 @@ fan-in (a batch's or a region's enterprises) is left to the paged collections un
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from ontology.namespaces import DCTERMS, LG, OWL, PROV, RDFS, SCHEMA, SKOS
-from ontology.paths import CONTEXT_JSONLD
+from ontology.rdf import node
 from ontology.store import GraphStore
-from server.jsonld import Compactor, UnsupportedContext
+from server.store_results import Term
 
 INCOMING = (LG.holder, LG.designation, LG.cites, OWL.sameAs)
 LABEL_PROPERTIES = (
@@ -34,17 +31,9 @@ LABEL_PROPERTIES = (
     LG.englishName,
     SCHEMA.name,
 )
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MAX_TRIPLES = 20_000  # a description is a page, not a dump; the limit stops a runaway closure
 
-__all__ = [
-    "Description",
-    "compact_jsonld",
-    "context_document",
-    "describe",
-    "label_map",
-    "pick",
-]
+__all__ = ["Description", "describe", "digest_of", "label_map", "name_blank_nodes", "pick"]
 
 
 @dataclass(frozen=True)
@@ -56,13 +45,33 @@ class Description:
     digest: str
     last_modified: dt.datetime | None
 
-    def objects(self, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+    def own(self) -> list[ox.Triple]:
+        """The triples with ``iri`` itself as subject."""
+        return [
+            t
+            for t in self.triples
+            if isinstance(t.subject, ox.NamedNode) and t.subject.value == self.iri
+        ]
+
+    def objects(self, predicate: str) -> list[Term]:
         """Objects of ``iri``'s own triples with this predicate, in store order."""
+        wanted = str(predicate)
         return [
             t.object
             for t in self.triples
-            if t.predicate.value == str(predicate) and t.subject.value == self.iri
+            if t.predicate.value == wanted
+            and isinstance(t.subject, ox.NamedNode)
+            and t.subject.value == self.iri
+            and isinstance(t.object, ox.NamedNode | ox.BlankNode | ox.Literal)
         ]
+
+    def literals(self, predicate: str) -> list[str]:
+        """Lexical values of ``iri``'s own literals with this predicate."""
+        return [o.value for o in self.objects(predicate) if isinstance(o, ox.Literal)]
+
+    def iris(self, predicate: str) -> list[str]:
+        """IRIs ``iri`` links to with this predicate, in store order."""
+        return [o.value for o in self.objects(predicate) if isinstance(o, ox.NamedNode)]
 
 
 def describe(store: GraphStore, iri: str) -> Description | None:
@@ -83,29 +92,56 @@ def describe(store: GraphStore, iri: str) -> Description | None:
     pending: list[ox.NamedNode | ox.BlankNode] = [subject]
     visited: set[ox.NamedNode | ox.BlankNode] = set()
     while pending:
-        node = pending.pop()
-        if node in visited:
+        current = pending.pop()
+        if current in visited:
             continue
-        visited.add(node)
-        for quad in store.quads(node, None, None, None):
+        visited.add(current)
+        for quad in store.quads(current, None, None, None):
             take(quad)
             if isinstance(quad.object, ox.BlankNode):
                 pending.append(quad.object)
     if not ordered:
         return None
     for predicate in INCOMING:
-        for quad in store.quads(None, ox.NamedNode(str(predicate)), subject, None):
+        for quad in store.quads(None, node(predicate), subject, None):
             take(quad)
-    nt = sorted(ox.serialize([t], format=ox.RdfFormat.N_TRIPLES) for t in ordered)
-    digest = hashlib.sha256(b"".join(nt)).hexdigest()
-    return Description(iri, tuple(ordered), digest, _last_modified(store, graphs))
+    return Description(iri, tuple(ordered), digest_of(ordered), _last_modified(store, graphs))
+
+
+def name_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples with blank nodes renamed ``b0``, ``b1``… in order of first appearance.
+
+    A description built again (after a restart) gets fresh random labels; renamed, the same
+    triples in the same order serialise to the same bytes, so a strong ETag stays true.
+    """
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def subject(
+        term: ox.NamedNode | ox.BlankNode | ox.Triple,
+    ) -> ox.NamedNode | ox.BlankNode | ox.Triple:
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+        return term
+
+    def value(term: Term | ox.Triple) -> Term | ox.Triple:
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+        return term
+
+    return [ox.Triple(subject(t.subject), t.predicate, value(t.object)) for t in triples]
+
+
+def digest_of(triples: Iterable[ox.Triple]) -> str:
+    """A hash of the triples that does not depend on their order (sorted N-Triples lines)."""
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    return hashlib.sha256(b"".join(sorted(data.splitlines(keepends=True)))).hexdigest()
 
 
 def _last_modified(store: GraphStore, graphs: Iterable[str]) -> dt.datetime | None:
     # The newest prov:generatedAtTime among the graphs the description draws on: the moment the
     # newest source that says anything about the resource was ingested.
     newest: dt.datetime | None = None
-    at = ox.NamedNode(str(PROV.generatedAtTime))
+    at = node(PROV.generatedAtTime)
     for g in graphs:
         for quad in store.quads(ox.NamedNode(g), at, None, None):
             if not isinstance(quad.object, ox.Literal):
@@ -125,10 +161,10 @@ def label_map(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, lis
     """Labels of each IRI by language (``""`` for untagged), in the order of LABEL_PROPERTIES."""
     out: dict[str, dict[str, list[str]]] = {}
     for iri in set(iris):
-        node = ox.NamedNode(iri)
+        subject = ox.NamedNode(iri)
         by_lang: dict[str, list[str]] = {}
         for prop in LABEL_PROPERTIES:
-            for quad in store.quads(node, ox.NamedNode(str(prop)), None, None):
+            for quad in store.quads(subject, node(prop), None, None):
                 obj = quad.object
                 if isinstance(obj, ox.Literal):
                     values = by_lang.setdefault(obj.language or "", [])
@@ -147,88 +183,3 @@ def pick(labels: dict[str, list[str]] | None, lang: str, fallback: str = "") -> 
         if labels.get(key):
             return labels[key][0]
     return fallback
-
-
-@functools.cache
-def _context_file(path: Path) -> dict[str, object]:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def context_document() -> dict[str, object]:
-    """The project's JSON-LD context document (``ontology/context.jsonld``), as published."""
-    return _context_file(CONTEXT_JSONLD)
-
-
-def compact_jsonld(
-    triples: Sequence[ox.Triple],
-    context_url: str,
-    extra_context: Mapping[str, object] | None = None,
-) -> dict[str, object]:
-    """Compact the triples with our context, one node object per subject, under ``@graph``.
-
-    The document names the published context by URL (plus ``extra_context`` inline), so a client
-    expanding it, fetching that URL, gets exactly these triples. The fast compactor handles our
-    context; a context it does not cover goes through pyld instead.
-    """
-    inline: list[Mapping[str, object]] = [_context_terms()]
-    published: object = context_url
-    if extra_context:
-        inline.append(extra_context)
-        published = [context_url, dict(extra_context)]
-    try:
-        nodes = _compactor(json.dumps(inline, sort_keys=True)).compact(list(triples))
-    except UnsupportedContext:
-        return _pyld_compact(triples, inline, published)
-    return {"@context": published, "@graph": nodes}
-
-
-@functools.lru_cache(maxsize=8)
-def _compactor(context_json: str) -> Compactor:
-    return Compactor(json.loads(context_json))
-
-
-def _context_terms() -> Mapping[str, object]:
-    context = context_document().get("@context", {})
-    return context if isinstance(context, Mapping) else {}
-
-
-def _pyld_compact(
-    triples: Sequence[ox.Triple], inline: list[Mapping[str, object]], published: object
-) -> dict[str, object]:
-    expanded = json.loads(ox.serialize(list(triples), format=ox.RdfFormat.JSON_LD) or b"[]")
-    for node in expanded if isinstance(expanded, list) else []:
-        _types_as_keyword(node)
-    # pyld is needed only for contexts the fast compactor refuses (it ships with the test extra)
-    from pyld import jsonld
-
-    flattened = jsonld.flatten(
-        expanded, [dict(c) for c in inline], options={"documentLoader": _no_remote}
-    )
-    flattened["@context"] = published
-    return flattened
-
-
-def _types_as_keyword(node: dict[str, object]) -> None:
-    # rdf:type with IRI objects is what JSON-LD writes as @type (fromRdf with useRdfType=false);
-    # the triples are the same, and readers get ``"type": "Enterprise"``.
-    values = node.get(_RDF_TYPE)
-    if not isinstance(values, list):
-        return
-    iris = [v["@id"] for v in values if isinstance(v, dict) and "@id" in v]
-    rest = [v for v in values if not (isinstance(v, dict) and "@id" in v)]
-    if not iris:
-        return
-    node["@type"] = [*node.get("@type", []), *iris]  # type: ignore[misc]
-    if rest:
-        node[_RDF_TYPE] = rest
-    else:
-        del node[_RDF_TYPE]
-
-
-def _no_remote(url: str, options: dict[str, object] | None = None) -> dict[str, object]:
-    # Compaction happens on the server with the context inline; nothing may be fetched from there.
-    from pyld import jsonld
-
-    raise jsonld.JsonLdError(
-        f"remote context {url} not loaded on the server", "jsonld.LoadDocumentError"
-    )

@@ -11,75 +11,25 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ontology.iris import Iris
 from ontology.names import InvalidUSCC, normalise_name, validate_uscc
 from ontology.namespaces import LG, RDF, RDFS, SKOS
+from ontology.rdf import node
 from ontology.store import GraphStore
+from server.name_keys import batch_ordinal, bigrams, core_name, core_region, looks_like_uscc
+from server.store_results import Term
 
 EXACT, FORMER, CORE, FUZZY_MAX = 95.0, 88.0, 90.0, 75.0
 MATCH_AT, MATCH_MARGIN = 90.0, 5.0
 FUZZY_POOL, FUZZY_COMMON = 50, 200
 
-# Company-form suffixes, longest first, as they appear after normalise_name (casefolded).
-_SUFFIXES = (
-    "股份有限公司",
-    "有限责任公司",
-    "集团有限公司",
-    "有限公司",
-    "股份公司",
-    "集团公司",
-    "公司",
-    "companylimited",
-    "corporationlimited",
-    "co.,ltd.",
-    "co.,ltd",
-    "co.ltd.",
-    "co.ltd",
-    "coltd",
-    "limited",
-    "ltd.",
-    "ltd",
-    "inc.",
-    "inc",
-    "corporation",
-    "corp.",
-    "corp",
-    "co.",
-)
-_PUNCT = re.compile(r"[()\[\]{}<>.,，。·、'\"“”‘’&\-_/:;]+")
-
 __all__ = ["Candidate", "Entry", "NameIndex", "core_name", "looks_like_uscc"]
-
-
-def core_name(name: str) -> str:
-    """The name without brackets, punctuation and company-form suffix (有限公司, Co., Ltd. …)."""
-    key = normalise_name(name)
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _SUFFIXES:
-            if key.endswith(suffix) and len(key) > len(suffix):
-                key = key[: -len(suffix)]
-                changed = True
-                break
-        key = _PUNCT.sub("", key)
-    return key
-
-
-def looks_like_uscc(text: str) -> bool:
-    """Whether a query string has the shape of a credit code (18 letters/digits, spaces allowed)."""
-    compact = re.sub(r"[\s-]", "", text)
-    return len(compact) == 18 and compact.isalnum() and compact.isascii()
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)} if len(text) > 1 else {text}
 
 
 @dataclass
@@ -93,6 +43,7 @@ class Entry:
     former: list[str] = field(default_factory=list)
     uscc: str = ""
     regions: list[str] = field(default_factory=list)
+    region_codes: list[str] = field(default_factory=list)  # the regions' local identifiers
     region_keys: set[str] = field(default_factory=set)
     batches: set[str] = field(default_factory=set)
 
@@ -114,7 +65,8 @@ class Candidate:
 class NameIndex:
     """Every enterprise's names, credit code, regions and batches, keyed for lookup and matching."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], iris: Iris) -> None:
+        self.iris = iris
         self.entries: dict[str, Entry] = {e.iri: e for e in entries}
         self.exact: dict[str, set[str]] = defaultdict(set)
         self.former: dict[str, set[str]] = defaultdict(set)
@@ -134,7 +86,7 @@ class NameIndex:
                 core = core_name(printed)
                 if core:
                     self.core[core].add(e.iri)
-                    grams = _bigrams(core)
+                    grams = bigrams(core)
                     self.gram_sets[e.iri].append(grams)
                     for gram in grams:
                         self.grams[gram].add(e.iri)
@@ -145,20 +97,21 @@ class NameIndex:
         self._prefix_keys = [p[0] for p in prefixes]
 
     @classmethod
-    def build(cls, store: GraphStore) -> NameIndex:
+    def build(cls, store: GraphStore, iris: Iris) -> NameIndex:
         """Read every enterprise's names, code, regions (with labels) and batch ordinals.
 
         Pattern lookups, not SPARQL: at 20k enterprises a query's row iteration alone costs
         seconds, and an index build blocks the first reconciliation after each commit.
         """
 
-        def objects(prop: str) -> Iterator[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
-            for q in store.quads(None, _node(prop), None, None):
-                yield q.subject.value, q.object
+        def objects(prop: str) -> Iterator[tuple[str, Term]]:
+            for q in store.quads(None, node(prop), None, None):
+                if not isinstance(q.subject, ox.Triple) and not isinstance(q.object, ox.Triple):
+                    yield q.subject.value, q.object
 
         entries = {
-            q.subject.value: Entry(q.subject.value, q.subject.value.rstrip("/").rsplit("/", 1)[-1])
-            for q in store.quads(None, _node(RDF.type), _node(LG.Enterprise), None)
+            q.subject.value: Entry(q.subject.value, _local(iris, q.subject.value))
+            for q in store.quads(None, node(RDF.type), node(LG.Enterprise), None)
             if isinstance(q.subject, ox.NamedNode)
         }
         for prop, attr in (
@@ -180,19 +133,20 @@ class NameIndex:
                 continue
             e, r = entries[subject], obj.value
             if r not in region_keys:
-                region_keys[r] = _region_keys_of(store, obj)
+                region_keys[r] = _region_keys_of(store, iris, obj)
             if r not in e.regions:
                 e.regions.append(r)
+                e.region_codes.append(_local(iris, r))
             e.region_keys |= region_keys[r]
         holder = {d: e.value for d, e in objects(LG.holder) if isinstance(e, ox.NamedNode)}
         ordinals = {b: o.value for b, o in objects(LG.ordinal) if isinstance(o, ox.Literal)}
         for d, b in objects(LG.batch):
-            e = entries.get(holder.get(d, ""))
-            if e is not None and isinstance(b, ox.NamedNode):
-                e.batches.add(b.value)
+            held_by = entries.get(holder.get(d, ""))
+            if held_by is not None and isinstance(b, ox.NamedNode):
+                held_by.batches.add(b.value)
                 if b.value in ordinals:
-                    e.batches.add(ordinals[b.value])
-        return cls(entries.values())
+                    held_by.batches.add(ordinals[b.value])
+        return cls(entries.values(), iris)
 
     # -- lookups
     def by_uscc(self, code: str) -> Entry | None:
@@ -205,7 +159,7 @@ class NameIndex:
         iris = self.exact.get(key, set()) | self.former.get(key, set())
         found = [self.entries[i] for i in iris]
         if region:
-            wanted = region_keys(region)
+            wanted = self.region_keys(region)
             found = [e for e in found if e.region_keys & wanted]
         return sorted(found, key=lambda e: e.key)
 
@@ -259,13 +213,13 @@ class NameIndex:
             for iri in self.core.get(core, ()):
                 offer(iri, CORE, "name without company form")
             if core:
-                grams = _bigrams(core)
+                grams = bigrams(core)
                 for iri, best in self._similar(grams):
                     offer(iri, round(FUZZY_MAX * best, 1), "similar name")
         results = []
         for iri, (score, why) in scores.items():
             e = self.entries[iri]
-            adjusted, notes = _apply_hints(e, score, hints)
+            adjusted, notes = self._apply_hints(e, score, hints)
             results.append((adjusted, e.key, iri, why + notes))
         results.sort(key=lambda r: (-r[0], r[1]))
         top = results[0][0] if results else 0.0
@@ -302,11 +256,51 @@ class NameIndex:
                 out.append((iri, best))
         return out
 
+    def region_keys(self, value: str) -> set[str]:
+        """The keys a region hint may match: an IRI, a GB code, a Chinese or English label."""
+        value = value.strip()
+        return {value, _local(self.iris, value), normalise_name(value), core_region(value)}
 
-def _region_keys_of(store: GraphStore, region: ox.NamedNode) -> set[str]:
-    keys = {region.value, region.value.rsplit("/", 1)[-1]}
+    def _apply_hints(
+        self, e: Entry, score: float, hints: Mapping[str, list[str]]
+    ) -> tuple[float, str]:
+        notes = ""
+        for value in hints.get("region", []):
+            if e.region_keys & self.region_keys(value):
+                score += 5
+                notes += "; region agrees"
+            elif e.region_keys:
+                score -= 15
+                notes += "; region differs"
+        for value in hints.get("batch", []):
+            wanted = {value.strip(), _local(self.iris, value.strip()), batch_ordinal(value)}
+            if e.batches & wanted:
+                score += 3
+                notes += "; batch agrees"
+            elif e.batches:
+                score -= 10
+                notes += "; batch differs"
+        for value in hints.get("uscc", []):
+            try:
+                code = validate_uscc(value)
+            except InvalidUSCC:
+                continue
+            if e.uscc and e.uscc != code:
+                score -= 30
+                notes += "; credit code differs"
+        return max(0.0, min(100.0, score)), notes
+
+
+def _local(iris: Iris, iri: str) -> str:
+    """The local identifier of one of our IRIs (``E000001``, ``110000``); other text as it is."""
+    parsed = iris.parse(iri)
+    return parsed.local if parsed is not None else iri
+
+
+def _region_keys_of(store: GraphStore, iris: Iris, region: ox.NamedNode) -> set[str]:
+    keys = {region.value, _local(iris, region.value)}
     for prop in (SKOS.prefLabel, RDFS.label, LG.gbCode):
-        for q in store.quads(region, _node(prop), None, None):
+        for q in store.quads(region, node(prop), None, None):
             if isinstance(q.object, ox.Literal):
                 keys |= {
                     q.object.value,
@@ -314,78 +308,3 @@ def _region_keys_of(store: GraphStore, region: ox.NamedNode) -> set[str]:
                     core_region(q.object.value),
                 }
     return keys
-
-
-def _node(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
-
-
-def core_region(label: str) -> str:
-    """A region label without its administrative suffix (北京市 → 北京, 广东省 → 广东)."""
-    key = normalise_name(label)
-    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"):
-        if key.endswith(suffix) and len(key) > len(suffix):
-            return key[: -len(suffix)]
-    return key
-
-
-def region_keys(value: str) -> set[str]:
-    """The keys a region hint may match: an IRI, a GB code, a Chinese or English label."""
-    value = value.strip()
-    return {value, value.rsplit("/", 1)[-1], normalise_name(value), core_region(value)}
-
-
-def _apply_hints(e: Entry, score: float, hints: Mapping[str, list[str]]) -> tuple[float, str]:
-    notes = ""
-    for value in hints.get("region", []):
-        if e.region_keys & region_keys(value):
-            score += 5
-            notes += "; region agrees"
-        elif e.region_keys:
-            score -= 15
-            notes += "; region differs"
-    for value in hints.get("batch", []):
-        wanted = {value.strip(), value.strip().rsplit("/", 1)[-1], _batch_ordinal(value)}
-        if e.batches & wanted:
-            score += 3
-            notes += "; batch agrees"
-        elif e.batches:
-            score -= 10
-            notes += "; batch differs"
-    for value in hints.get("uscc", []):
-        try:
-            code = validate_uscc(value)
-        except InvalidUSCC:
-            continue
-        if e.uscc and e.uscc != code:
-            score -= 30
-            notes += "; credit code differs"
-    return max(0.0, min(100.0, score)), notes
-
-
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-
-
-def _batch_ordinal(value: str) -> str:
-    text = value.strip().removeprefix("第").removesuffix("批")
-    if text.isdigit():
-        return str(int(text))
-    if text and all(ch in _CN_DIGITS for ch in text):
-        if text == "十":
-            return "10"
-        if text.startswith("十"):
-            return str(10 + _CN_DIGITS[text[1]])
-        if len(text) == 1:
-            return str(_CN_DIGITS[text])
-    return text

@@ -1,13 +1,19 @@
-"""Domain errors with a status and a problem-type IRI, rendered as RFC 9457 problem+json."""
+"""Domain errors with a status and a problem-type IRI, rendered as RFC 9457 problem+json.
+
+Anything that is not a :class:`Problem` is a fault of ours: it is logged with a request id and
+answered 500 with a generic detail naming that id (STYLE §6), never with the traceback.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 PROBLEM_BASE = "https://w3id.org/littlegiant/problems/"
+PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
@@ -32,8 +38,8 @@ class NotAcceptable(Problem):
     status, type_slug, title = 406, "not-acceptable", "No acceptable representation"
 
 
-class UnsupportedMediaType(Problem):
-    status, type_slug, title = 415, "unsupported-media-type", "Unsupported media type"
+class PreconditionFailed(Problem):
+    status, type_slug, title = 412, "precondition-failed", "Precondition failed"
 
 
 class PayloadTooLarge(Problem):
@@ -45,6 +51,7 @@ class TooManyRequests(Problem):
 
 
 def problem_response(request: Request, exc: Problem) -> JSONResponse:
+    """The RFC 9457 body of one problem, with the problem's own headers."""
     body = {
         "type": PROBLEM_BASE + exc.type_slug,
         "title": exc.title,
@@ -52,17 +59,38 @@ def problem_response(request: Request, exc: Problem) -> JSONResponse:
         "detail": exc.detail,
         "instance": request.url.path,
     }
+    return JSONResponse(body, status_code=exc.status, media_type=PROBLEM_JSON, headers=exc.headers)
+
+
+def internal_error_response(request: Request, exc: Exception) -> JSONResponse:
+    """Log an unexpected exception under a fresh request id and answer a generic 500."""
+    request_id = uuid.uuid4().hex[:16]
+    log.error(
+        "request %s: %s %s failed", request_id, request.method, request.url.path, exc_info=exc
+    )
+    body = {
+        "type": PROBLEM_BASE + "internal-error",
+        "title": "Internal server error",
+        "status": 500,
+        "detail": f"The server failed to answer; quote request id {request_id} when reporting it",
+        "instance": request.url.path,
+        "requestId": request_id,
+    }
     return JSONResponse(
-        body, status_code=exc.status, media_type="application/problem+json", headers=exc.headers
+        body, status_code=500, media_type=PROBLEM_JSON, headers={"X-Request-ID": request_id}
     )
 
 
 def add_problem_handlers(app: FastAPI) -> None:
-    """Register the one handler that renders every Problem."""
+    """Register the handler that renders every Problem and the one that logs every fault."""
 
-    async def handle(request: Request, exc: Exception) -> JSONResponse:
+    async def handle_problem(request: Request, exc: Exception) -> JSONResponse:
         if not isinstance(exc, Problem):  # registered for Problem only
             raise exc
         return problem_response(request, exc)
 
-    app.add_exception_handler(Problem, handle)
+    async def handle_fault(request: Request, exc: Exception) -> JSONResponse:
+        return internal_error_response(request, exc)
+
+    app.add_exception_handler(Problem, handle_problem)
+    app.add_exception_handler(Exception, handle_fault)

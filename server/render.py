@@ -1,12 +1,14 @@
-"""Representations of a described resource: negotiated RDF formats and bilingual HTML pages.
+"""Responses: the one place that sets validators, ``Vary``, ``Link`` and ``Cache-Control``.
+
+Every route answers through :func:`represent`, which also evaluates the request's
+preconditions (``server.conditional``) and answers 304 or 412; :func:`represent_triples` adds
+negotiation and serialisation for described resources; :func:`page_html` renders templates.
 
 Identifiers answer ``200`` with the negotiated representation and ``Content-Location`` naming the
 format's own URL (``/id/enterprise/E000001.ttl``), rather than ``303 See Other``: the W3C note
 "Providing and Discovering URI Documentation" (2012) allows a 200 for a slash IRI when the
 representation describes the thing, every crawler and JSON-LD client saves a round trip, and the
-format URLs stay the documents one can cite. ``Vary``, ``Link: rel=alternate``, ``ETag`` and
-``Last-Modified`` follow RFC 9110; conditional GET (``If-None-Match`` first, then
-``If-Modified-Since``) answers 304.
+format URLs stay the documents one can cite.
 """
 
 from __future__ import annotations
@@ -16,109 +18,44 @@ import email.utils
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ontology.namespaces import DCAT, HYDRA, PREFIXES, VOID
-from server.conneg import (
-    HTML,
-    JSON_LD_COMPACTED,
-    RESOURCE_OFFERS,
-    MediaType,
-    from_format_param,
-    negotiate,
-)
-from server.describe import compact_jsonld
-from server.problems import NotAcceptable, NotFound
+from server.conditional import EntityTag, Outcome, evaluate
+from server.conneg import Language, choose, negotiate, negotiate_language
+from server.i18n import UI, ui_strings
+from server.jsonld import compact_jsonld
+from server.media_types import HTML, JSONLD_COMPACTED, RESOURCE_OFFERS, MediaType
+from server.prefixes import PREFIXES
+from server.problems import NotAcceptable, NotFound, PreconditionFailed
 
 F = TypeVar("F", bound=Callable[..., Any])
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LANGS = ("zh", "en")
 CACHE_CONTROL = "public, max-age=300"
 CONTEXT_VERSION = "0.1.0"
-SERIALIZATION_PREFIXES = {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "hydra": str(HYDRA)}
+Body = bytes | Path | Callable[[], bytes]
 
 __all__ = [
     "CACHE_CONTROL",
     "CONTEXT_VERSION",
-    "choose_lang",
-    "context_url",
     "environment",
+    "format_list",
     "get_and_head",
+    "language",
     "not_found",
-    "page",
+    "page_html",
     "represent",
+    "represent_page",
+    "represent_triples",
     "serialize",
-    "split_extension",
 ]
-
-UI: dict[str, dict[str, str]] = {
-    "site": {"zh": "专精特新“小巨人”企业知识图谱", "en": "Little Giant Knowledge Graph"},
-    "home": {"zh": "首页", "en": "Home"},
-    "enterprise": {"zh": "企业", "en": "Enterprise"},
-    "enterprises": {"zh": "企业", "en": "Enterprises"},
-    "region": {"zh": "地区", "en": "Region"},
-    "regions": {"zh": "地区", "en": "Regions"},
-    "batch": {"zh": "批次", "en": "Batch"},
-    "batches": {"zh": "批次", "en": "Batches"},
-    "document": {"zh": "文件", "en": "Document"},
-    "documents": {"zh": "文件", "en": "Documents"},
-    "designation": {"zh": "认定", "en": "Designation"},
-    "designations": {"zh": "认定", "en": "Designations"},
-    "legal_name": {"zh": "企业名称", "en": "Legal name"},
-    "english_name": {"zh": "英文名称", "en": "English name"},
-    "former_name": {"zh": "曾用名", "en": "Former name"},
-    "uscc": {"zh": "统一社会信用代码", "en": "Unified Social Credit Code"},
-    "tier": {"zh": "层级", "en": "Tier"},
-    "notice": {"zh": "公告文件", "en": "Notice"},
-    "valid_from": {"zh": "有效期起", "en": "Valid from"},
-    "valid_until": {"zh": "有效期至", "en": "Valid until"},
-    "status": {"zh": "状态", "en": "Status"},
-    "as_of": {"zh": "截至", "en": "As of"},
-    "timeline": {"zh": "时间线", "en": "Timeline"},
-    "sources": {"zh": "来源", "en": "Sources"},
-    "declared": {"zh": "公布数量", "en": "Declared count"},
-    "known": {"zh": "已收录", "en": "Known in this dataset"},
-    "claims": {"zh": "各来源数字", "en": "Counts as sources state them"},
-    "basis": {"zh": "口径", "en": "Basis"},
-    "cites": {"zh": "引用", "en": "Cites"},
-    "cited_by": {"zh": "被引用", "en": "Cited by"},
-    "announces": {"zh": "公布", "en": "Announces"},
-    "awarded": {"zh": "据此认定", "en": "Designations it awarded"},
-    "number": {"zh": "文号", "en": "Document number"},
-    "title": {"zh": "标题", "en": "Title"},
-    "issuer": {"zh": "发文机关", "en": "Issuer"},
-    "date_written": {"zh": "成文日期", "en": "Date written"},
-    "date_published": {"zh": "发布日期", "en": "Date published"},
-    "kind": {"zh": "类型", "en": "Kind"},
-    "properties": {"zh": "全部属性", "en": "All statements"},
-    "formats": {"zh": "其他格式", "en": "Other formats"},
-    "counts": {"zh": "数据概况", "en": "The dataset in numbers"},
-    "triples": {"zh": "三元组", "en": "Triples"},
-    "not_found": {"zh": "未找到", "en": "Not found"},
-    "none": {"zh": "无", "en": "none"},
-    "unknown": {"zh": "未知", "en": "unknown"},
-    "language": {"zh": "English", "en": "中文"},
-    "event": {"zh": "事件", "en": "Event"},
-    "date": {"zh": "日期", "en": "Date"},
-    "query": {"zh": "SPARQL 查询", "en": "SPARQL query"},
-    "data": {"zh": "数据下载", "en": "Data and dumps"},
-    "ontology": {"zh": "本体", "en": "Ontology"},
-    "classes": {"zh": "类", "en": "Classes"},
-    "properties_terms": {"zh": "属性", "en": "Properties"},
-    "individuals": {"zh": "个体", "en": "Individuals"},
-    "completeness_note": {
-        "zh": "本数据集只收录有来源的企业；未收录的名单企业不作推测。",
-        "en": "Only enterprises a source names are included; missing names are never guessed.",
-    },
-}
 
 
 @functools.cache
@@ -153,81 +90,136 @@ def get_and_head(router: APIRouter, path: str, **kwargs: Any) -> Callable[[F], F
     return register
 
 
-def choose_lang(request: Request) -> str:
-    """``?lang=`` if it names zh or en, else the preferred of them in Accept-Language, else zh."""
-    asked = (request.query_params.get("lang") or "").lower()
-    if asked in LANGS:
-        return asked
-    best, best_q = "zh", 0.0
-    for position, item in enumerate((request.headers.get("accept-language") or "").split(",")):
-        tag, _, params = item.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        if primary not in LANGS:
-            continue
-        q = 1.0
-        params = params.strip()
-        if params.startswith("q="):
-            try:
-                q = float(params[2:])
-            except ValueError:
-                continue
-        q -= position * 1e-6  # earlier wins a tie
-        if q > best_q:
-            best, best_q = primary, q
-    return best
+def language(request: Request) -> Language:
+    """The reader's language: ``?lang=``, else ``Accept-Language``, else zh."""
+    return negotiate_language(
+        request.headers.get("accept-language"), request.query_params.get("lang")
+    )
 
 
-def context_url(base: str) -> str:
-    """The versioned JSON-LD @context our documents refer to (it never changes once published)."""
-    return f"{base}/ns/context/{CONTEXT_VERSION}.jsonld"
-
-
-def page(request: Request, template: str, status: int = 200, **values: object) -> HTMLResponse:
-    """Render one HTML page in the reader's language."""
-    lang = values.pop("lang", None) or choose_lang(request)
-    t = {key: texts[str(lang)] for key, texts in UI.items()}
-    other = "en" if lang == "zh" else "zh"
-    html = (
+def page_html(template: str, *, lang: Language, path: str, **values: object) -> str:
+    """Render one HTML page in ``lang`` (``path`` is the page's own path, for the language link)."""
+    return (
         environment()
         .get_template(template)
-        .render(lang=lang, other_lang=other, t=t, path=request.url.path, **values)
+        .render(lang=lang.tag, other_lang=lang.other, t=ui_strings(lang.tag), path=path, **values)
     )
-    return HTMLResponse(html, status_code=status)
-
-
-def split_extension(path: str) -> tuple[str, MediaType | None]:
-    """Split ``/id/x/y.ttl`` into the resource path and the offer its extension names.
-
-    Raises:
-        NotFound: the path ends in an extension that names no representation we publish.
-    """
-    stem, dot, ext = path.rpartition(".")
-    if not dot or "/" in ext or not stem:
-        return path, None
-    for offer in RESOURCE_OFFERS:
-        if offer.extension == ext:
-            return stem, offer
-    if ext in ("json", "xml", "txt", "htm", "n3", "nq", "trig"):
-        raise NotFound(f"No representation with extension .{ext}; try .jsonld .ttl .nt .rdf .html")
-    return path, None
-
-
-def serialize(triples: Sequence[ox.Triple], offer: MediaType, base: str) -> bytes:
-    """Write the triples in the offer's RDF format (JSON-LD compacted with our context)."""
-    if offer.format == JSON_LD_COMPACTED.format:
-        doc = compact_jsonld(triples, context_url(base))
-        return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
-    if not isinstance(offer.format, ox.RdfFormat):
-        raise TypeError(f"{offer.media_type} is not an RDF format")
-    prefixes = (
-        SERIALIZATION_PREFIXES
-        if offer.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
-        else None
-    )
-    return ox.serialize(list(triples), format=offer.format, prefixes=prefixes) or b""
 
 
 def represent(
+    request: Request,
+    body: Body,
+    *,
+    media_type: str,
+    etag: str | None = None,
+    last_modified: dt.datetime | None = None,
+    vary: Sequence[str] = (),
+    links: Sequence[str] = (),
+    cache_control: str = CACHE_CONTROL,
+    content_location: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    """Answer with one representation, honouring the request's preconditions.
+
+    ``etag`` is the opaque part of a strong entity-tag; for a byte body without one, the tag is
+    the body's hash. A 304 keeps ETag, Vary, Cache-Control and Content-Location (RFC 9110
+    §15.4.5), and Last-Modified only when there is no ETag. A ``Path`` body is served as a
+    file (byte ranges included).
+
+    Raises:
+        PreconditionFailed: ``If-Match`` or ``If-Unmodified-Since`` fails (412).
+    """
+    if etag is None and isinstance(body, bytes):
+        etag = hashlib.sha256(body).hexdigest()[:32]
+    tag = EntityTag(etag) if etag is not None else None
+    kept: dict[str, str] = {"Cache-Control": cache_control}
+    if tag is not None:
+        kept["ETag"] = tag.header()
+    if vary:
+        kept["Vary"] = ", ".join(vary)
+    if content_location is not None:
+        kept["Content-Location"] = content_location
+    modified = (
+        {"Last-Modified": email.utils.format_datetime(last_modified, usegmt=True)}
+        if last_modified is not None
+        else {}
+    )
+    if status == 200:
+        outcome = evaluate(request.method, request.headers, tag, last_modified)
+        if outcome is Outcome.NOT_MODIFIED:
+            return Response(status_code=304, headers={**kept, **({} if tag else modified)})
+        if outcome is Outcome.PRECONDITION_FAILED:
+            raise PreconditionFailed("The representation does not match the request's condition")
+    full = {**kept, **modified, **(headers or {})}
+    if links:
+        full["Link"] = ", ".join(links)
+    if isinstance(body, Path):
+        return FileResponse(body, status_code=status, media_type=media_type, headers=full)
+    content = body if isinstance(body, bytes) else body()
+    return Response(content, status_code=status, media_type=media_type, headers=full)
+
+
+def represent_page(
+    request: Request,
+    template: str,
+    values: Mapping[str, object],
+    *,
+    status: int = 200,
+    lang: Language | None = None,
+    vary: Sequence[str] = (),
+    cache_control: str = CACHE_CONTROL,
+) -> Response:
+    """Render a page in the reader's language and answer it (validated by its own hash)."""
+    lang = lang or language(request)
+    html = page_html(template, lang=lang, path=request.url.path, **values)
+    varies = [*vary, *(["Accept-Language"] if lang.by_header else [])]
+    return represent(
+        request,
+        html.encode("utf-8"),
+        media_type=HTML.content_type,
+        vary=varies,
+        status=status,
+        cache_control=cache_control,
+    )
+
+
+def serialize(
+    triples: Sequence[ox.Triple], offer: MediaType, context_url: str | None = None
+) -> bytes:
+    """Write the triples in the offer's RDF format (compacted JSON-LD with our context).
+
+    Raises:
+        ValueError: compacted JSON-LD asked for without the context to compact with.
+    """
+    if offer.profile == JSONLD_COMPACTED:
+        if context_url is None:
+            raise ValueError("compacted JSON-LD needs the URL of its @context")
+        doc = compact_jsonld(triples, context_url)
+        return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    fmt = offer.format
+    if not isinstance(fmt, ox.RdfFormat):
+        raise TypeError(f"{offer.media_type} is not an RDF format")
+    prefixes = (
+        PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+    )
+    if fmt.supports_datasets:  # N-Quads, TriG: the triples in the default graph
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        return ox.serialize(quads, format=fmt, prefixes=prefixes) or b""
+    return ox.serialize(list(triples), format=fmt, prefixes=prefixes) or b""
+
+
+def format_list(offers: Sequence[MediaType] = RESOURCE_OFFERS) -> list[dict[str, str]]:
+    """The formats a resource page links to (its own URL per format), for templates."""
+    return [{"ext": o.extension, "type": o.media_type, "name": o.label} for o in offers]
+
+
+def alternates(path: str, offers: Sequence[MediaType]) -> list[str]:
+    """``Link: rel=alternate`` values naming each format's own URL (``{path}.{extension}``)."""
+    return [f'<{path}.{o.extension}>; rel="alternate"; type="{o.media_type}"' for o in offers]
+
+
+def represent_triples(
     request: Request,
     *,
     path: str,
@@ -235,88 +227,48 @@ def represent(
     triples: Sequence[ox.Triple],
     digest: str,
     last_modified: dt.datetime | None,
-    base: str,
-    html: Callable[[str], str],
+    context_url: str,
+    html: Callable[[Language], str],
     offers: Sequence[MediaType] = RESOURCE_OFFERS,
 ) -> Response:
-    """Answer for one resource: pick the representation, honour validators, serialise.
+    """Answer for one described resource: pick the representation, validate, serialise.
 
     ``path`` is the resource's path without extension; ``offer`` is set when the request named a
-    format by extension (then there is nothing to negotiate).
+    format by extension (then there is nothing to negotiate). A page also depends on its
+    language, its query (``asOf``) and, for statuses, on today: its tag says so, and it carries
+    no Last-Modified (the data's ingest time would not tell when the page changed).
     """
-    negotiated = offer is None
-    if offer is None:
-        fmt = request.query_params.get("format")
-        if fmt:
-            offer = from_format_param(fmt, offers)
-        else:
-            offer = negotiate(request.headers.get("accept"), offers)
-    variant = ""
-    if offer is HTML:
-        # a page also depends on its language, its query (asOf) and, for statuses, on today
-        lang = choose_lang(request)
+    if offer is not None:
+        chosen, by_accept = offer, False
+    else:
+        choice = choose(request.headers.get("accept"), request.query_params.get("format"), offers)
+        chosen, by_accept = choice.offer, choice.by_accept
+    vary = ["Accept"] if by_accept else []
+    tag = f"{digest[:32]}-{chosen.extension}"
+    if chosen is HTML:
+        lang = language(request)
+        vary += ["Accept-Language"] if lang.by_header else []
         query = sorted(request.query_params.multi_items())
         today = dt.datetime.now(dt.UTC).date().isoformat()
-        variant = lang + "-" + hashlib.sha256(repr((query, today)).encode()).hexdigest()[:8]
+        tag += f"-{lang.tag}-" + hashlib.sha256(repr((query, today)).encode()).hexdigest()[:8]
+
+        def body() -> bytes:
+            return html(lang).encode("utf-8")
     else:
-        lang = ""
-    headers = _headers(path, offer, offers, digest, last_modified, variant, negotiated=negotiated)
-    # a page's status columns change with the date, so only its ETag validates it
-    since = last_modified if offer is not HTML else None
-    if _not_modified(request, headers["ETag"], since):
-        return Response(status_code=304, headers=headers)
-    body = html(lang).encode("utf-8") if offer is HTML else serialize(triples, offer, base)
-    return Response(body, media_type=offer.content_type, headers=headers)
 
+        def body() -> bytes:
+            return serialize(triples, chosen, context_url)
 
-def _headers(
-    path: str,
-    offer: MediaType,
-    offers: Sequence[MediaType],
-    digest: str,
-    last_modified: dt.datetime | None,
-    variant: str,
-    *,
-    negotiated: bool,
-) -> dict[str, str]:
-    links = [f'<{path}.{o.extension}>; rel="alternate"; type="{o.media_type}"' for o in offers]
-    tag = f"{digest[:32]}-{offer.extension}" + (f"-{variant}" if variant else "")
-    vary = ["Accept"] if negotiated else []
-    if offer is HTML:
-        vary.append("Accept-Language")
-    headers = {
-        "ETag": f'"{tag}"',
-        "Link": ", ".join(links),
-        "Content-Location": f"{path}.{offer.extension}",
-        "Cache-Control": CACHE_CONTROL,
-        "Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "ETag, Link, Content-Location, Last-Modified",
-    }
-    if vary:
-        headers["Vary"] = ", ".join(vary)
-    if last_modified is not None:
-        headers["Last-Modified"] = email.utils.format_datetime(last_modified, usegmt=True)
-    return headers
-
-
-def _not_modified(request: Request, etag: str, last_modified: dt.datetime | None) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
-    inm = request.headers.get("if-none-match")
-    if inm is not None:
-        # RFC 9110 §13.1.2: weak comparison; "*" matches any current representation
-        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
-        return "*" in tags or etag in tags
-    ims = request.headers.get("if-modified-since")
-    if ims and last_modified is not None:
-        try:
-            since = email.utils.parsedate_to_datetime(ims)
-        except (TypeError, ValueError):
-            return False
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=dt.UTC)
-        return last_modified.replace(microsecond=0) <= since
-    return False
+    return represent(
+        request,
+        body,
+        media_type=chosen.content_type,
+        etag=tag,
+        last_modified=None if chosen is HTML else last_modified,
+        vary=vary,
+        links=alternates(path, offers),
+        content_location=f"{path}.{chosen.extension}",
+    )
 
 
 def not_found(request: Request, path: str, iri: str) -> Response:
@@ -326,8 +278,16 @@ def not_found(request: Request, path: str, iri: str) -> Response:
     except NotAcceptable:  # a 406 must not hide the 404
         offer = None
     if offer is HTML and not path.endswith(tuple(f".{o.extension}" for o in RESOURCE_OFFERS[1:])):
-        lang = choose_lang(request)
-        return page(
-            request, "not_found.html", status=404, lang=lang, iri=iri, name=UI["not_found"][lang]
+        lang = language(request)
+        name = UI["not_found"][lang.tag]
+        values = {"iri": iri, "name": name}
+        return represent_page(
+            request,
+            "not_found.html",
+            values,
+            status=404,
+            lang=lang,
+            vary=["Accept"],
+            cache_control="no-cache",
         )
     raise NotFound(f"No description of <{iri}>")

@@ -12,16 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ontology.namespaces import AS
-from server.conneg import MediaType, negotiate
+from ontology.iris import Iris
+from ontology.namespaces import AS, XSD
+from ontology.store import GraphStore
+from server.conneg import negotiate
 from server.deps import IrisDep, StoreDep
+from server.media_types import MediaType
 from server.problems import Problem
+from server.render import get_and_head, represent
+from server.store_results import count, strings
 
 router = APIRouter()
 
@@ -32,7 +38,6 @@ OFFERS = (AS_JSONLD, AS_JSON)
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 _TYPES = ("Create", "Update", "Remove", "Delete")
-_XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 class BadParameter(Problem):
@@ -62,7 +67,7 @@ def _where(since: dt.datetime | None) -> str:
         f"VALUES ?type {{ {values} }}"
     )
     if since is not None:
-        clause += f' FILTER (?published > "{since.isoformat()}"^^<{_XSD_DATETIME}>)'
+        clause += f' FILTER (?published > "{since.isoformat()}"^^<{XSD.dateTime}>)'
     return clause
 
 
@@ -71,7 +76,79 @@ def _iso(lexical: str) -> str:
     return lexical.replace("+00:00", "Z")
 
 
-@router.get("/changes")
+@dataclass(frozen=True)
+class FeedQuery:
+    """What one request asks of the feed: changes after ``since``, pages of ``size``."""
+
+    since: str | None
+    size: int
+    iris: Iris
+
+    def link(self, page: int | None = None) -> str:
+        """The IRI of the collection, or of one of its pages."""
+        params: dict[str, str | int] = {}
+        if self.since is not None:
+            params["since"] = self.since
+        if self.size != PAGE_SIZE:
+            params["size"] = self.size
+        if page is not None:
+            params["page"] = page
+        return str(self.iris.absolute("/changes" + ("?" + urlencode(params) if params else "")))
+
+
+def _items(store: GraphStore, where: str, page: int, size: int) -> list[dict[str, str]]:
+    rows = strings(
+        store,
+        f"SELECT ?a ?type ?object ?target ?published ?summary WHERE {{ {where} }} "
+        f"ORDER BY ?published ?a LIMIT {size} OFFSET {(page - 1) * size}",
+    )
+    items = []
+    for r in rows:
+        item = {
+            "id": r["a"],
+            "type": r["type"].removeprefix(str(AS)),
+            "object": r["object"],
+            "target": r["target"],
+            "published": _iso(r["published"]),
+        }
+        if "summary" in r:
+            item["summary"] = r["summary"]
+        items.append(item)
+    return items
+
+
+def _collection(feed: FeedQuery, total: int, pages: int) -> dict[str, object]:
+    return {
+        "@context": AS_CONTEXT,
+        "id": feed.link(),
+        "type": "OrderedCollection",
+        "summary": "Changes to the Little Giant knowledge graph, oldest first",
+        "totalItems": total,
+        "first": feed.link(1),
+        "last": feed.link(pages),
+    }
+
+
+def _page(
+    feed: FeedQuery, page: int, pages: int, total: int, items: list[dict[str, str]]
+) -> dict[str, object]:
+    body: dict[str, object] = {
+        "@context": AS_CONTEXT,
+        "id": feed.link(page),
+        "type": "OrderedCollectionPage",
+        "partOf": feed.link(),
+        "startIndex": (page - 1) * feed.size,
+        "totalItems": total,
+        "orderedItems": items,
+    }
+    if page > 1:
+        body["prev"] = feed.link(page - 1)
+    if page < pages:
+        body["next"] = feed.link(page + 1)
+    return body
+
+
+@get_and_head(router, "/changes")
 def get_changes(
     request: Request,
     store: StoreDep,
@@ -84,72 +161,24 @@ def get_changes(
 ) -> Response:
     """The feed as an OrderedCollection; with ``page=N``, one OrderedCollectionPage of items."""
     media = negotiate(request.headers.get("accept"), OFFERS)
-    after = _since(since)
-    where = _where(after)
-    total = int(
-        next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")))["n"].value  # type: ignore[call-overload]
-    )
+    where = _where(_since(since))
+    total = count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
     pages = max(1, math.ceil(total / size))
-    base = iris.base + "/changes"
-
-    def link(n: int | None = None) -> str:
-        params: dict[str, str | int] = {}
-        if since is not None:
-            params["since"] = since
-        if size != PAGE_SIZE:
-            params["size"] = size
-        if n is not None:
-            params["page"] = n
-        return base + ("?" + urlencode(params) if params else "")
-
+    feed = FeedQuery(since, size, iris)
     if page is None:
-        body: dict[str, object] = {
-            "@context": AS_CONTEXT,
-            "id": link(),
-            "type": "OrderedCollection",
-            "summary": "Changes to the Little Giant knowledge graph, oldest first",
-            "totalItems": total,
-            "first": link(1),
-            "last": link(pages),
-        }
+        body = _collection(feed, total, pages)
+    elif page > pages:
+        raise BadParameter(f"page={page} is past the last page ({pages})")
     else:
-        if page > pages:
-            raise BadParameter(f"page={page} is past the last page ({pages})")
-        rows = store.query(
-            f"SELECT ?a ?type ?object ?target ?published ?summary WHERE {{ {where} }} "
-            f"ORDER BY ?published ?a LIMIT {size} OFFSET {(page - 1) * size}"
-        )
-        items = []
-        for r in rows:  # type: ignore[attr-defined]
-            item = {
-                "id": r["a"].value,
-                "type": r["type"].value.rsplit("#", 1)[-1],
-                "object": r["object"].value,
-                "target": r["target"].value,
-                "published": _iso(r["published"].value),
-            }
-            if r["summary"] is not None:
-                item["summary"] = r["summary"].value
-            items.append(item)
-        body = {
-            "@context": AS_CONTEXT,
-            "id": link(page),
-            "type": "OrderedCollectionPage",
-            "partOf": link(),
-            "startIndex": (page - 1) * size,
-            "totalItems": total,
-            "orderedItems": items,
-        }
-        if page > 1:
-            body["prev"] = link(page - 1)
-        if page < pages:
-            body["next"] = link(page + 1)
+        body = _page(feed, page, pages, total, _items(store, where, page, size))
     links = [
         f'<{body[rel]}>; rel="{rel}"' for rel in ("first", "last", "prev", "next") if rel in body
     ]
-    headers = {"Vary": "Accept", "Cache-Control": "no-cache"}
-    if links:
-        headers["Link"] = ", ".join(links)
-    return Response(
-        json.dumps(body, ensure_ascii=False), media_type=media.content_type, headers=headers
+    return represent(
+        request,
+        json.dumps(body, ensure_ascii=False).encode("utf-8"),
+        media_type=media.content_type,
+        vary=["Accept"],
+        links=links,
+        cache_control="no-cache",
     )

@@ -5,32 +5,32 @@ https://www.w3.org/community/reports/reconciliation/CG-FINAL-specs-0.2-20230410/
 ``{"q0": {"query": ..., "type": ..., "limit": ..., "properties": [{"pid": ..., "v": ...}]}}`` and
 gets ``{"q0": {"result": [{"id", "name", "type", "score", "match", "description"}]}}``. Preview,
 suggest (entity, property, type) and CORS are there; a batch larger than the limit gets 413 and
-more concurrent batches than the service runs at once get 429 with ``Retry-After``.
+more concurrent batches than ``LG_RECONCILE_MAX_CONCURRENT`` get 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
+from ontology.iris import Iris
 from ontology.namespaces import LG
-from server.deps import IrisDep
+from server.deps import StateDep
+from server.i18n import ui_strings
 from server.matching import Candidate, NameIndex
-from server.problems import PayloadTooLarge, Problem, TooManyRequests
-from server.render import choose_lang, environment
+from server.problems import NotFound, PayloadTooLarge, Problem, TooManyRequests
+from server.render import get_and_head, language, represent_page
+from server.state import AppState
 
 router = APIRouter(tags=["reconciliation"])
 
 BATCH_SIZE = 10  # what the manifest asks clients to send
 MAX_QUERIES = 100  # what one request may carry
-MAX_CONCURRENT = 4  # batches matched at once; more get 429
 MAX_LIMIT = 25
-CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Content-Type"}
 TYPE = {"id": str(LG.Enterprise), "name": "Enterprise / 企业"}
 PROPERTIES = (
     {"id": "region", "name": "Reporting region / 省份 (name, GB/T 2260 code or IRI)"},
@@ -58,48 +58,19 @@ class BadQueries(Problem):
     status, type_slug, title = 400, "bad-reconciliation-query", "Malformed reconciliation query"
 
 
-def index_for(request: Request) -> NameIndex:
-    """The name index of the store as it is now, rebuilt when a new generation is published."""
-    store = request.app.state.store
-    # an on-disk store names each published state; a memory store (tests) is counted instead,
-    # since len() of a pyoxigraph store walks every quad
-    generation = store.generation()
-    stamp = (generation, len(store) if generation == "memory" else 0)
-    cached = getattr(request.app.state, "name_index", None)
-    if cached is None or cached[0] != stamp:
-        with _lock(request):
-            cached = getattr(request.app.state, "name_index", None)
-            if cached is None or cached[0] != stamp:
-                cached = (stamp, NameIndex.build(store))
-                request.app.state.name_index = cached
-    return cached[1]
-
-
-def _lock(request: Request) -> threading.Lock:
-    state = request.app.state
-    if getattr(state, "reconcile_lock", None) is None:
-        state.reconcile_lock = threading.Lock()
-        state.reconcile_slots = threading.BoundedSemaphore(MAX_CONCURRENT)
-    return state.reconcile_lock
-
-
-def _slots(request: Request) -> threading.BoundedSemaphore:
-    _lock(request)
-    return request.app.state.reconcile_slots
-
-
-def manifest(request: Request, base: str) -> dict[str, object]:
-    """The service manifest (v0.2), with URLs on the host the client called."""
+def manifest(request: Request, iris: Iris) -> dict[str, object]:
+    """The service manifest (v0.2), with service URLs on the host the client called."""
     root = str(request.base_url).rstrip("/")
+    space = str(iris.uri_space("enterprise"))
     return {
         "versions": ["0.1", "0.2"],
         "name": "Little Giant KG enterprises (专精特新“小巨人”企业)",
-        "identifierSpace": f"{base}/id/enterprise/",
+        "identifierSpace": space,
         "schemaSpace": str(LG),
         "documentation": f"{root}/docs#/reconciliation",
         "defaultTypes": [TYPE],
         "batchSize": BATCH_SIZE,
-        "view": {"url": f"{base}/id/enterprise/{{{{id}}}}"},
+        "view": {"url": space + "{{id}}"},
         "preview": {"url": f"{root}/reconcile/preview?id={{{{id}}}}", "width": 400, "height": 200},
         "suggest": {
             "entity": {"service_url": root, "service_path": "/reconcile/suggest/entity"},
@@ -132,7 +103,7 @@ def _hints(properties: object) -> dict[str, list[str]]:
 
 def _result(c: Candidate) -> dict[str, object]:
     e = c.entry
-    region = ", ".join(r.rsplit("/", 1)[-1] for r in e.regions)
+    region = ", ".join(e.region_codes)
     description = " · ".join(
         x for x in (e.uscc, region, ", ".join(n for n in e.english if n != e.name)) if x
     )
@@ -181,85 +152,91 @@ def run_batch(index: NameIndex, raw: str) -> dict[str, object]:
 
 
 def _json(body: Mapping[str, object], status: int = 200) -> JSONResponse:
-    return JSONResponse(dict(body), status_code=status, headers=CORS)
+    return JSONResponse(dict(body), status_code=status)
 
 
-def _answer(request: Request, base: str, queries: str | None) -> JSONResponse:
+def _answer(request: Request, state: AppState, queries: str | None) -> JSONResponse:
     if queries is None:
-        return _json(manifest(request, base))
-    slots = _slots(request)
+        return _json(manifest(request, state.iris))
+    slots = state.reconcile_slots
     if not slots.acquire(blocking=False):
+        limit = state.settings.reconcile_max_concurrent
         raise TooManyRequests(
-            f"more than {MAX_CONCURRENT} batches at once; retry shortly",
-            headers={"Retry-After": "1", **CORS},
+            f"more than {limit} batches at once; retry shortly", headers={"Retry-After": "1"}
         )
     try:
-        return _json(run_batch(index_for(request), queries))
+        return _json(run_batch(state.name_index(), queries))
     finally:
         slots.release()
 
 
 @router.get("/reconcile")
 def reconcile_get(
-    request: Request, iris: IrisDep, queries: Annotated[str | None, Query()] = None
+    request: Request, state: StateDep, queries: Annotated[str | None, Query()] = None
 ) -> JSONResponse:
     """The manifest, or a batch given as ``?queries=`` (the spec allows GET for small batches)."""
-    return _answer(request, iris.base, queries)
+    return _answer(request, state, queries)
 
 
 @router.post("/reconcile")
 def reconcile_post(
-    request: Request, iris: IrisDep, queries: Annotated[str | None, Form()] = None
+    request: Request, state: StateDep, queries: Annotated[str | None, Form()] = None
 ) -> JSONResponse:
     """A batch of queries as OpenRefine sends it: form field ``queries`` holding JSON."""
     if queries is None:
         raise BadQueries("POST a form field 'queries' holding the JSON batch")
-    return _answer(request, iris.base, queries)
+    return _answer(request, state, queries)
 
 
 @router.options("/reconcile", include_in_schema=False)
 def reconcile_options() -> Response:
-    """CORS preflight for browser clients that post JSON."""
-    return Response(status_code=204, headers={**CORS, "Access-Control-Allow-Methods": "GET, POST"})
+    """The methods the service answers (CORS preflights are answered by ``server.cors``)."""
+    return Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
 
 
-@router.get("/reconcile/preview", response_class=HTMLResponse)
-def reconcile_preview(request: Request, iris: IrisDep, id: str) -> HTMLResponse:
-    """A small HTML card for one candidate (OpenRefine shows it in a pop-up)."""
-    index = index_for(request)
-    iri = iris.enterprise(id) if not id.startswith("http") else id
-    entry = index.entries.get(str(iri))
+@get_and_head(router, "/reconcile/preview")
+def reconcile_preview(request: Request, state: StateDep, id: str) -> Response:
+    """A small HTML card for one candidate (OpenRefine shows it in a pop-up).
+
+    Raises:
+        NotFound: the id names no enterprise the index holds.
+    """
+    entry = state.name_index().entries.get(_iri_of(state.iris, id))
     if entry is None:
-        return HTMLResponse("<p>unknown id</p>", status_code=404, headers=CORS)
-    lang = choose_lang(request)
-    labels = {
-        "zh": ("企业名称", "英文名称", "曾用名", "统一社会信用代码", "地区", "批次"),
-        "en": ("Legal name", "English name", "Former name", "Credit code", "Region", "Batch"),
-    }[lang]
+        raise NotFound(f"No enterprise with the id {id!r}")
+    lang = language(request)
+    t = ui_strings(lang.tag)
     facts = [
-        *((labels[0], n) for n in entry.names),
-        *((labels[1], n) for n in entry.english),
-        *((labels[2], n) for n in entry.former),
-        *([(labels[3], entry.uscc)] if entry.uscc else []),
-        *((labels[4], r.rsplit("/", 1)[-1]) for r in entry.regions),
-        *((labels[5], b) for b in sorted(b for b in entry.batches if b.isdigit())),
+        *((t["legal_name"], n) for n in entry.names),
+        *((t["english_name"], n) for n in entry.english),
+        *((t["former_name"], n) for n in entry.former),
+        *([(t["credit_code"], entry.uscc)] if entry.uscc else []),
+        *((t["region"], r) for r in entry.region_codes),
+        *((t["batch"], b) for b in sorted(b for b in entry.batches if b.isdigit())),
     ]
-    html = (
-        environment()
-        .get_template("preview.html")
-        .render(lang=lang, name=entry.name, href=iris.relative(entry.iri) or entry.iri, facts=facts)
-    )
-    return HTMLResponse(html, headers=CORS)
+    href = state.iris.relative(entry.iri) or entry.iri
+    values = {"name": entry.name, "href": href, "facts": facts}
+    return represent_page(request, "preview.html", values, lang=lang)
+
+
+def _iri_of(iris: Iris, id: str) -> str:
+    """The enterprise IRI a reconciliation id names (its key, or the IRI itself)."""
+    if id.startswith(("http://", "https://")):
+        return id
+    try:
+        return str(iris.enterprise(id))
+    except ValueError:  # not a key at all: nothing has it
+        return ""
 
 
 @router.get("/reconcile/suggest/entity")
 def suggest_entity(
-    request: Request,
+    state: StateDep,
     prefix: Annotated[str, Query(min_length=1, max_length=200)],
     cursor: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
     """Names that start with what the user typed (prefix completion over normalised names)."""
-    found = index_for(request).suggest(prefix, limit=10, cursor=cursor)
+    found = state.name_index().suggest(prefix, limit=10, cursor=cursor)
     result = [
         {"id": e.key, "name": printed, "description": e.uscc or e.key} for e, printed in found
     ]

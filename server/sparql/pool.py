@@ -5,7 +5,7 @@ up the worker gets SIGKILL and a fresh one takes its place, and a worker that cr
 parser overflowing its stack) costs only that query. Other queries keep being answered by the
 other workers meanwhile. Workers read a snapshot of the store: the on-disk generation the store
 currently publishes (reopened when ``generation()`` changes) or, for an in-memory store, an
-N-Quads dump taken when the store object changes. The pool is used from asyncio: replies are
+N-Quads dump taken once per state of the store. The pool is used from asyncio: replies are
 awaited with ``loop.add_reader`` on the pipe, and the next chunk is read only when the client
 has taken the previous one, so a slow client slows its worker, not the server's memory.
 """
@@ -25,17 +25,24 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from ontology.paths import ROOT
 from ontology.store import EmbeddedStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 LOAD_TIMEOUT_S = 600.0  # copying a large generation into memory on a busy machine
+
+
+class Generations(Protocol):
+    """Per-state values (``server.state.PerGeneration``): the snapshot is made once a state."""
+
+    def get(self, key: str, build: Callable[[], T]) -> T: ...
 
 
 class QueryTimeoutError(Exception):
@@ -109,9 +116,15 @@ class QueryPool:
     """Pre-started workers answering queries against snapshots of one EmbeddedStore."""
 
     def __init__(
-        self, store: EmbeddedStore, *, size: int = 2, memory_max_triples: int = 2_000_000
+        self,
+        store: EmbeddedStore,
+        generations: Generations,
+        *,
+        size: int = 2,
+        memory_max_triples: int = 2_000_000,
     ) -> None:
         self.store = store
+        self.generations = generations
         self.size = max(1, size)
         self.memory_max_triples = memory_max_triples
         self._lock = threading.Lock()
@@ -119,8 +132,6 @@ class QueryPool:
         self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
         self._all: set[_Worker] = set()
         self._tmp: Path | None = None
-        self._memory_source: object | None = None
-        self._memory_spec: tuple[str, ...] = ("empty",)
         self._dumps = 0
         self._closed = False
         for _ in range(self.size):
@@ -132,20 +143,21 @@ class QueryPool:
         if self.store.path is not None:
             gen = self.store.generation()
             return ("disk", str(self.store.path / gen)) if gen else ("empty",)
+        return self.generations.get("sparql-snapshot", self._dump_snapshot)
+
+    def _dump_snapshot(self) -> tuple[str, ...]:
+        # an in-memory store has no directory the workers could open: they load a dump of it
         with self._lock:
-            source = self.store.raw
-            if source is not self._memory_source:
-                if self._tmp is None:
-                    self._tmp = Path(tempfile.mkdtemp(prefix="lg-sparql-"))
-                self._dumps += 1
-                path = self._tmp / f"snapshot-{self._dumps:06d}.nq"
-                self.store.dump(path)
-                for old in self._tmp.glob("snapshot-*.nq"):
-                    if old != path and old.name < f"snapshot-{self._dumps - 2:06d}.nq":
-                        old.unlink(missing_ok=True)
-                self._memory_source = source
-                self._memory_spec = ("dump", str(path))
-            return self._memory_spec
+            if self._tmp is None:
+                self._tmp = Path(tempfile.mkdtemp(prefix="lg-sparql-"))
+            self._dumps += 1
+            number = self._dumps
+        path = self._tmp / f"snapshot-{number:06d}.nq"
+        self.store.dump(path)
+        for old in self._tmp.glob("snapshot-*.nq"):
+            if old.name < f"snapshot-{number - 2:06d}.nq":
+                old.unlink(missing_ok=True)
+        return ("dump", str(path))
 
     # -- worker bookkeeping
     def _spawn(self) -> None:
@@ -231,8 +243,11 @@ class QueryPool:
             WorkerCrashedError: the worker died (it has been replaced).
             EngineError: pyoxigraph refused the query (syntax, dataset, storage).
         """
+        if self.store.path is not None:
+            spec = self.snapshot_spec()  # a readlink: cheap enough for the event loop
+        else:
+            spec = await asyncio.to_thread(self.snapshot_spec)  # may dump the store
         deadline = time.monotonic() + timeout_s
-        spec = self.snapshot_spec()
         w = await self._acquire(deadline)
         try:
             if w.spec != spec:

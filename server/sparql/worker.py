@@ -17,7 +17,7 @@ import pickle
 import signal
 import sys
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -131,7 +131,7 @@ def evaluate(
             tsv = ("\n".join(lines) + "\n").encode()
             body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
         else:
-            triples = []
+            triples: list[ox.Triple] = []
             truncated = False
             for triple in result:
                 if len(triples) >= max_rows:
@@ -148,15 +148,17 @@ def evaluate(
         conn.send_bytes(b"R" + pickle.dumps((kind, str(err))))
         return
     writer = _ChunkWriter(conn, head)
+    # pyoxigraph only calls write() and flush() on its output
+    output = cast("IO[bytes]", writer)
     try:
         if head["form"] == "GRAPH":
             fmt = getattr(ox.RdfFormat, format_name)
             if fmt.supports_datasets:
                 body = [ox.Quad(t.subject, t.predicate, t.object) for t in body]
-            extra = {"prefixes": prefixes} if format_name in _TERM_PREFIXES else {}
-            ox.serialize(body, writer, fmt, **extra)
+            declared = prefixes if format_name in _TERM_PREFIXES else None
+            ox.serialize(body, output, fmt, prefixes=declared)
         else:
-            body.serialize(writer, getattr(ox.QueryResultsFormat, format_name))
+            body.serialize(output, getattr(ox.QueryResultsFormat, format_name))
         writer.finish()
     except (ValueError, OSError, SyntaxError) as err:
         if writer.head is not None:  # nothing sent yet: a clean refusal

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
-from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ontology.namespaces import HYDRA, LG
-from ontology.settings import Settings
-from ontology.store import EmbeddedStore
-from server.app import create_app
-
-BASE = "https://w3id.org/littlegiant"
-DATA = Path(__file__).parent / "data" / "sample.trig"
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
-    with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
-        yield c
+from tests.server.support import BASE, jsonld_graph
 
 
 def collection_node(doc: dict) -> dict:
@@ -159,20 +141,12 @@ def test_other_collections(client: TestClient, path: str, params: dict, count: i
 
 @pytest.mark.parametrize("path", ["/api/enterprises?limit=3", "/api/documents", "/api/regions"])
 def test_collection_jsonld_expands_to_the_turtle_triples(client: TestClient, path: str) -> None:
-    def load(url: str, options: dict | None = None) -> dict:
-        return {
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": client.get(url[len(BASE) :]).json(),
-        }
-
     doc = client.get(path, headers={"Accept": "application/ld+json"}).json()
-    nq = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": load})
     ttl = client.get(path, headers={"Accept": "text/turtle"})
     assert ttl.status_code == 200
     assert ttl.headers["vary"] == "Accept"
     turtle = Graph().parse(data=ttl.text, format="turtle")
-    assert isomorphic(Graph().parse(data=nq, format="nt"), turtle)
+    assert isomorphic(jsonld_graph(client, doc), turtle)
     assert list(turtle.subjects(HYDRA.member, None))
 
 

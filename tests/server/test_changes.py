@@ -18,11 +18,9 @@ from ingest.cli import build_store
 from ingest.identity import Registry
 from ingest.ingest_file import ingest_file
 from ontology.iris import Iris
-from ontology.settings import Settings
 from ontology.store import EmbeddedStore
-from server.app import create_app
+from tests.server.support import BASE, app_client, settings
 
-BASE = "https://w3id.org/littlegiant"
 T1 = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
 T2 = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
 T3 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
@@ -36,10 +34,10 @@ def code(region6: str, serial: int) -> str:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     home = tmp_path_factory.mktemp("feed")
-    settings = Settings(store=None, registry=home / "registry", base_uri=BASE)
+    config = settings(registry=home / "registry")
     store = EmbeddedStore(None)
-    build_store(settings, store)
-    iris, registry = Iris(BASE), Registry.load(settings.registry)
+    build_store(config, store)
+    iris, registry = Iris(BASE), Registry.load(config.registry)
     rows = "".join(
         f"{i},北京,北京合成测试{i:03d}有限公司,{code('110108', i)}\n" for i in range(1, 6)
     )
@@ -58,7 +56,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         path = home / name
         path.write_text(text, encoding="utf-8")
         ingest_file(store, iris, registry, path, date=day, now=when, review_dir=home / "review")
-    with TestClient(create_app(settings, store=store)) as c:
+    with app_client(store, registry=config.registry) as c:
         yield c
 
 

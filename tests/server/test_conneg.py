@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.conneg import (
+from server.conneg import from_format_param, negotiate, negotiate_language, offer_for_extension
+from server.media_types import (
     GRAPH_OFFERS,
     HTML,
     JSON_LD,
@@ -19,11 +20,8 @@ from server.conneg import (
     SPARQL_XML,
     TURTLE,
     MediaType,
-    from_format_param,
-    negotiate,
-    vary_and_links,
 )
-from server.problems import NotAcceptable
+from server.problems import NotAcceptable, NotFound
 
 
 @pytest.mark.parametrize(
@@ -157,9 +155,55 @@ def test_content_type_declares_charset_and_profile() -> None:
     assert SPARQL_JSON.content_type == "application/sparql-results+json"
 
 
-def test_vary_and_links_lists_each_format_url() -> None:
-    headers = vary_and_links(GRAPH_OFFERS[:2], lambda o: f"https://x.test/r.{o.extension}")
-    assert headers["Vary"] == "Accept"
-    assert '<https://x.test/r.ttl>; rel="alternate"; type="text/turtle"' in headers["Link"]
-    assert "r.nt" in headers["Link"]
-    assert "Link" not in vary_and_links(GRAPH_OFFERS, lambda o: None)
+@pytest.mark.parametrize(
+    ("accept_language", "asked", "expected", "by_header"),
+    [
+        pytest.param(None, None, "zh", True, id="absent-header-gets-zh"),
+        pytest.param("en-GB,en;q=0.9", None, "en", True, id="english-region-subtag"),
+        pytest.param("zh-Hans-CN, en;q=0.5", None, "zh", True, id="chinese-script-subtag"),
+        pytest.param("en;q=0.5, zh;q=0.8", None, "zh", True, id="q-values"),
+        pytest.param("en, zh", None, "en", True, id="tie-goes-to-client-order"),
+        pytest.param("fr, de;q=0.9", None, "zh", True, id="nothing-offered-gets-zh"),
+        pytest.param("zh;q=0, *", None, "en", True, id="q0-excludes-under-wildcard"),
+        pytest.param("en;q=0.5, *", None, "zh", True, id="wildcard-covers-the-rest"),
+        pytest.param("en;q=abc, zh;q=0.1", None, "zh", True, id="bad-q-skipped"),
+        pytest.param("zh", "en", "en", False, id="lang-param-wins"),
+        pytest.param("en", "EN", "en", False, id="lang-param-any-case"),
+        pytest.param("en", "fr", "en", True, id="unknown-lang-param-ignored"),
+    ],
+)
+def test_negotiate_language(
+    accept_language: str | None, asked: str | None, expected: str, by_header: bool
+) -> None:
+    chosen = negotiate_language(accept_language, asked)
+    assert (chosen.tag, chosen.by_header) == (expected, by_header)
+    assert chosen.other != chosen.tag
+
+
+@pytest.mark.parametrize(
+    ("path", "stem", "offer"),
+    [
+        pytest.param("/id/batch/1.ttl", "/id/batch/1", TURTLE, id="extension"),
+        pytest.param("/id/batch/1", "/id/batch/1", None, id="bare"),
+        pytest.param("/id/document/a.b/c", "/id/document/a.b/c", None, id="dot-in-a-segment"),
+        pytest.param("/id/batch/1.html", "/id/batch/1", HTML, id="page"),
+    ],
+)
+def test_offer_for_extension(path: str, stem: str, offer: MediaType | None) -> None:
+    assert offer_for_extension(path, RESOURCE_OFFERS) == (stem, offer)
+
+
+def test_unpublished_extension_is_404() -> None:
+    with pytest.raises(NotFound):
+        offer_for_extension("/id/batch/1.json", RESOURCE_OFFERS)
+
+
+def test_every_offer_names_its_format() -> None:
+    for offer in GRAPH_OFFERS + RESULT_OFFERS:
+        assert offer.label
+        assert offer.format_iri is not None
+        assert offer.format_iri.startswith("http://www.w3.org/ns/formats/")
+        assert offer.worker_name is not None
+        assert offer.format is not None
+        module = type(offer.format)
+        assert getattr(module, offer.worker_name) == offer.format

@@ -5,13 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -19,47 +13,20 @@ import pytest
 
 from ontology.dumps import write_dumps
 from ontology.store import EmbeddedStore
+from tests.server.support import disk_copy, same_dataset, uvicorn_server
 
-BASE = "https://w3id.org/littlegiant"
-ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(__file__).parent / "data" / "sample.trig"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, EmbeddedStore]]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, sample_source: ox.Store
+) -> Iterator[tuple[str, EmbeddedStore]]:
     root = tmp_path_factory.mktemp("ld-e2e")
-    store = EmbeddedStore(root / "store")
-    with store.writer() as w:
-        w.load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    store = disk_copy(sample_source, root / "store")
     write_dumps(store, root / "store" / "dumps")  # what `littlegiant build` does after a commit
-    port = free_port()
-    env = {**os.environ, "LG_STORE": str(root / "store"), "LG_BASE_URI": BASE}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server.app:from_env", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(url + "/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("uvicorn did not start")
+    with uvicorn_server({"LG_STORE": str(root / "store")}) as url:
         yield url, store
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_dump_over_http_matches_its_checksum_and_the_store(
@@ -72,7 +39,7 @@ def test_dump_over_http_matches_its_checksum_and_the_store(
     assert manifest["generation"] == store.generation()
     reloaded = ox.Store()
     reloaded.load(gzip.decompress(body), format=ox.RdfFormat.N_QUADS)
-    assert set(reloaded) == set(store.quads())
+    assert same_dataset(reloaded, store.quads())
     part = httpx.get(url + manifest["href"], headers={"Range": "bytes=0-99"})
     assert part.status_code == 206
     assert part.content == body[:100]

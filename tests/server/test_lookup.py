@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import Literal, URIRef
 
-from ontology.settings import Settings
-from ontology.store import EmbeddedStore
-from server.app import create_app
-
-BASE = "https://w3id.org/littlegiant"
-DATA = Path(__file__).parent / "data" / "sample.trig"
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
-    with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
-        yield c
+from ontology.iris import Iris
+from ontology.namespaces import LG
+from tests.server.support import BASE, turtle_graph
 
 
 @pytest.mark.parametrize(
@@ -39,7 +27,8 @@ def test_credit_code_redirects_to_the_enterprise(client: TestClient, code: str) 
     assert r.headers["location"] == "/id/enterprise/E900001"
     followed = client.get(f"/id/uscc/{code}", headers={"Accept": "text/turtle"})
     assert followed.status_code == 200
-    assert "91110108MA01AAAA0M" in followed.text
+    enterprise = URIRef(f"{BASE}/id/enterprise/E900001")
+    assert (enterprise, LG.uscc, Literal("91110108MA01AAAA0M")) in turtle_graph(followed.text)
 
 
 @pytest.mark.parametrize(
@@ -120,3 +109,21 @@ def test_lookup_never_guesses_a_suffix_variant(client: TestClient) -> None:
     """A changed company form is a reconciliation candidate, not a lookup hit."""
     r = client.get("/id/name/北京示例精密机械有限公司", follow_redirects=False)
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("mint", "key"),
+    [
+        pytest.param(lambda iris: iris.uscc("91110108MA01AAAA0M"), "E900001", id="credit-code"),
+        pytest.param(lambda iris: iris.name("示例（上海）生物科技有限公司"), "E900002", id="name"),
+    ],
+)
+def test_lookup_iris_of_the_uri_scheme_are_answered(
+    client: TestClient, mint: Callable[[Iris], str], key: str
+) -> None:
+    """``ontology.iris`` mints the lookup IRIs other datasets link with; the server answers them."""
+    path = Iris(BASE).relative(str(mint(Iris(BASE))))
+    assert path is not None
+    r = client.get(path, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == f"/id/enterprise/{key}"

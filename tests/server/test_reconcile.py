@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
 from ontology.namespaces import LG
-from ontology.settings import Settings
 from ontology.store import EmbeddedStore
-from server.app import create_app
 from server.matching import core_name
-from server.routes.reconcile import MAX_CONCURRENT, MAX_QUERIES
-
-BASE = "https://w3id.org/littlegiant"
-DATA = Path(__file__).parent / "data" / "sample.trig"
+from server.routes.reconcile import MAX_QUERIES
+from tests.server.support import BASE, app_client
 
 # (query, hints, expected top id, expected match) — variants as other datasets print names
 BATCH = [
@@ -33,14 +26,6 @@ BATCH = [
     ("Example Optoelectronics Company Limited", [], "E900009", True),  # English suffix variant
     ("示例新材料有限公司", [], None, False),  # two firms share the name: a tie, no match
 ]
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
-    with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
-        yield c
 
 
 def post_batch(client: TestClient, queries: dict) -> dict:
@@ -170,20 +155,20 @@ def test_oversized_batch_is_413(client: TestClient) -> None:
     assert r.status_code == 413, r.text
 
 
-def test_overload_gets_429_with_retry_after(client: TestClient) -> None:
-    client.get("/reconcile", params={"queries": json.dumps({"q": {"query": "x"}})})
-    slots = client.app.state.reconcile_slots
-    held = [slots.acquire(blocking=False) for _ in range(MAX_CONCURRENT)]
-    try:
-        assert all(held)
-        r = client.post("/reconcile", data={"queries": json.dumps({"q0": {"query": "示例"}})})
+def test_overload_gets_429_with_retry_after(sample_store: EmbeddedStore) -> None:
+    """With every matching slot taken (here: none configured) a batch waits for nobody."""
+    batch = {"queries": json.dumps({"q0": {"query": "示例"}})}
+    with app_client(sample_store, reconcile_max_concurrent=0) as full:
+        r = full.post("/reconcile", data=batch)
         assert r.status_code == 429, r.text
         assert r.headers["retry-after"] == "1"
-    finally:
-        for _ in held:
-            slots.release()
-    again = client.post("/reconcile", data={"queries": json.dumps({"q0": {"query": "示例"}})})
-    assert again.status_code == 200
+        assert r.headers["content-type"] == "application/problem+json"
+        manifest = full.get("/reconcile")  # the manifest needs no slot
+        assert manifest.status_code == 200, manifest.text
+    with app_client(sample_store, reconcile_max_concurrent=1) as one:
+        again = one.post("/reconcile", data=batch)
+        assert again.status_code == 200, again.text
+        assert one.post("/reconcile", data=batch).status_code == 200  # the slot was released
 
 
 def test_suggest_completes_prefixes(client: TestClient) -> None:

@@ -6,10 +6,7 @@ import datetime as dt
 import email.utils
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from pyld import jsonld
@@ -18,13 +15,17 @@ from rdflib.compare import isomorphic
 
 from ontology.iris import Iris
 from ontology.namespaces import LG, OWL
-from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from ontology.temporal import holds_on
-from server.app import create_app
+from tests.server.support import (
+    BASE,
+    app_client,
+    jsonld_graph,
+    page_facts,
+    page_links,
+    turtle_graph,
+)
 
-BASE = "https://w3id.org/littlegiant"
-DATA = Path(__file__).parent / "data" / "sample.trig"
 E1 = f"{BASE}/id/enterprise/E900001"
 
 RESOURCES = [
@@ -45,43 +46,6 @@ RDF_FORMATS = [
     ("nt", "application/n-triples"),
     ("rdf", "application/rdf+xml"),
 ]
-
-
-def sample_store() -> EmbeddedStore:
-    """The synthetic sample (tests/server/data/sample.trig) in a real in-memory store."""
-    store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
-    return store
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    settings = Settings(base_uri=BASE, store=None)
-    with TestClient(create_app(settings, store=sample_store())) as c:
-        yield c
-
-
-def pyld_loader(client: TestClient):
-    """A pyld document loader that fetches our published contexts from the app itself."""
-
-    def load(url: str, options: dict | None = None) -> dict:
-        assert url.startswith(BASE), url
-        r = client.get(url[len(BASE) :])
-        assert r.status_code == 200, r.text
-        return {"contextUrl": None, "documentUrl": url, "document": r.json()}
-
-    return load
-
-
-def jsonld_graph(client: TestClient, doc: object) -> Graph:
-    nquads = jsonld.to_rdf(
-        doc, {"format": "application/n-quads", "documentLoader": pyld_loader(client)}
-    )
-    return Graph().parse(data=nquads, format="nt")
-
-
-def turtle_graph(text: str) -> Graph:
-    return Graph().parse(data=text, format="turtle")
 
 
 @pytest.mark.parametrize("path", RESOURCES)
@@ -138,8 +102,14 @@ def test_browsers_get_html_and_curl_gets_html_first(client: TestClient) -> None:
 
 
 def test_identifier_answers_200_not_303(client: TestClient) -> None:
-    r = client.get("/id/enterprise/E900001", follow_redirects=False)
+    r = client.get(
+        "/id/enterprise/E900001", headers={"Accept": "text/turtle"}, follow_redirects=False
+    )
     assert r.status_code == 200, r.text
+    assert "location" not in r.headers
+    assert r.headers["content-location"] == "/id/enterprise/E900001.ttl"
+    # the 200 describes the thing itself, not a document about a document
+    assert (URIRef(E1), LG.legalName, None) in turtle_graph(r.text)
 
 
 @pytest.mark.parametrize("path", ["/id/enterprise/E900001", "/id/enterprise/E900001.ttl"])
@@ -222,12 +192,9 @@ def test_head_answers_headers_without_body(client: TestClient) -> None:
     assert r.content == b""
 
 
-def test_canonical_iris_are_served_on_any_host() -> None:
+def test_canonical_iris_are_served_on_any_host(sample_store: EmbeddedStore) -> None:
     """Data holds the canonical base; the app runs on another host and still answers for it."""
-    settings = Settings(base_uri=BASE, store=None)
-    with TestClient(
-        create_app(settings, store=sample_store()), base_url="http://mirror.test:8080"
-    ) as c:
+    with app_client(sample_store, base_url="http://mirror.test:8080") as c:
         r = c.get("/id/enterprise/E900001.ttl")
         assert r.status_code == 200, r.text
         assert (URIRef(E1), LG.uscc, Literal("91110108MA01AAAA0M")) in turtle_graph(r.text)
@@ -299,9 +266,15 @@ def test_document_page_markup_and_citations_both_ways(client: TestClient) -> Non
 
 def test_batch_page_shows_declared_and_known(client: TestClient) -> None:
     r = client.get("/id/batch/1.html", params={"lang": "en"})
-    assert "Declared count</dt><dd>7</dd>" in r.text
-    assert "Known in this dataset</dt><dd>5</dd>" in r.text
-    assert "http://example.org/synthetic/publicity-1.html" in r.text  # the disagreeing claim
+    assert r.status_code == 200, r.text
+    shown = page_facts(r.text)
+    assert shown["Declared count"] == ["7"]
+    assert shown["Known in this dataset"] == ["5"]
+    [data] = embedded_jsonld(r.text)
+    assert data["numberOfItems"] == 5
+    assert len(data["itemListElement"]) == 5
+    # the disagreeing claim, linked to its source
+    assert "http://example.org/synthetic/publicity-1.html" in page_links(r.text)
 
 
 def test_region_page_lists_its_enterprises_by_batch(client: TestClient) -> None:
@@ -339,11 +312,11 @@ def test_pages_need_no_javascript(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("key", "as_of", "status"),
     [
-        pytest.param("E900004", "2020-06-01", "active", id="before-revocation"),
-        pytest.param("E900004", "2021-06-01", "revoked", id="after-revocation"),
-        pytest.param("E900002", "2024-01-01", "active", id="renewed-by-review"),
-        pytest.param("E900001", "2024-01-01", "expired", id="expired"),
-        pytest.param("E900005", "2022-06-02", "not renewed", id="review-failed"),
+        pytest.param("E900004", "2020-06-01", "Active", id="before-revocation"),
+        pytest.param("E900004", "2021-06-01", "Revoked", id="after-revocation"),
+        pytest.param("E900002", "2024-01-01", "Active", id="renewed-by-review"),
+        pytest.param("E900001", "2024-01-01", "Expired", id="expired"),
+        pytest.param("E900005", "2022-06-02", "Not renewed", id="review-failed"),
     ],
 )
 def test_enterprise_status_as_of_a_date(
@@ -368,8 +341,8 @@ def test_bad_as_of_is_400(client: TestClient) -> None:
     assert r.status_code == 400, r.text
 
 
-def test_holds_on_is_the_readme_definition() -> None:
-    store = sample_store()
+def test_holds_on_is_the_readme_definition(sample_store: EmbeddedStore) -> None:
+    store = sample_store
     query = f"""SELECT ?d WHERE {{ ?d a <{LG.Designation}> ; <{LG.validFrom}> ?_from .
       {holds_on("2022-01-01")} }}"""
     held = {row["d"].value.rsplit("/", 1)[-1] for row in store.query(query)}

@@ -11,8 +11,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from ontology.paths import CONTEXT_JSONLD
-from server.describe import compact_jsonld
-from server.jsonld import Compactor, UnsupportedContext
+from server.jsonld import Compactor, UnsupportedContext, compact_jsonld
 
 LG = "https://w3id.org/littlegiant/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"

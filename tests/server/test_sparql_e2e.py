@@ -3,13 +3,10 @@ clients, and the wall-clock limit that really stops a query while others keep an
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,63 +14,21 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
-from tests.server.test_sparql_helpers import BASE, ROOT, build_curated
+from tests.server.support import BASE, uvicorn_server
 
+pytestmark = pytest.mark.slow
 TIMEOUT_S = 2.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("e2e")
-    store = build_curated(root / "store", root / "registry")
-    port = free_port()
+def server(curated_dir: Path) -> Iterator[str]:
     env = {
-        **os.environ,
-        "LG_STORE": str(store.path),
-        "LG_BASE_URI": BASE,
+        "LG_STORE": str(curated_dir),
         "LG_QUERY_TIMEOUT_S": str(TIMEOUT_S),
         "LG_QUERY_WORKERS": "2",
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "server.app:from_env",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if (
-                    httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code
-                    == 200
-                ):
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("uvicorn did not start")
+    with uvicorn_server(env, ready_path="/sparql?query=ASK%20%7B%7D") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_sparqlwrapper_select_json_and_csv(server: str) -> None:
@@ -116,7 +71,7 @@ def test_rdflib_sparqlstore_reads_the_endpoint(server: str) -> None:
 
 def test_a_runaway_query_is_stopped_while_others_answer(server: str) -> None:
     cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    outcome: dict[str, object] = {}
+    outcome: dict[str, str | int | float] = {}
 
     def runaway() -> None:
         start = time.monotonic()
@@ -128,15 +83,15 @@ def test_a_runaway_query_is_stopped_while_others_answer(server: str) -> None:
     thread.start()
     time.sleep(0.3)
     with httpx.Client(timeout=10) as other:  # another connection
-        start = time.monotonic()
         r = other.get(server + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
-        cheap = time.monotonic() - start
+        # answered while the runaway still runs: it did not wait behind it
+        assert thread.is_alive()
     assert r.status_code == 200, r.text
-    assert cheap < 1.0
     thread.join(30)
     assert outcome["status"] == 503, outcome
     assert "LG_QUERY_TIMEOUT_S" in str(outcome["text"])
-    assert TIMEOUT_S <= float(outcome["elapsed"]) < TIMEOUT_S + 3  # type: ignore[arg-type]
+    # stopped at the limit, not before; the generous upper bound only catches a query never cut
+    assert TIMEOUT_S <= float(outcome["elapsed"]) < 30
     # the killed worker was replaced: the endpoint still answers
     again = httpx.get(server + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
     assert again.status_code == 200

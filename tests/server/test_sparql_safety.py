@@ -9,25 +9,17 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ontology.settings import Settings
 from ontology.store import EmbeddedStore
-from server.app import create_app
+from server.prefixes import PREFIXES
 from server.sparql.analyse import QueryRejectedError, analyse
-from server.sparql.prefixes import PREFIXES
-from tests.server.test_sparql_helpers import BASE, build_curated
+from tests.server.support import app_client, worker_pids
 
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("safety")
-    store = build_curated(root / "store", root / "registry")
-    assert store.path is not None
-    return store.path
-
-
-def client_for(store_dir: Path, **overrides: object) -> TestClient:
-    settings = Settings(base_uri=BASE, store=store_dir, **overrides)  # type: ignore[arg-type]
-    return TestClient(create_app(settings, store=EmbeddedStore(store_dir)))
+def client(curated_dir: Path) -> Iterator[TestClient]:
+    """One endpoint (and one pool of workers) for the tests that do not kill a worker."""
+    with app_client(EmbeddedStore(curated_dir)) as c:
+        yield c
 
 
 @pytest.fixture
@@ -64,21 +56,21 @@ def service_queries(url: str) -> list[str]:
     ]
 
 
-def test_service_makes_no_connection(store_dir: Path, listener: socket.socket) -> None:
+def test_service_makes_no_connection(client: TestClient, listener: socket.socket) -> None:
     """The SSRF hole: pyoxigraph itself would POST to any SERVICE endpoint."""
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
-    with client_for(store_dir) as c:
-        for query in service_queries(url):
-            r = c.post("/sparql", data={"query": query})
-            assert 400 <= r.status_code < 500, (query, r.text)
-            assert "SERVICE" in r.text
+    for query in service_queries(url):
+        r = client.post("/sparql", data={"query": query})
+        assert 400 <= r.status_code < 500, (query, r.text)
+        assert "SERVICE" in r.text
     assert connections(listener) == 0
 
 
-def test_an_allow_listed_service_is_called(store_dir: Path, listener: socket.socket) -> None:
+def test_an_allow_listed_service_is_called(curated_dir: Path, listener: socket.socket) -> None:
     """The positive control: the listener does see the engine's call when it is allowed."""
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
-    with client_for(store_dir, service_allowlist=(url,), query_timeout_s=3) as c:
+    allowed = {"service_allowlist": (url,), "query_timeout_s": 3}
+    with app_client(EmbeddedStore(curated_dir), **allowed) as c:
         c.post("/sparql", data={"query": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"})
     assert connections(listener) >= 1
 
@@ -99,33 +91,31 @@ def test_service_lookalikes_are_not_refused(query: str) -> None:
     assert result.services == ()
 
 
-def test_load_of_a_local_file_is_refused(store_dir: Path) -> None:
-    with client_for(store_dir) as c:
-        for r in (
-            c.post("/sparql", data={"query": "LOAD <file:///etc/passwd>"}),
-            c.post("/sparql", data={"update": "LOAD <file:///etc/passwd>"}),
-            c.post(
-                "/sparql",
-                content=b"LOAD <file:///etc/passwd>",
-                headers={"Content-Type": "application/sparql-update"},
-            ),
-        ):
-            assert 400 <= r.status_code < 500, r.text
-        leaked = c.get(
-            "/sparql", params={"query": 'ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), "root:")) }'}
-        )
-        assert leaked.json()["boolean"] is False
+def test_load_of_a_local_file_is_refused(client: TestClient) -> None:
+    for r in (
+        client.post("/sparql", data={"query": "LOAD <file:///etc/passwd>"}),
+        client.post("/sparql", data={"update": "LOAD <file:///etc/passwd>"}),
+        client.post(
+            "/sparql",
+            content=b"LOAD <file:///etc/passwd>",
+            headers={"Content-Type": "application/sparql-update"},
+        ),
+    ):
+        assert 400 <= r.status_code < 500, r.text
+    leaked = client.get(
+        "/sparql", params={"query": 'ASK { ?s ?p ?o FILTER(CONTAINS(STR(?o), "root:")) }'}
+    )
+    assert leaked.json()["boolean"] is False
 
 
 @pytest.mark.parametrize("opener", ["(", "{", "["])
-def test_deep_nesting_is_refused_before_parsing(store_dir: Path, opener: str) -> None:
+def test_deep_nesting_is_refused_before_parsing(client: TestClient, opener: str) -> None:
     closer = {"(": ")", "{": "}", "[": "]"}[opener]
     query = "SELECT * WHERE { " + opener * 20_000 + closer * 20_000 + " }"
-    with client_for(store_dir) as c:
-        r = c.post("/sparql", data={"query": query})
-        assert r.status_code == 400, r.text
-        assert "nested" in r.text
-        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+    r = client.post("/sparql", data={"query": query})
+    assert r.status_code == 400, r.text
+    assert "nested" in r.text
+    assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
 def test_nesting_inside_strings_iris_and_comments_is_not_counted() -> None:
@@ -141,18 +131,22 @@ def test_nesting_inside_strings_iris_and_comments_is_not_counted() -> None:
         )
 
 
-def test_a_worker_crash_is_contained(store_dir: Path) -> None:
+def test_a_worker_crash_is_contained(curated_dir: Path) -> None:
     """With the nesting guard lifted, pyoxigraph's parser overflows its stack and the process
     dies: only the worker goes, the request gets an error, a fresh worker takes its place."""
     query = "SELECT * WHERE " + "{" * 30_000 + "}" * 30_000
-    with client_for(store_dir, max_query_nesting=1_000_000, query_workers=1) as c:
+    lifted = {"max_query_nesting": 1_000_000, "query_workers": 1}
+    before_app = worker_pids()
+    with app_client(EmbeddedStore(curated_dir), **lifted) as c:
         assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
-        pool = c.app.state.sparql_pool  # type: ignore[attr-defined]
-        before = pool.worker_pids()
+        before = worker_pids() - before_app
+        assert len(before) == 1
         r = c.post("/sparql", data={"query": query})
         assert r.status_code == 500, r.text
         assert "restarted" in r.text
         after = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
         assert after.status_code == 200, after.text
         assert after.json()["boolean"] is True
-        assert pool.worker_pids() != before
+        replaced = worker_pids() - before_app
+        assert len(replaced) == 1
+        assert replaced != before

@@ -1,9 +1,9 @@
 """The W3C SPARQL 1.1 Protocol test cases (rdf-tests, sparql11/protocol) against the real app.
 
 Requests, bodies, headers and expected status classes, booleans and formats come from the
-manifest; the data from ``fixtures.nq``. Update cases that expect success do not apply (the
-endpoint is read-only): for those the refusal itself is checked. Skipped when the folder is
-absent.
+manifest; the data from ``fixtures.nq`` (both vendored in ``tests/data/w3c-sparql11``, see its
+README). Update cases that expect success do not apply (the endpoint is read-only): for those the
+refusal itself is checked.
 """
 
 from __future__ import annotations
@@ -16,12 +16,9 @@ from fastapi.testclient import TestClient
 from rdflib import RDF, Graph, Namespace
 from rdflib.collection import Collection
 
-from ontology.settings import Settings
-from server.app import create_app
-from tests.server.test_sparql_helpers import BASE, W3C, load_quads
+from tests.server.support import W3C, app_client, load_quads
 
 MANIFEST = W3C / "protocol" / "manifest.ttl"
-pytestmark = pytest.mark.skipif(not MANIFEST.exists(), reason="W3C test folder absent")
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -30,8 +27,6 @@ HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 
 
 def cases() -> list[tuple[str, list[dict]]]:
-    if not MANIFEST.exists():
-        return []
     g = Graph().parse(MANIFEST, format="turtle")
     manifest = next(g.subjects(RDF.type, MF.Manifest))
     found = []
@@ -71,12 +66,21 @@ def cases() -> list[tuple[str, list[dict]]]:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    store = load_quads(None, W3C / "fixtures.nq")  # in memory: the workers get a dump
-    with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
+    store = load_quads(W3C / "fixtures.nq")  # in memory: the workers get a dump
+    with app_client(store) as c:
         yield c
 
 
-@pytest.mark.parametrize(("name", "requests"), cases(), ids=[c[0] for c in cases()])
+CASES = cases()
+
+
+def test_the_manifest_is_read() -> None:
+    """The vendored manifest yields the protocol's cases (an empty list would test nothing)."""
+    assert len(CASES) >= 30
+    assert {"query_get", "query_post_form", "query_post_direct"} <= {name for name, _ in CASES}
+
+
+@pytest.mark.parametrize(("name", "requests"), CASES, ids=[c[0] for c in CASES])
 def test_w3c_protocol_case(client: TestClient, name: str, requests: list[dict]) -> None:
     for req in requests:
         r = client.request(req["method"], req["path"], content=req["body"], headers=req["headers"])

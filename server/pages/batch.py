@@ -1,0 +1,52 @@
+"""A batch's page: declared against known count, its notices, the count claims, its enterprises.
+
+The graph says honestly how complete each batch is: the declared count beside the enterprises
+the dataset knows, and every count a source claims.
+"""
+
+from __future__ import annotations
+
+from ontology.iris import Iris
+from ontology.namespaces import LG
+from ontology.store import GraphStore
+from server.describe import Description
+from server.pages import schema_org
+from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
+
+
+def batch_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
+    """The template values of a batch's page, with its schema.org ItemList."""
+    ctx = PageContext(store, iris, lang)
+    iri = desc.iri
+    holders = ctx.rows(
+        f"SELECT DISTINCT ?e WHERE {{ ?d lg:batch <{iri}> ; lg:holder ?e }} LIMIT {LIST_LIMIT}"
+    )
+    known = ctx.rows(
+        f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?d lg:batch <{iri}> ; lg:holder ?e }}"
+    )
+    claims = ctx.rows(
+        f"""SELECT ?c ?count ?basis ?src WHERE {{
+          <{iri}> lg:countClaim ?c . ?c lg:count ?count .
+          OPTIONAL {{ ?c lg:countBasis ?basis }} OPTIONAL {{ ?c dcterms:source ?src }}
+        }} ORDER BY ?count"""
+    )
+    name = ctx.label(iri)
+    known_count = int(known[0].get("n", "0")) if known else 0
+    members = [row["e"] for row in holders]
+    return {
+        "kind": "batch",
+        "name": name,
+        "ordinal": first_literal(desc, str(LG.ordinal)),
+        "declared": first_literal(desc, str(LG.declaredCount)),
+        "known": known_count,
+        "date": first_literal(desc, str(LG.announcementDate)),
+        "notices": [ctx.link(d) for d in desc.iris(str(LG.announcedBy))],
+        "claims": [
+            {"count": r["count"], "basis": r.get("basis", ""), "source": r.get("src", "")}
+            for r in claims
+        ],
+        "enterprises": ctx.links(members),
+        "truncated": known_count > len(holders),
+        "statements": statements(ctx, desc),
+        "schema": schema_org.item_list(iri, name, ctx.page_url(iri), known_count, members),
+    }

@@ -1,0 +1,51 @@
+"""The home page: what the dataset holds, and each batch with its declared and known count."""
+
+from __future__ import annotations
+
+from ontology.dumps import DUMP_NAME
+from ontology.iris import Iris
+from ontology.namespaces import LG
+from ontology.store import GraphStore
+from server.pages import schema_org
+from server.pages.common import PageContext
+
+NAME = "专精特新“小巨人”企业知识图谱 (Little Giant KG)"
+COUNTED = (
+    ("enterprises", LG.Enterprise),
+    ("designations", LG.Designation),
+    ("documents", LG.RegulatoryDocument),
+    ("batches", LG.Batch),
+)
+
+
+def home_page(store: GraphStore, iris: Iris, lang: str, site_url: str) -> dict[str, object]:
+    """The template values of the home page, with the schema.org Dataset."""
+    ctx = PageContext(store, iris, lang)
+    counts: dict[str, int] = {}
+    for key, cls in COUNTED:
+        row = ctx.rows(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")
+        counts[key] = int(row[0].get("n", "0")) if row else 0
+    counts["triples"] = len(store)
+    batches = ctx.rows(
+        """SELECT ?b ?ord ?declared (COUNT(DISTINCT ?e) AS ?known) WHERE {
+          ?b a lg:Batch ; lg:ordinal ?ord .
+          OPTIONAL { ?b lg:declaredCount ?declared }
+          OPTIONAL { ?d lg:batch ?b ; lg:holder ?e }
+        } GROUP BY ?b ?ord ?declared ORDER BY ?ord"""
+    )
+    dataset = str(iris.dataset())
+    return {
+        "kind": "home",
+        "name": NAME,
+        "counts": counts,
+        "batches": [
+            {
+                "link": ctx.link(r["b"]),
+                "ordinal": r["ord"],
+                "declared": r.get("declared", ""),
+                "known": r.get("known", "0"),
+            }
+            for r in batches
+        ],
+        "schema": schema_org.dataset(dataset, NAME, site_url, str(iris.dump(DUMP_NAME))),
+    }

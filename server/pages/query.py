@@ -1,0 +1,26 @@
+"""The query page for researchers: an editor, the example queries in both languages, results and
+downloads; at ``/query``, and at ``/sparql`` for a browser's ``Accept``."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from server.prefixes import PREFIXES, PROLOGUE
+from server.render import represent_page
+from server.sparql.examples import load_examples
+
+
+def query_page(request: Request, query: str | None) -> Response:
+    """The page, its editor holding ``query`` (or the first example)."""
+    examples = load_examples()
+    fallback = PROLOGUE + "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
+    values = {
+        "examples": examples,
+        "examples_json": [{"slug": e.slug, "query": e.query} for e in examples],
+        "prefixes": PREFIXES,
+        "initial_query": query or (examples[0].query if examples else fallback),
+        "endpoint": "/sparql",
+    }
+    # /sparql negotiates this page against the service description and results
+    return represent_page(request, "query.html", values, vary=["Accept"], cache_control="no-cache")

@@ -1,0 +1,71 @@
+"""The server tests' stores, built once per test run and copied for each user, and their clients.
+
+- ``sample_source``: the SYNTHETIC sample (``data/sample.trig``) plus the ontology graph, as
+  ``littlegiant build`` loads ``ontology/lg.ttl`` beside the data.
+- ``curated_source``: the default dataset built from ``data/`` by the real pipeline (gate
+  included: a build that fails validation fails the tests).
+- ``client``: the real app over a copy of the sample, one per test module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.cli import build_store
+from ontology.paths import ONTOLOGY_TTL
+from ontology.store import EmbeddedStore
+from tests.server.support import (
+    ONTOLOGY_GRAPH,
+    SAMPLE,
+    app_client,
+    copy_registry,
+    disk_copy,
+    memory_copy,
+    settings,
+)
+
+
+@pytest.fixture(scope="session")
+def sample_source() -> ox.Store:
+    """The sample graphs and the ontology graph (read them; copy before writing)."""
+    source = ox.Store()
+    source.bulk_load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
+    source.bulk_load(
+        path=str(ONTOLOGY_TTL), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH)
+    )
+    return source
+
+
+@pytest.fixture
+def sample_store(sample_source: ox.Store) -> EmbeddedStore:
+    """A fresh in-memory copy of the sample, this test's own."""
+    return memory_copy(sample_source)
+
+
+@pytest.fixture(scope="module")
+def client(sample_source: ox.Store) -> Iterator[TestClient]:
+    """The app over a copy of the sample, shared by one module's tests (which only read)."""
+    with app_client(memory_copy(sample_source)) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def curated_source(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    """The default dataset (ontology and curated facts) committed through the gate."""
+    home = tmp_path_factory.mktemp("curated")
+    store = EmbeddedStore(None)
+    build_store(settings(registry=copy_registry(home / "registry")), store)
+    return store.raw
+
+
+@pytest.fixture(scope="session")
+def curated_dir(curated_source: ox.Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store of the default dataset, shared read-only by the SPARQL tests."""
+    directory = tmp_path_factory.mktemp("curated-disk") / "store"
+    disk_copy(curated_source, directory)
+    return directory
