@@ -3,7 +3,7 @@
 VoID (https://www.w3.org/TR/void/) at ``/.well-known/void`` (§7.2 of the VoID note) and
 ``/dataset``; DCAT 3 (https://www.w3.org/TR/vocab-dcat-3/) in the same description; sitemaps per
 https://www.sitemaps.org/protocol.html (50,000 URLs a file, then an index); dumps are gzipped
-N-Quads written at commit time by ``ontology.dumps.write_dumps`` and served with Range support.
+N-Quads written at commit time by ``ontology.store.dumps`` and served with Range support.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 
-from ontology.dumps import DUMP_NAME, Dump, read_manifest, write_dumps
 from ontology.iris import Iris
 from ontology.namespaces import (
     DCAT,
@@ -35,6 +34,7 @@ from ontology.namespaces import (
 )
 from ontology.paths import CONTEXT_JSONLD
 from ontology.store import GraphStore
+from ontology.store.dumps import DUMP_NAME, Dump, read_manifest, write_dumps
 from server.deps import IrisDep, StoreDep
 from server.describe import label_map, pick
 from server.problems import NotFound

@@ -31,6 +31,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from ontology.paths import ROOT
 from ontology.store import EmbeddedStore
 
@@ -139,7 +141,8 @@ class QueryPool:
                     self._tmp = Path(tempfile.mkdtemp(prefix="lg-sparql-"))
                 self._dumps += 1
                 path = self._tmp / f"snapshot-{self._dumps:06d}.nq"
-                self.store.dump(path)
+                # every graph, the default one (the merge of the named graphs) included
+                source.dump(str(path), format=ox.RdfFormat.N_QUADS)
                 for old in self._tmp.glob("snapshot-*.nq"):
                     if old != path and old.name < f"snapshot-{self._dumps - 2:06d}.nq":
                         old.unlink(missing_ok=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from pyld import jsonld
@@ -14,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from ontology.namespaces import HYDRA, LG
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, load_dataset
 from server.app import create_app
 
 BASE = "https://w3id.org/littlegiant"
@@ -24,7 +23,7 @@ DATA = Path(__file__).parent / "data" / "sample.trig"
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    load_dataset(store, DATA)
     with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
         yield c
 

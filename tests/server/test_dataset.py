@@ -17,12 +17,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from ontology.dumps import DUMP_NAME, read_manifest, write_dumps
 from ontology.iris import Iris
 from ontology.namespaces import DCAT, LG, VOID
 from ontology.paths import CONTEXT_JSONLD, ONTOLOGY_TTL
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, load_dataset
+from ontology.store.dumps import DUMP_NAME, read_manifest, write_dumps
 from server.app import create_app
 from server.routes.dataset import sitemap_pages
 
@@ -33,7 +33,7 @@ SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 def sample_store() -> EmbeddedStore:
     store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    load_dataset(store, DATA)
     return store
 
 

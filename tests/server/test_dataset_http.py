@@ -17,8 +17,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ontology.dumps import write_dumps
 from ontology.store import EmbeddedStore
+from ontology.store.dumps import write_dumps
 
 BASE = "https://w3id.org/littlegiant"
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, load_dataset
 from server.app import create_app
 
 BASE = "https://w3id.org/littlegiant"
@@ -20,7 +19,7 @@ DATA = Path(__file__).parent / "data" / "sample.trig"
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    load_dataset(store, DATA)
     with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
         yield c
 

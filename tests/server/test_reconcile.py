@@ -6,13 +6,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
 from ontology.namespaces import LG
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, load_dataset
 from server.app import create_app
 from server.matching import core_name
 from server.routes.reconcile import MAX_CONCURRENT, MAX_QUERIES
@@ -38,7 +37,7 @@ BATCH = [
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
     store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    load_dataset(store, DATA)
     with TestClient(create_app(Settings(base_uri=BASE, store=None), store=store)) as c:
         yield c
 

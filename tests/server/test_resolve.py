@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from pyld import jsonld
@@ -19,7 +18,7 @@ from rdflib.compare import isomorphic
 from ontology.iris import Iris
 from ontology.namespaces import LG, OWL
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, load_dataset
 from ontology.temporal import holds_on
 from server.app import create_app
 
@@ -50,7 +49,7 @@ RDF_FORMATS = [
 def sample_store() -> EmbeddedStore:
     """The synthetic sample (tests/server/data/sample.trig) in a real in-memory store."""
     store = EmbeddedStore(None)
-    store.raw.load(path=str(DATA), format=ox.RdfFormat.TRIG)
+    load_dataset(store, DATA)
     return store
 
 

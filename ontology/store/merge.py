@@ -1,0 +1,96 @@
+"""The default graph as the RDF merge of the named graphs: a set, kept up to date at each commit.
+
+A query that names no dataset sees the store's real default graph, and that graph holds every
+triple some named graph states, once (DESIGN §3: a fact stated by two sources is one triple
+there). pyoxigraph's union mode would instead give the fact twice and ignore the query's own
+``FROM``; materialising the merge keeps SPARQL 1.1 dataset semantics and works the same on any
+remote engine, through SPARQL Update alone.
+
+The merge is maintained per changed graph, so a commit costs in proportion to the graphs it
+changes, not to the store: before a graph is replaced or dropped, the triples only it states
+leave the default graph; its new triples are then added (adding a triple already there is a
+no-op). Blank nodes keep their identity in the store: a graph's triples with a blank node are
+copied into the default graph by a SPARQL update that binds the stored nodes, because loading
+the same N-Triples twice would mint fresh blank nodes that no later deletion could match.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+_DEFAULT = ox.DefaultGraph()
+
+
+def retire(graph: str) -> str:
+    """SPARQL Update: remove from the default graph the triples that only ``graph`` states."""
+    return (
+        "DELETE { ?s ?p ?o } WHERE { "
+        f"GRAPH <{graph}> {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != <{graph}>) }} }}"
+    )
+
+
+def copy_blank(graph: str) -> str:
+    """SPARQL Update: copy the triples of ``graph`` with a blank node into the default graph."""
+    return (
+        "INSERT { ?s ?p ?o } WHERE { "
+        f"GRAPH <{graph}> {{ ?s ?p ?o }} FILTER (isBlank(?s) || isBlank(?o)) }}"
+    )
+
+
+def split_blank(ntriples: bytes) -> tuple[bytes, bool]:
+    """The lines of an N-Triples document that hold no blank node, and whether any line does.
+
+    N-Triples puts one triple on a line, so a line without ``_:`` has no blank node; the few
+    lines with it (a literal may contain ``_:`` too) are parsed to tell.
+    """
+    if b"_:" not in ntriples:
+        return ntriples, False
+    plain: list[bytes] = []
+    blank = False
+    for line in ntriples.splitlines(keepends=True):
+        if b"_:" in line and any(_has_blank(t) for t in ox.parse(line, ox.RdfFormat.N_TRIPLES)):
+            blank = True
+        else:
+            plain.append(line if line.endswith(b"\n") else line + b"\n")
+    return b"".join(plain), blank
+
+
+def _has_blank(quad: ox.Quad | ox.Triple) -> bool:
+    return any(
+        isinstance(t, ox.BlankNode) or (isinstance(t, ox.Triple) and _has_blank(t))
+        for t in (quad.subject, quad.object)
+    )
+
+
+def replace_graph(store: ox.Store, graph: str, ntriples: bytes) -> None:
+    """Replace a named graph of a pyoxigraph store, keeping its default graph the merge."""
+    drop_graph(store, graph)
+    node = ox.NamedNode(graph)
+    store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=node)
+    _add(store, graph, ntriples)
+
+
+def drop_graph(store: ox.Store, graph: str) -> None:
+    """Remove a named graph of a pyoxigraph store and the triples only it gave the merge."""
+    node = ox.NamedNode(graph)
+    if store.contains_named_graph(node):
+        store.update(retire(graph))
+        store.remove_graph(node)
+
+
+def rebuild(store: ox.Store) -> None:
+    """Make the default graph the merge of the named graphs from scratch (cost: the whole store)."""
+    store.clear_graph(_DEFAULT)
+    for node in list(store.named_graphs()):
+        if isinstance(node, ox.NamedNode):
+            data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+            _add(store, node.value, data)
+
+
+def _add(store: ox.Store, graph: str, ntriples: bytes) -> None:
+    plain, blank = split_blank(ntriples)
+    if plain:
+        store.bulk_load(plain, ox.RdfFormat.N_TRIPLES, to_graph=_DEFAULT)
+    if blank:
+        store.update(copy_blank(graph))
