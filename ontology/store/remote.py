@@ -119,7 +119,6 @@ class RemoteStore(TypedQueries):
             for g in named_graphs or []:
                 wrapper.addNamedGraph(g)
         if wrapper.queryType in ("CONSTRUCT", "DESCRIBE"):
-            wrapper.setReturnFormat("nt")
             wrapper.addCustomHttpHeader("Accept", "application/n-triples")
             body = wrapper.query().response.read()
             # the same result type as the embedded store's: triples from a store query
