@@ -164,3 +164,8 @@ def load_dataset(store: GraphStore, path: Path) -> None:
     with store.transaction() as tx:
         for name, quads in graphs.items():
             tx.replace_graph(name, ntriples(quads))
+
+
+if TYPE_CHECKING:  # both stores satisfy the protocol: mypy checks it here
+    _embedded: GraphStore = EmbeddedStore(None)
+    _remote: GraphStore = RemoteStore("")

@@ -105,6 +105,8 @@ class EmbeddedStore(TypedQueries):
         self._memory_commits = 0
         self._memory_writer = threading.Lock()
         self._memory_holder = ""
+        if self.generation() and merge.missing(self._store()):
+            self._upgrade()
 
     # -- reading
     def generation(self) -> str:
@@ -120,9 +122,14 @@ class EmbeddedStore(TypedQueries):
         return not any(True for _ in self._store().named_graphs())
 
     def _store(self) -> ox.Store:
-        if self._memory is not None:
-            return self._memory
-        assert self._generations is not None  # noqa: S101 - one of the two is always set
+        return self._current()[1]
+
+    def _current(self) -> tuple[str, ox.Store]:
+        """The live generation's name and a read-only store of it, reopened when it changes."""
+        if self._generations is None:
+            if self._memory is None:
+                raise RuntimeError("an in-memory store without its memory")
+            return self.generation(), self._memory
         gen = self._generations.current()
         with self._lock:
             if self._reader is None or gen != self._reader_gen:
@@ -131,7 +138,7 @@ class EmbeddedStore(TypedQueries):
                 else:
                     self._reader = ox.Store.read_only(str(self._generations.root / gen))
                 self._reader_gen = gen
-            return self._reader
+            return gen, self._reader
 
     @property
     def raw(self) -> ox.Store:
@@ -178,10 +185,10 @@ class EmbeddedStore(TypedQueries):
 
     def __len__(self) -> int:
         """The number of quads in the named graphs."""
-        gen = self.generation()
+        gen, store = self._current()
         if self._generations is not None and gen in self._sizes:
             return self._sizes[gen]  # a generation never changes once published
-        size = count(self._store().query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"))
+        size = count(store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"))
         if self._generations is not None:
             self._sizes = {gen: size}
         return size
@@ -201,6 +208,8 @@ class EmbeddedStore(TypedQueries):
         another writer keeps the lock for ``wait_s`` seconds.
         """
         with self._drafting(wait_s) as states:
+            if merge.missing(states[1]):  # written through ``raw`` or before the merge existed
+                merge.rebuild(states[1])
             tx = EmbeddedTransaction(*states)
             del states  # the draft closes as soon as the transaction lets it go
             try:
@@ -231,6 +240,14 @@ class EmbeddedStore(TypedQueries):
             yield draft
             merge.rebuild(draft)
 
+    def _upgrade(self) -> None:
+        """Publish the merge for a generation written before the default graph held it, once.
+
+        Skipped while another writer holds the lock: its commit adds the merge.
+        """
+        with contextlib.suppress(StoreLocked), self._drafting(0.0) as (_, draft):
+            merge.rebuild(draft)
+
     @contextlib.contextmanager
     def _drafting(self, wait_s: float) -> Iterator[tuple[ox.Store, ox.Store]]:
         """Lock, make a draft of the current state, yield (current, draft), publish the draft."""
@@ -249,7 +266,7 @@ class EmbeddedStore(TypedQueries):
             draft, draft_dir = gens.new_draft(live)
             try:
                 gens.pause("draft-created")
-                yield live or ox.Store(), draft
+                yield (live if live is not None else ox.Store()), draft
                 gens.pause("graphs-staged")
                 name = gens.checkpoint(draft)
             finally:

@@ -89,6 +89,14 @@ def rebuild(store: ox.Store) -> None:
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
+def missing(store: ox.Store) -> bool:
+    """Whether a store's named graphs hold triples but its default graph none: a store written
+    before the default graph held the merge."""
+    named = store.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+    merged = store.query("ASK { ?s ?p ?o }")
+    return bool(named) and not bool(merged)
+
+
 def _add(store: ox.Store, graph: str, ntriples: bytes) -> None:
     plain, blank = split_blank(ntriples)
     if plain:

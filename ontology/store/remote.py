@@ -41,7 +41,9 @@ _WRITER_UNTIL = "<https://w3id.org/littlegiant/store/state#writerUntil>"
 _NO_GRAPH = "https://w3id.org/littlegiant/store/state#none"  # an empty dataset, by name
 _XSD_DATETIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
 DEFAULT_WAIT_S = 60.0
-LEASE_S = 3600.0  # a writer killed while holding the lease blocks others this long at most
+# A writer killed while holding the lease blocks others this long at most; a transaction kept
+# open longer may lose the lease to another writer, and its commit is then refused.
+LEASE_S = 3600.0
 
 
 class RemoteTransaction:
@@ -211,8 +213,9 @@ class RemoteStore(TypedQueries):
         try:
             tx = RemoteTransaction(self)
             yield tx
-            if self._holder() != holder:
-                raise StoreLocked(self.update_endpoint, self._holder(), 0.0)
+            if (now_holder := self._holder()) != holder:
+                lost = f"{now_holder or 'nobody'} (this writer's lease ran out)"
+                raise StoreLocked(self.update_endpoint, lost, LEASE_S)
             marker = f"{dt.datetime.now(dt.UTC).isoformat()} {uuid.uuid4()}"
             self._update(
                 [

@@ -126,3 +126,23 @@ def test_the_default_dataset_counts_each_distinct_triple_once(
     assert {r["g"].value: int(r["n"].value) for r in per_graph if r["g"].value in graphs} == {
         g: len(list(built.quads(graph=ox.NamedNode(g)))) for g in built.named_graphs()
     }
+
+
+def test_a_store_written_before_the_merge_existed_gets_it_when_opened(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    old = ox.Store(str(tmp_path / "s" / "gen-000001"))  # the layout as it was: named graphs only
+    old.bulk_load(SHARED + ONLY_A.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(A))
+    old.bulk_load(SHARED, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(B))
+    del old
+    (tmp_path / "s" / "current").symlink_to("gen-000001")
+    store = EmbeddedStore(tmp_path / "s")
+    assert store.generation() == "gen-000002"
+    assert count(store, COUNT.format(**{"from": ""})) == distinct_triples(store) == 2
+
+
+def test_triples_written_through_raw_join_the_merge_at_the_next_commit() -> None:
+    store = EmbeddedStore(None)
+    store.raw.load(SHARED, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(A))
+    with store.transaction() as tx:
+        tx.replace_graph(B, ONLY_B.encode())
+    assert count(store, COUNT.format(**{"from": ""})) == distinct_triples(store) == 2
