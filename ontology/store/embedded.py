@@ -34,6 +34,7 @@ from ontology.store.common import (
 from ontology.store.generations import Generations
 
 DEFAULT_WAIT_S = 60.0  # a second writer waits this long for the first to publish
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
 
 
 class EmbeddedTransaction:
@@ -48,14 +49,33 @@ class EmbeddedTransaction:
         self._draft: ox.Store | None = draft
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lg-store-load")
         self._staged: list[Future[None]] = []
+        self._total: int | None = None
+        self._retired = 0
+        self._rebuild = False  # once the change is most of the store: rebuild the merge at the end
 
     def replace_graph(self, name: str, ntriples: bytes) -> None:
         """Replace the named graph ``name`` by the triples of an N-Triples document."""
-        self._staged.append(self._loader.submit(merge.replace_graph, self._open(), name, ntriples))
+        draft, incremental = self._open(), self._incremental(name)
+        self._staged.append(
+            self._loader.submit(merge.replace_graph, draft, name, ntriples, incremental=incremental)
+        )
 
     def drop_graph(self, name: str) -> None:
         """Remove the named graph ``name`` (nothing happens if it does not exist)."""
-        self._staged.append(self._loader.submit(merge.drop_graph, self._open(), name))
+        draft, incremental = self._open(), self._incremental(name)
+        self._staged.append(
+            self._loader.submit(merge.drop_graph, draft, name, incremental=incremental)
+        )
+
+    def _incremental(self, name: str) -> bool:
+        """Whether this change keeps the merge up to date itself (see merge.cheaper_to_rebuild)."""
+        if not self._rebuild:
+            self._retired += count(self._before.query(_COUNT.format(graph=f"<{name}>")))
+            if self._retired >= merge.REBUILD_AT_LEAST:  # else not worth counting the store
+                if self._total is None:
+                    self._total = count(self._before.query(_COUNT.format(graph="?g")))
+                self._rebuild = merge.cheaper_to_rebuild(self._retired, self._total)
+        return not self._rebuild
 
     def select(
         self,
@@ -78,6 +98,8 @@ class EmbeddedTransaction:
         try:
             for staged in self._staged:
                 staged.result()
+            if self._rebuild:
+                merge.rebuild(self._open())
         finally:
             self.abandon()
 
@@ -188,7 +210,7 @@ class EmbeddedStore(TypedQueries):
         gen, store = self._current()
         if self._generations is not None and gen in self._sizes:
             return self._sizes[gen]  # a generation never changes once published
-        size = count(store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"))
+        size = count(store.query(_COUNT.format(graph="?g")))
         if self._generations is not None:
             self._sizes = {gen: size}
         return size

@@ -146,3 +146,30 @@ def test_triples_written_through_raw_join_the_merge_at_the_next_commit() -> None
     with store.transaction() as tx:
         tx.replace_graph(B, ONLY_B.encode())
     assert count(store, COUNT.format(**{"from": ""})) == distinct_triples(store) == 2
+
+
+@pytest.mark.parametrize(
+    ("bulk", "bystander"),
+    [(12_000, 0), (0, 50)],
+    ids=["change-is-most-of-the-store", "change-is-a-small-part"],
+)
+def test_the_merge_is_the_same_whether_kept_or_rebuilt(
+    tmp_path: Path, bulk: int, bystander: int
+) -> None:
+    """Small changes keep the merge triple by triple; a change that is most of a large enough
+    store rebuilds it. Both give the set of the named graphs' triples, blank nodes included."""
+    store = EmbeddedStore(tmp_path / "s")
+    blank = f'<{E1}> <{LG}p> _:b .\n_:b <{LG}q> "in a blank node" .\n'.encode()
+    extra = "".join(f'<{E1}> <{LG}n> "{i}" .\n' for i in range(bulk)).encode()
+    others = "".join(f'<{E2}> <{LG}n> "{i}" .\n' for i in range(bystander)).encode()
+    with store.transaction() as tx:
+        tx.replace_graph(A, SHARED + ONLY_A.encode() + blank + extra)
+        tx.replace_graph(B, SHARED + ONLY_B.encode())
+        tx.replace_graph("https://w3id.org/littlegiant/graph/bystander", others)
+    for change in ({A: SHARED}, {B: ONLY_B.encode() + blank}, {A: b""}):
+        with store.transaction() as tx:
+            for graph, data in change.items():
+                tx.replace_graph(graph, data)
+        merged = set(store.quads(graph=ox.DefaultGraph()))
+        named = {ox.Quad(q.subject, q.predicate, q.object) for q in store.quads()}
+        assert merged == named
