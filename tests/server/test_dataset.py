@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from ontology.dumps import DUMP_NAME, read_manifest, write_dumps
+from ontology.store.dumps import DUMP_NAME, read_manifest, write_dumps
 from ontology.namespaces import DCAT, LG, SH, VOID
 from ontology.paths import CONTEXT_JSONLD, ONTOLOGY_TTL, SHAPES_DIR
 from ontology.store import EmbeddedStore
