@@ -127,7 +127,7 @@ def list_graph(
     start_lit, until_lit = rdf.date(start), rdf.date(dt.date(2021 + ordinal, 6, 30))
     page, tier = rdf.node(SYNTHETIC_PAGE), rdf.node(LG.LittleGiant)
     classes = {name: rdf.node(LG[name]) for name in ("Enterprise", "Designation", "Award")}
-    evidence = rdf.text("final list")
+    evidence = rdf.node(LG.EvidenceFinalList)
     regions: dict[str, ox.NamedNode] = {}
     out: list[ox.Quad] = []
     add = out.append

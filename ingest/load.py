@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, cast
 import pyoxigraph as ox
 
 from ingest.progress import Steps
+from ingest.validity import DERIVED, derive_after
+from ingest.validity import TITLE as DERIVED_TITLE
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
@@ -34,7 +36,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a graph comes from: its files or bytes, and the URL and date of the original."""
+    """Where a graph comes from: the files read, its bytes, and the URL and date of the original.
+
+    ``data`` (when given) is what the graph's fingerprint hashes: a list's or notice's bytes, or
+    a curated source's own statements; ``files`` are the input files read (each recorded with its
+    checksum), hashed instead when there is no ``data``. ``file_name`` names the file ``data``
+    was read from. ``pages`` are the source pages the facts were taken from; ``derived_from``
+    the graphs a derived graph was computed from.
+    """
 
     name: str
     title: str
@@ -42,17 +51,30 @@ class Source:
     url: str | None = None
     retrieval_date: dt.date | None = None
     data: bytes | None = None
+    file_name: str = ""
+    pages: tuple[str, ...] = ()
+    derived_from: tuple[str, ...] = ()
 
     def sha256(self) -> str:
-        """Hash the source bytes (files in order, or ``data``): equal hashes mean nothing to do."""
+        """Hash the source bytes (``data``, else the files): equal hashes mean nothing to do."""
+        if self.data is not None:
+            return hashlib.sha256(self.data).hexdigest()
         digest = hashlib.sha256()
         for path in self.files:
             digest.update(path.read_bytes())
-        if self.data is not None:
-            digest.update(self.data)
         return digest.hexdigest()
 
-    def file_label(self) -> str:
+    def inputs(self) -> list[tuple[str, str]]:
+        """The input files read, as (label, sha256): what the graph's activity used."""
+        found = [
+            (label, hashlib.sha256(path.read_bytes()).hexdigest())
+            for label, path in zip(self.file_labels(), self.files, strict=True)
+        ]
+        if self.file_name and self.data is not None:
+            found.append((self.file_name, hashlib.sha256(self.data).hexdigest()))
+        return found
+
+    def file_labels(self) -> list[str]:
         """The files as recorded in the graph: repo-relative when shipped, else their names."""
         labels = []
         for path in self.files:
@@ -60,7 +82,7 @@ class Source:
             labels.append(
                 str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else path.name
             )
-        return "; ".join(labels)
+        return labels
 
 
 @dataclass(frozen=True)
@@ -130,13 +152,16 @@ def stored_fingerprint(store: EmbeddedStore, graph: str) -> tuple[str, str] | No
 
 @dataclass(frozen=True)
 class _Pending:
-    """A source graph to write: its graph IRI, its source's hash, and its N-Triples with PROV."""
+    """A source graph to write: its graph IRI, its source's hash, its N-Triples with PROV, and
+    the part of them the gate checks (all of it, but for the derived graph: its PROV)."""
 
     graph: str
     sha: str
     ntriples: bytes
     triples: int
     subjects: set[str]
+    checked: bytes
+    validated: bool = True
 
 
 def commit(
@@ -172,6 +197,12 @@ def commit(
             todo.append(sg)
     if not todo:
         return CommitOutcome((), tuple(unchanged), 0, None, store.generation())
+    derived = derived_graph(store, iris, todo, replace_all=replace_all)
+    if force or stored_fingerprint(store, _graph_of(iris, derived)) != (
+        derived.source.sha256(),
+        __version__,
+    ):
+        todo.append(derived)
     pending = [_prepare(sg, iris, started, now) for sg in todo]
     rows = {node: where for sg in todo for node, where in sg.rows.items()}
     gate = gate if gate is not None else default_gate()
@@ -185,6 +216,21 @@ def commit(
     )
 
 
+def derived_graph(
+    store: EmbeddedStore, iris: Iris, changed: Sequence[SourceGraph], *, replace_all: bool
+) -> SourceGraph:
+    """The derived graph (``ingest.validity``) as the commit of ``changed`` leaves the store:
+    rebuilt at every commit that changes a graph, so it always follows the graphs it reads."""
+    new = {_graph_of(iris, sg): sg.builder.triples for sg in changed}
+    derived = derive_after(None if replace_all else store, iris, new)
+    source = Source(DERIVED, DERIVED_TITLE, data=derived.ntriples, derived_from=derived.sources)
+    return SourceGraph(source, derived.builder)
+
+
+def _graph_of(iris: Iris, sg: SourceGraph) -> str:
+    return str(iris.graph(sg.source.name))
+
+
 def _prepare(
     sg: SourceGraph, iris: Iris, started: dt.datetime, now: dt.datetime | None
 ) -> _Pending:
@@ -196,8 +242,15 @@ def _prepare(
     prov = _describe_graph(iris, sg.source, graph, sha, started=started, ended=ended)
     triples = [*sg.builder.triples, *prov.triples]
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # bytes, with no file
-    subjects = sg.builder.subjects() | prov.subjects()
-    return _Pending(graph, sha, data, len(triples), subjects)
+    # the derived graph follows from validated facts by code: the gate checks the facts (and
+    # the derived graph's own description); checking every designation's terms again at each
+    # commit would cost in proportion to the store
+    if sg.source.name != DERIVED:
+        return _Pending(
+            graph, sha, data, len(triples), sg.builder.subjects() | prov.subjects(), data
+        )
+    checked = ox.serialize(prov.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return _Pending(graph, sha, data, len(triples), prov.subjects(), checked, validated=False)
 
 
 def _write_validated(
@@ -220,14 +273,16 @@ def _write_validated(
                 if isinstance(g, ox.NamedNode) and g.value not in keep:
                     draft.remove_graph(g)
         for p in pending:
-            focus |= _drop(draft, p.graph) | p.subjects
+            dropped = _drop(draft, p.graph)
+            focus |= (dropped if p.validated else set()) | p.subjects
         serialised = {p.graph: p.ntriples for p in pending}
+        checked = {p.graph: p.checked for p in pending}
         # the disk write overlaps validation; pyoxigraph releases the GIL while it loads
         with ThreadPoolExecutor(max_workers=1) as pool:
             written = pool.submit(_load_all, draft, serialised)
             steps.start(f"validating {len(focus)} nodes")
             ontology = str(iris.graph("ontology"))
-            context = neighbourhood(draft, focus, changed=serialised, ontology=ontology)
+            context = neighbourhood(draft, focus, changed=checked, ontology=ontology)
             report = _validate(gate, context, focus)
             written.result()
         if not report.conforms:
@@ -272,15 +327,28 @@ def _describe_graph(
     builder.add(g, DCTERMS.title, rdf.text(source.title))
     if source.url:
         builder.add(g, DCTERMS.source, rdf.node(source.url))
-    if source.files:
-        builder.add(g, LG.sourceFile, rdf.text(source.file_label()))
+    for label, file_sha in source.inputs():
+        used = iris.input_file(file_sha)
+        builder.add(g, LG.sourceFile, rdf.text(label))
+        builder.add(activity, PROV.used, used)
+        builder.type(used, PROV.Entity)
+        builder.add(used, LG.sourceFile, rdf.text(label))
+        builder.add(used, LG.sha256, rdf.text(file_sha))
+    for page in source.pages:
+        builder.add(g, PROV.wasDerivedFrom, rdf.node(page))
+    for other in source.derived_from:
+        builder.add(g, PROV.wasDerivedFrom, rdf.node(other))
+        builder.add(activity, PROV.used, rdf.node(other))
     builder.add(g, LG.sha256, rdf.text(sha))
     if source.retrieval_date:
         builder.add(g, LG.retrievalDate, rdf.date(source.retrieval_date))
     builder.add(g, PROV.generatedAtTime, rdf.datetime(ended))
     builder.add(g, PROV.wasGeneratedBy, activity)
     builder.type(activity, PROV.Activity, LG.Ingest)
-    builder.add(activity, RDFS.label, rdf.text(f"ingest of {source.title}", "en"))
+    if source.derived_from:
+        builder.type(activity, LG.Derivation)
+    verb = "derivation" if source.derived_from else "ingest"
+    builder.add(activity, RDFS.label, rdf.text(f"{verb} of {source.title}", "en"))
     builder.add(activity, PROV.startedAtTime, rdf.datetime(started))
     builder.add(activity, PROV.endedAtTime, rdf.datetime(ended))
     builder.add(activity, PROV.wasAssociatedWith, agent)

@@ -10,9 +10,13 @@ Patterns (all under the canonical base, ``LG_BASE_URI``):
     /id/batch/{n}
     /id/review/{year}             a re-review round (复核), e.g. /id/review/2022
     /id/designation/{key}-{tier}-{batch}   tier slug: little-giant | key-little-giant (TIER_SLUGS)
+    /id/designation/{designation-local}/term/{n}   its n-th validity term (derived)
     /id/event/{kind}/{designation-local}/{date}
     /id/claim/{sha1-prefix}       a count claimed by one source
     /id/activity/{local}          an ingest (prov:Activity)
+    /id/file/{sha256-prefix}      an input file an ingest used, by its content
+    /id/source/{slug}             a source read that has no address of its own (a copy in a
+                                  code repository), slug from data/sources.csv
     /id/agent/{local}             the software that ran it
     /graph/{source}
     /ontology (#Term), /shapes
@@ -42,6 +46,8 @@ ID_KINDS = (
     "claim",
     "activity",
     "agent",
+    "file",
+    "source",
 )
 LITTLE_GIANT = "little-giant"
 KEY_LITTLE_GIANT = "key-little-giant"
@@ -95,11 +101,32 @@ class Iris:
         """``/id/designation/{key}-{tier slug}-{batch}``; ``tier`` is one of :data:`TIER_SLUGS`."""
         return self._mint("designation", designation_local(key, tier, batch))
 
+    def validity_term(self, designation: str, n: int) -> URIRef:
+        """``/id/designation/{local}/term/{n}``: the n-th validity term of a designation of ours.
+
+        Raises:
+            ValueError: ``designation`` is not one of our designation IRIs.
+        """
+        parsed = self.parse(designation)
+        if parsed is None or parsed.kind != "designation" or "/" in parsed.local:
+            raise ValueError(f"not a designation IRI under {self.base}: {designation!r}")
+        return self._mint("designation", f"{parsed.local}/term/{int(n)}")
+
     def event(self, kind: str, designation_local: str, date: str) -> URIRef:
         return self._mint("event", f"{kind}/{designation_local}/{date}")
 
     def claim(self, *parts: str) -> URIRef:
         return self._mint("claim", _digest(*parts))
+
+    def input_file(self, sha256: str) -> URIRef:
+        """An input file, named by its content: the same bytes are one file, whatever its name."""
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            raise ValueError(f"not a sha256 in hex: {sha256!r}")
+        return self._mint("file", sha256[:16])
+
+    def source(self, slug: str) -> URIRef:
+        """A source read that has no URL of its own (e.g. a copy of a list in a code repository)."""
+        return self._mint("source", slug)
 
     def agent(self, local: str) -> URIRef:
         return self._mint("agent", local)

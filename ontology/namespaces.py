@@ -152,6 +152,54 @@ class LG(DefinedNamespace):
     KindPublicity: URIRef
     KindList: URIRef
 
+    # -- status on a date: validity terms (the derived graph) and dated observations
+    ValidityTerm: URIRef
+    StatusObservation: URIRef
+    Derivation: URIRef
+    StatusUnknown: URIRef
+    term: URIRef
+    termStart: URIRef
+    termEnd: URIRef
+    effectiveUntil: URIRef
+    earliestStart: URIRef
+    endedOn: URIRef
+    endCause: URIRef
+    statusAfterTerm: URIRef
+    onDate: URIRef
+    outcomesComplete: URIRef
+
+    # -- sources read, and what they copy or report
+    OfficialPublication: URIRef
+    Mirror: URIRef
+    SecondaryReport: URIRef
+
+    # -- controlled vocabularies: evidence, count basis, kinds of dates
+    EvidenceKind: URIRef
+    CountBasis: URIRef
+    DateKind: URIRef
+    EvidenceScheme: URIRef
+    EvidenceFinalList: URIRef
+    EvidencePublicity: URIRef
+    EvidenceReviewPassList: URIRef
+    EvidenceRegionalList: URIRef
+    EvidenceTranslation: URIRef
+    EvidenceReport: URIRef
+    CountBasisScheme: URIRef
+    BasisFinalList: URIRef
+    BasisPublicity: URIRef
+    BasisReviewPassed: URIRef
+    BasisNotStated: URIRef
+    DateKindScheme: URIRef
+    DateKindWritten: URIRef
+    DateKindPublicityStart: URIRef
+    DateKindReceived: URIRef
+    DateKindStated: URIRef
+    evidenceNote: URIRef
+    countBasisNote: URIRef
+    statedIn: URIRef
+    claimDate: URIRef
+    claimDateKind: URIRef
+
 
 PREFIXES: dict[str, str] = {
     "lg": str(LG),

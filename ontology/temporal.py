@@ -1,11 +1,12 @@
-"""Status of a title on a date: the one SPARQL rendering of "holding the title on date D", and the
-one rule that dates a title's end (three years under 工信部企业〔2022〕63号).
+"""Status of a title on a date: the one SPARQL rendering of "held the title on date D", the status
+every page and API answer gives, and the one rule that dates a title's end (three years under
+工信部企业〔2022〕63号).
 
-ontology/README.md defines it: a designation holds on D iff ``validFrom ≤ D``, some
-``lg:validUntil`` (of the designation or of one of its lg:ReviewPassed events) is ``≥ D`` (or there
-is none at all), and no lg:Revocation or lg:ReviewFailed event has ``eventDate ≤ D``. Pages, the
-JSON-LD API and the dynamic-database queries all splice the fragments below so that they can never
-disagree about who held the title when.
+Both read the validity terms that each commit derives into the derived graph (``ingest.validity``;
+ontology/README.md, "Status on a date"): a designation holds on D iff one of its ``lg:term``s
+covers D and it has not ended (``lg:endedOn``) on or before D. Pages, the JSON-LD API, the
+collection filters and the documented example query all use the fragments below, so they can
+never disagree about who held the title when.
 """
 
 from __future__ import annotations
@@ -34,44 +35,37 @@ VALIDITY_YEARS = 3
 
 _LG = str(LG)
 
-HOLDS_ON = f"""
-  FILTER (?_from <= ?D)
-  FILTER (EXISTS {{ {{ ?d <{_LG}validUntil> ?_u }}
-                   UNION {{ ?_r <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ;
-                               <{_LG}validUntil> ?_u }}
-                   FILTER (?_u >= ?D) }}
-          || NOT EXISTS {{ {{ ?d <{_LG}validUntil> ?_u0 }}
-                   UNION {{ ?_r0 <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ;
-                                <{_LG}validUntil> ?_u0 }} }})
-  FILTER NOT EXISTS {{ ?_e <{_LG}designation> ?d ; a ?_k ; <{_LG}eventDate> ?_end .
-                      VALUES ?_k {{ <{_LG}Revocation> <{_LG}ReviewFailed> }} FILTER (?_end <= ?D) }}
-"""
-"""Filters over ``?d`` (a designation), ``?_from`` (its lg:validFrom) and ``?D`` (an xsd:date).
+_COVERED = f"""?d <{_LG}term> ?_t . ?_t <{_LG}termStart> ?_s ; <{_LG}termEnd> ?_e .
+  FILTER (?_s <= ?D && ?D <= ?_e)"""
+_NOT_ENDED = f"FILTER NOT EXISTS {{ ?d <{_LG}endedOn> ?_x FILTER (?_x <= ?D) }}"
 
-The caller binds ``?d ... lg:validFrom ?_from`` and ``?D``; variables starting ``?_`` are private.
+HOLDS_ON = f"""
+  {_COVERED}
+  {_NOT_ENDED}
+"""
+"""The three lines of "designation ``?d`` holds its title on ``?D`` (an xsd:date)".
+
+The caller binds ``?d`` and ``?D``; variables starting ``?_`` are private. ontology/README.md and
+``ontology/examples/06-title-holders-on-a-date.rq`` print the same lines.
 """
 
 STATUS_ON = f"""
-  OPTIONAL {{ ?d <{_LG}validFrom> ?_sfrom }}
-  BIND (IF(EXISTS {{ ?_se <{_LG}designation> ?d ; a <{_LG}Revocation> ; <{_LG}eventDate> ?_rv
-                    FILTER (?_rv <= ?D) }}, <{_LG}StatusRevoked>,
-        IF(EXISTS {{ ?_sf <{_LG}designation> ?d ; a <{_LG}ReviewFailed> ; <{_LG}eventDate> ?_rf
-                    FILTER (?_rf <= ?D) }}, <{_LG}StatusNotRenewed>,
-        IF(EXISTS {{ {{ ?d <{_LG}validUntil> ?_su0 }}
-                    UNION {{ ?_sr0 <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ;
-                                  <{_LG}validUntil> ?_su0 }} }}
-           && NOT EXISTS {{ {{ ?d <{_LG}validUntil> ?_su }}
-                    UNION {{ ?_sr <{_LG}designation> ?d ; a <{_LG}ReviewPassed> ;
-                                  <{_LG}validUntil> ?_su }}
-                    FILTER (?_su >= ?D) }}, <{_LG}StatusExpired>,
-        IF(!BOUND(?_sfrom) || ?_sfrom <= ?D, <{_LG}StatusActive>, ?_unbound)))) AS ?status)
+  OPTIONAL {{ ?d <{_LG}endedOn> ?_sx ; <{_LG}endCause> ?_sc FILTER (?_sx <= ?D) }}
+  OPTIONAL {{ ?d <{_LG}effectiveUntil> ?_su }}
+  OPTIONAL {{ ?d <{_LG}statusAfterTerm> ?_sa }}
+  OPTIONAL {{ ?d <{_LG}earliestStart> ?_sn }}
+  BIND (COALESCE(?_sc,
+        IF(EXISTS {{ {_COVERED} }}, <{_LG}StatusActive>,
+        IF(BOUND(?_su), IF(?_su < ?D, ?_sa, ?_unbound),
+        IF(!BOUND(?_sn) || ?_sn <= ?D, <{_LG}StatusUnknown>, ?_unbound)))) AS ?status)
 """
 """Binds ``?status`` (an lg:DesignationStatus) of designation ``?d`` on ``?D``.
 
-Each test is correlated with ``?d`` (EXISTS), so the cost follows the designations asked about,
-not the whole dataset. ``?status`` is unbound before the title starts (validFrom after D). A
-designation with no validFrom counts as active until an end is known, agreeing with
-:data:`HOLDS_ON` wherever dates are stated; pages show the missing date rather than hide it.
+In order: the status an ending act left (revoked, not renewed, expired) from its day on; active
+when :data:`HOLDS_ON` holds; after the last term, what follows it (``lg:statusAfterTerm``:
+expired only where the data shows no renewal, else unknown); unknown for a title with no start
+date from its earliest possible start. ``?status`` is unbound before the title starts. Each test
+is correlated with ``?d``, so the cost follows the designations asked about.
 """
 
 
@@ -82,7 +76,7 @@ def date_literal(day: dt.date | str) -> str:
 
 
 def holds_on(day: dt.date | str) -> str:
-    """HOLDS_ON with ``?D`` bound to ``day``; splice after binding ``?d`` and ``?_from``."""
+    """HOLDS_ON with ``?D`` bound to ``day``; splice after binding ``?d``."""
     return f"BIND ({date_literal(day)} AS ?D)\n{HOLDS_ON}"
 
 

@@ -27,6 +27,7 @@ STATUSES = {
     "expired": LG.StatusExpired,
     "revoked": LG.StatusRevoked,
     "not-renewed": LG.StatusNotRenewed,
+    "unknown": LG.StatusUnknown,
 }
 # the designation IRIs' tier slugs, also accepted without their hyphens
 TIERS = {**TIER_SLUGS, **{slug.replace("-", ""): tier for slug, tier in TIER_SLUGS.items()}}
@@ -81,7 +82,9 @@ def parse_filters(
 Region = Annotated[str | None, Query(description="GB/T 2260 code, region name or IRI")]
 Batch = Annotated[str | None, Query(description="batch number or IRI")]
 Tier = Annotated[str | None, Query(description="little-giant or key-little-giant")]
-Status = Annotated[str | None, Query(description="active, expired, revoked or not-renewed")]
+Status = Annotated[
+    str | None, Query(description="active, expired, revoked, not-renewed or unknown")
+]
 Q = Annotated[str | None, Query(max_length=200, description="name or title substring")]
 AsOf = Annotated[str | None, Query(alias="asOf", description="date (YYYY-MM-DD) for status")]
 
@@ -201,7 +204,7 @@ def enterprise_where(store: GraphStore, iris: Iris, f: Filters) -> str:
             parts.append(status_on(f.day()))
             parts.append(f"FILTER (?status = <{STATUSES[f.status]}>)")
         elif f.as_of:
-            parts.append(f"?d <{LG.validFrom}> ?_from . BIND ({date_literal(f.day())} AS ?D)")
+            parts.append(f"BIND ({date_literal(f.day())} AS ?D)")
             parts.append(HOLDS_ON)
     return "\n".join(parts)
 

@@ -9,6 +9,7 @@ the collection's IRI.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -16,8 +17,8 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from ontology.iris import Iris
-from ontology.namespaces import HYDRA, LG, XSD
-from ontology.rdf import GraphBuilder, typed
+from ontology.namespaces import HYDRA, LG, PROV, XSD
+from ontology.rdf import GraphBuilder, date, typed
 from ontology.store import GraphStore
 from ontology.temporal import status_on
 from server.filters import sparql_string
@@ -25,7 +26,7 @@ from server.store_results import count, iris_of, select
 
 # what a member enterprise's designations contribute to its page
 DESIGNATION_SUMMARY = frozenset(
-    str(p) for p in (LG.holder, LG.tier, LG.batch, LG.validFrom, LG.validUntil)
+    str(p) for p in (LG.holder, LG.tier, LG.batch, LG.validFrom, LG.validUntil, LG.effectiveUntil)
 )
 
 
@@ -46,7 +47,7 @@ def total(store: GraphStore, where: str) -> int:
 
 def member_triples(store: GraphStore, iris: list[str], kind: str, day: dt.date) -> list[ox.Triple]:
     """Each member's own statements (not blank nodes); enterprises add their designations with
-    each one's ``lg:status`` on ``day``."""
+    each one's status on ``day`` as a dated lg:StatusObservation."""
     out: list[ox.Triple] = []
     for iri in iris:
         quads = store.quads(ox.NamedNode(iri), None, None, None)
@@ -67,12 +68,29 @@ def member_triples(store: GraphStore, iris: list[str], kind: str, day: dt.date) 
             f"""SELECT ?d ?status WHERE {{ VALUES ?e {{ {values} }} ?d <{LG.holder}> ?e .
               {status_on(day)} }}""",
         )
-        builder = GraphBuilder()
-        for row in statuses:
-            if "status" in row and isinstance(row["d"], ox.NamedNode):
-                builder.add(row["d"], LG.status, row["status"])
-        out.extend(builder.triples)
+        out.extend(status_observations(statuses, day))
     return list(dict.fromkeys(out))
+
+
+def status_observations(rows: ox.QuerySolutions, day: dt.date) -> list[ox.Triple]:
+    """Each designation's status as a dated lg:StatusObservation: a status holds on a date, so a
+    client that keeps the answer keeps the date with it (a bare ``lg:status`` would become
+    false the day the title ends)."""
+    builder = GraphBuilder()
+    on = date(day)
+    for row in rows:
+        d = row["d"]
+        if "status" not in row or not isinstance(d, ox.NamedNode):
+            continue
+        # named by what it observes: the same answer serialises the same (ETags stay stable)
+        key = hashlib.sha1(f"{d.value} {day.isoformat()}".encode()).hexdigest()[:16]  # noqa: S324
+        observation = ox.BlankNode(f"status{key}")
+        builder.type(observation, LG.StatusObservation)
+        builder.add(observation, LG.designation, d)
+        builder.add(observation, LG.onDate, on)
+        builder.add(observation, LG.status, row["status"])
+        builder.add(observation, PROV.wasDerivedFrom, d)
+    return builder.triples
 
 
 def page_path(path: str, params: Mapping[str, str], **changes: str | None) -> str:

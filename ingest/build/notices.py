@@ -148,7 +148,11 @@ def _count_claim(
     text = f"{count} enterprises in batch {ordinal}, as {label} states"
     b.add(claim, RDFS.label, rdf.text(text, "en"))
     b.add(claim, LG.count, rdf.typed(count, XSD.nonNegativeInteger))
-    b.add(claim, LG.countBasis, rdf.text("final list"))
+    b.add(claim, LG.countBasis, LG.BasisFinalList)
+    b.add(claim, LG.statedIn, doc)
+    if notice.date is not None:
+        b.add(claim, LG.claimDate, rdf.date(notice.date))
+        b.add(claim, LG.claimDateKind, LG.DateKindWritten)
     b.add(claim, DCTERMS.source, ctx.source)
     b.add(batch, LG.countClaim, claim)
 

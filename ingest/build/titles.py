@@ -48,7 +48,7 @@ class _Terms:
     designation = rdf.node(LG.designation)
     event_date = rdf.node(LG.eventDate)
     event_document = rdf.node(LG.eventDocument)
-    final_list = rdf.text("final list")
+    final_list = rdf.node(LG.EvidenceFinalList)
 
 
 def award(

@@ -43,13 +43,16 @@ class Event:
 def designations(ctx: PageContext, iri: str, as_of: dt.date) -> list[HeldTitle]:
     """Each designation the enterprise holds: tier, batch, notices, validity, status on ``as_of``.
 
-    The status is labelled by the ontology's ``lg:DesignationStatus`` individuals.
+    The end shown is the last day the title is held: its effective end after every renewal
+    (``lg:effectiveUntil``), or the day before an act ended it. The status is labelled by the
+    ontology's ``lg:DesignationStatus`` individuals.
     """
     rows = ctx.rows(
-        f"""SELECT ?d ?tier ?batch ?from ?until ?status WHERE {{
+        f"""SELECT ?d ?tier ?batch ?from ?until ?ended ?status WHERE {{
           ?d lg:holder <{iri}> .
           OPTIONAL {{ ?d lg:tier ?tier }} OPTIONAL {{ ?d lg:batch ?batch }}
-          OPTIONAL {{ ?d lg:validFrom ?from }} OPTIONAL {{ ?d lg:validUntil ?until }}
+          OPTIONAL {{ ?d lg:validFrom ?from }} OPTIONAL {{ ?d lg:effectiveUntil ?until }}
+          OPTIONAL {{ ?d lg:endedOn ?ended }}
           {status_on(as_of)}
         }} ORDER BY ?from ?d"""
     )
@@ -60,13 +63,21 @@ def designations(ctx: PageContext, iri: str, as_of: dt.date) -> list[HeldTitle]:
             tier=ctx.link(row["tier"]) if "tier" in row else None,
             batch=ctx.link(row["batch"]) if "batch" in row else None,
             valid_from=row.get("from", ""),
-            valid_until=row.get("until", ""),
+            valid_until=last_day_held(row.get("until", ""), row.get("ended", "")),
             status=ctx.label(row["status"]) if "status" in row else "",
             status_iri=row.get("status", ""),
             notices=notices.get(row["d"], []),
         )
         for row in rows
     ]
+
+
+def last_day_held(effective_until: str, ended_on: str) -> str:
+    """The last day a title is held: its effective end, or the day before an act ended it."""
+    if not ended_on:
+        return effective_until
+    before = (dt.date.fromisoformat(ended_on) - dt.timedelta(days=1)).isoformat()
+    return min(effective_until, before) if effective_until else before
 
 
 def awarding_notices(ctx: PageContext, iri: str) -> dict[str, list[Link]]:

@@ -95,8 +95,10 @@ def test_as_of_follows_awards_revocations_and_reviews(
     )
     assert holders(t, client, "active", "2025-06-30") == set()
     assert holders(t, client, "active", "2026-01-01") == {"A", "B", "C"}
-    assert holders(t, client, "active", "2028-07-01") == set()  # three years, then expired
-    assert holders(t, client, "expired", "2028-07-01") == {"A", "B", "C"}
+    assert holders(t, client, "active", "2028-07-01") == set()  # three years, then
+    # unknown, not expired: no review outcome is recorded (issue 10)
+    assert holders(t, client, "expired", "2028-07-01") == set()
+    assert holders(t, client, "unknown", "2028-07-01") == {"A", "B", "C"}
 
     t.ingest("revoke.csv", "撤销专精特新“小巨人”企业称号名单（测试）", "C", dt.date(2026, 5, 20))
     assert holders(t, client, "active", "2026-05-19") == {"A", "B", "C"}

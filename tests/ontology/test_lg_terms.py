@@ -118,8 +118,44 @@ def test_tier_chain_goes_upwards_with_single_champion_beside() -> None:
         pytest.param(
             LG.DesignationStatus,
             LG.DesignationStatusScheme,
-            {LG.StatusActive, LG.StatusExpired, LG.StatusRevoked, LG.StatusNotRenewed},
+            {
+                LG.StatusActive,
+                LG.StatusExpired,
+                LG.StatusRevoked,
+                LG.StatusNotRenewed,
+                LG.StatusUnknown,
+            },
             id="status",
+        ),
+        pytest.param(
+            LG.EvidenceKind,
+            LG.EvidenceScheme,
+            {
+                LG.EvidenceFinalList,
+                LG.EvidencePublicity,
+                LG.EvidenceReviewPassList,
+                LG.EvidenceRegionalList,
+                LG.EvidenceTranslation,
+                LG.EvidenceReport,
+            },
+            id="evidence",
+        ),
+        pytest.param(
+            LG.CountBasis,
+            LG.CountBasisScheme,
+            {LG.BasisFinalList, LG.BasisPublicity, LG.BasisReviewPassed, LG.BasisNotStated},
+            id="count-basis",
+        ),
+        pytest.param(
+            LG.DateKind,
+            LG.DateKindScheme,
+            {
+                LG.DateKindWritten,
+                LG.DateKindPublicityStart,
+                LG.DateKindReceived,
+                LG.DateKindStated,
+            },
+            id="date-kind",
         ),
         pytest.param(
             LG.DocumentKind,

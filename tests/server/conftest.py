@@ -1,7 +1,8 @@
 """The server tests' stores, built once per test run and copied for each user, and their clients.
 
 - ``sample_source``: the SYNTHETIC sample (``data/sample.trig``) plus the ontology graph, as
-  ``littlegiant build`` loads ``ontology/lg.ttl`` beside the data.
+  ``littlegiant build`` loads ``ontology/lg.ttl`` beside the data, and the derived graph (validity
+  terms) a commit of them derives.
 - ``curated_source``: the default dataset built from ``data/`` by the real pipeline (gate
   included: a build that fails validation fails the tests).
 - ``client``: the real app over a copy of the sample, one per test module.
@@ -17,9 +18,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.cli import build_store
+from ingest.validity import derive_after
+from ontology.iris import Iris
 from ontology.paths import ONTOLOGY_TTL
 from ontology.store import EmbeddedStore
 from tests.server.support import (
+    BASE,
+    DERIVED_GRAPH,
     ONTOLOGY_GRAPH,
     SAMPLE,
     app_client,
@@ -38,6 +43,8 @@ def sample_source() -> ox.Store:
     source.bulk_load(
         path=str(ONTOLOGY_TTL), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH)
     )
+    derived = derive_after(memory_copy(source), Iris(BASE), {})
+    source.bulk_load(derived.ntriples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(DERIVED_GRAPH))
     return source
 
 

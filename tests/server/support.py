@@ -31,6 +31,7 @@ DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample.trig"
 W3C = ROOT / "tests" / "data" / "w3c-sparql11"
 ONTOLOGY_GRAPH = f"{BASE}/graph/ontology"
+DERIVED_GRAPH = f"{BASE}/graph/derived"
 
 
 def settings(**overrides: object) -> Settings:

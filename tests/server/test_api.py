@@ -51,8 +51,12 @@ def test_collection_is_hydra_jsonld_with_our_context(client: TestClient) -> None
         pytest.param({"status": "not-renewed", "asOf": "2022-07-01"}, ["E900005"],
                      id="not-renewed"),
         pytest.param({"status": "active", "asOf": "2023-01-01", "batch": "1"},
-                     ["E900002", "E900003"], id="active-in-batch"),
-        pytest.param({"status": "expired", "asOf": "2023-01-01"}, ["E900001"], id="expired"),
+                     ["E900002"], id="active-in-batch"),
+        pytest.param({"status": "expired", "asOf": "2023-01-01"}, ["E900001", "E900003"],
+                     id="expired-after-a-complete-review"),
+        pytest.param({"status": "unknown", "asOf": "2024-01-01"},
+                     ["E900006", "E900007", "E900008", "E900009"], id="unknown-when-silent"),
+        pytest.param({"status": "active", "asOf": "2010-01-01"}, [], id="none-before-start"),
         pytest.param({"asOf": "2020-01-01"},
                      ["E900001", "E900002", "E900003", "E900004", "E900005"], id="held-on-date"),
     ],
@@ -61,14 +65,26 @@ def test_enterprise_filters(client: TestClient, params: dict, expected: list[str
     assert members(client, "/api/enterprises", **params) == expected
 
 
-def test_members_carry_status_on_the_date(client: TestClient) -> None:
-    r = client.get("/api/enterprises", params={"status": "revoked", "asOf": "2021-06-01"})
-    nodes = {n["id"]: n for n in r.json()["@graph"]}
-    designation = nodes[f"{BASE}/id/designation/E900004-little-giant-1"]
-    assert designation["status"] == "StatusRevoked"
-    earlier = client.get("/api/enterprises", params={"q": "宁波", "asOf": "2020-06-01"})
-    nodes = {n["id"]: n for n in earlier.json()["@graph"]}
-    assert nodes[f"{BASE}/id/designation/E900004-little-giant-1"]["status"] == "StatusActive"
+def _observed(client: TestClient, params: dict[str, str], designation: str) -> list[dict]:
+    r = client.get("/api/enterprises", params=params)
+    assert r.status_code == 200, r.text
+    return [
+        n
+        for n in r.json()["@graph"]
+        if n.get("type") == "StatusObservation" and n.get("designation") == designation
+    ]
+
+
+def test_members_carry_status_on_the_date_as_dated_observations(client: TestClient) -> None:
+    """Issue 10: the API's status is an lg:StatusObservation with its lg:onDate, never a bare
+    lg:status of the designation (which would turn false the day the title ends)."""
+    d = f"{BASE}/id/designation/E900004-little-giant-1"
+    later = _observed(client, {"status": "revoked", "asOf": "2021-06-01"}, d)
+    assert [(o["status"], o["onDate"]) for o in later] == [("StatusRevoked", "2021-06-01")]
+    earlier = _observed(client, {"q": "宁波", "asOf": "2020-06-01"}, d)
+    assert [(o["status"], o["onDate"]) for o in earlier] == [("StatusActive", "2020-06-01")]
+    r = client.get("/api/enterprises", params={"asOf": "2020-06-01"})
+    assert all("status" not in n for n in r.json()["@graph"] if n.get("type") == "Designation")
 
 
 def test_keyset_pages_walk_the_whole_collection(client: TestClient) -> None:

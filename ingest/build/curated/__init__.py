@@ -1,13 +1,14 @@
-"""The default dataset: the curated fact files in ``data/`` turned into one graph per source.
+"""The default dataset: the curated fact files in ``data/`` turned into one graph per source read.
 
 Graphs (``ontology/README.md`` is the model they follow; ``data/README.md`` the file layout):
-``reference`` (regions, authorities), ``documents``, ``batches`` (batches, review rounds, count
-claims), ``enterprises`` (enterprises and their Little Giant designations), ``review-outcomes``
-(lg:ReviewPassed events) and ``key-little-giants`` (lg:KeyLittleGiant designations).
+``reference`` (regions and authorities, the reference data), and one ``source-…`` graph for
+each web page or copy the facts were read from (data/sources.csv), holding exactly what was
+taken from it: documents, batches and review rounds, count claims, enterprises and their titles,
+re-review outcomes. A designation stated by three pages is stated in three graphs.
 
-Every fact carries the URL it was taken from (``dcterms:source``). Nothing is filled in that no
-source states, with one documented exception: where no source gives a designation's end, it is
-derived by the three-year rule of 工信部企业〔2022〕63号 and says so (``prov:wasDerivedFrom``).
+Every fact carries the source it was taken from (``dcterms:source``). Nothing is filled in that
+no source states, with one documented exception: where no source gives a designation's end, it
+is derived by the three-year rule of 工信部企业〔2022〕63号 and says so (``prov:wasDerivedFrom``).
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ingest.build.curated.batches import batches_graph
-from ingest.build.curated.documents import documents_graph
+import pyoxigraph as ox
+
+from ingest.build.curated.batches import batches
+from ingest.build.curated.documents import documents
+from ingest.build.curated.graph import CuratedGraph
 from ingest.build.curated.lookups import Lookups
 from ingest.build.curated.reference import reference_graph
 from ingest.build.curated.rows import CuratedDataError
-from ingest.build.curated.titles import (
-    enterprises_graph,
-    key_little_giants_graph,
-    review_outcomes_graph,
-)
+from ingest.build.curated.sources import SOURCES_FILE
+from ingest.build.curated.titles import enterprises, key_little_giants, review_outcomes
 from ingest.identity import Registry
 from ingest.load import Source, SourceGraph
 from ingest.regions import REGIONS_FILE
@@ -37,36 +38,57 @@ GATHERED = dt.date(2026, 11, 27)  # when the facts were taken from their sources
 
 
 def build_default(iris: Iris, registry: Registry, data_dir: Path = DATA_DIR) -> list[SourceGraph]:
-    """Build the default dataset's graphs from the curated files, one per source, in order.
+    """Build the default dataset's graphs from the curated files: the reference data, then one
+    graph per source in the order the files first name them.
 
     Keys come from the registry (minted for firms seen the first time: save the registry after a
-    successful commit). A graph whose facts lean on another file (designations take their batch's
-    validity from batches.csv) lists that file among its sources, so a change there rebuilds it.
+    successful commit). Each graph records the files of data/ its rows came from (with their
+    checksums) and is fingerprinted by what it states, so that a commit rewrites exactly the
+    graphs whose statements changed.
 
     Raises:
         CuratedDataError: a broken or dangling fact, naming its file and row.
     """
     lk = Lookups.start(iris, registry, data_dir)
-    path = data_dir.joinpath
-    plan = (
-        ("reference", "Reference data: reporting regions and authorities", reference_graph,
-         (path(REGIONS_FILE), path("reference/authorities.csv"))),
-        ("documents", "Curated regulatory documents", documents_graph,
-         (path("documents.csv"),)),
-        ("batches", "Curated batches, review rounds and count claims", batches_graph,
-         (path("batches.csv"), path("count_claims.csv"))),
-        ("enterprises", "Curated enterprises and their Little Giant designations",
-         enterprises_graph, (path("enterprises.csv"), path("batches.csv"))),
-        ("review-outcomes", "Curated re-review outcomes", review_outcomes_graph,
-         (path("review_outcomes.csv"), path("batches.csv"))),
-        ("key-little-giants", "Curated key Little Giant (fiscal support) lists",
-         key_little_giants_graph, (path("key_little_giants.csv"),)),
-    )  # fmt: skip
-    graphs = []
-    for name, title, build, files in plan:
-        graph = build(lk)
-        # the reference data is the standard's, not a page read on the gathering day
-        gathered = None if name == "reference" else GATHERED
-        source = Source(name, title, files=files, retrieval_date=gathered)
-        graphs.append(SourceGraph(source, graph.finish(), graph.rows))
+    reference = reference_graph(lk)
+    documents(lk)
+    batches(lk)
+    enterprises(lk)
+    review_outcomes(lk)
+    key_little_giants(lk)
+    files = (data_dir / REGIONS_FILE, data_dir / "reference/authorities.csv")
+    graphs = [_source_graph(lk, reference, "reference", "Reference data: reporting regions and "
+                            "authorities", files, None)]  # fmt: skip
+    for key, g in lk.book.graphs.items():
+        entry = lk.book.catalogue.entries[key]
+        inputs = (*(data_dir / f.removeprefix("data/") for f in g.files), data_dir / SOURCES_FILE)
+        url = key.startswith(("http://", "https://"))
+        title = (
+            f"Facts read from {key}" if url else f"Facts read from {key}, a copy of {entry.primary}"
+        )
+        graphs.append(_source_graph(lk, g, entry.graph_name, title, inputs, GATHERED))
     return graphs
+
+
+def _source_graph(
+    lk: Lookups,
+    g: CuratedGraph,
+    name: str,
+    title: str,
+    files: tuple[Path, ...],
+    gathered: dt.date | None,
+) -> SourceGraph:
+    builder = g.finish(lk.primary)
+    statements = sorted((ox.serialize(builder.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+                        .splitlines(keepends=True))  # fmt: skip
+    entry = g.entry
+    source = Source(
+        name,
+        title,
+        files=files,
+        url=str(entry.iri) if entry is not None else None,
+        retrieval_date=gathered,
+        data=b"".join(statements),
+        pages=(str(entry.iri),) if entry is not None else tuple(sorted(g.pages)),
+    )
+    return SourceGraph(source, builder, g.rows)

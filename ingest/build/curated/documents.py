@@ -22,23 +22,22 @@ _KINDS = {
 _NOTICE_KINDS = ("通知", "通告")
 _COLUMNS = (
     "slug", "doc_number", "title_zh", "title_en", "description_en", "issuer",
-    "date_written", "date_published", "kind", "cites", "source_url", "source_date", "note",
+    "date_written", "date_published", "kind", "cites", "source_url", "via", "source_date", "note",
 )  # fmt: skip
 
 
-def documents_graph(lk: Lookups) -> CuratedGraph:
-    """Every document of documents.csv; records each one's IRI in ``lk.documents`` first, so that
-    a citation may point to a document listed further down."""
+def documents(lk: Lookups) -> None:
+    """Every document of documents.csv, each in the graph of the source it was read from;
+    records each one's IRI in ``lk.documents`` first, so that a citation may point to a
+    document listed further down."""
     rows = list(read_rows(lk.data_dir, "documents.csv", _COLUMNS))
     for row in rows:
         key, slug = _key_and_slug(lk, row)
         if key in lk.documents:
             raise row.fail(f"document {key!r} is listed twice")
         lk.documents[key] = lk.iris.document(slug)
-    g = CuratedGraph()
     for row in rows:
-        _document(g, lk, row)
-    return g
+        _document(lk.book.graph(row), lk, row)
 
 
 def _key_and_slug(lk: Lookups, row: CuratedRow) -> tuple[str, str]:
@@ -79,7 +78,7 @@ def _document(g: CuratedGraph, lk: Lookups, row: CuratedRow) -> None:
         g.add(doc, LG.datePublished, rdf.date(published))
     for cited in row.as_list("cites"):
         g.add(doc, LG.cites, lk.document(cited, row))
-    g.source(doc, row["source_url"], row.as_date("source_date"), row)
+    g.source(doc, row, row["source_url"], row.as_date("source_date"))
     g.comment(doc, row["note"])
 
 

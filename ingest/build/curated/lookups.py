@@ -14,7 +14,9 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from ingest.build.curated.graph import SourceBook
 from ingest.build.curated.rows import CuratedRow
+from ingest.build.curated.sources import SourceCatalogue, SourceEntry
 from ingest.identity import Registry
 from ingest.regions import REGIONS_FILE, Region, RegionTable
 from ontology.iris import Iris
@@ -23,14 +25,21 @@ from ontology.temporal import valid_until
 
 @dataclass(frozen=True)
 class BatchFacts:
-    """What batches.csv says about one batch: the facts designations of the batch inherit."""
+    """What batches.csv says about one batch: the facts designations of the batch inherit, and
+    the row they come from (its ``validity_source_url`` states the validity, else its
+    ``source_url`` the announcement date the rule starts from)."""
 
     ordinal: int
     announced_by: tuple[URIRef, ...]
     announcement_date: dt.date | None
     valid_from: dt.date | None
     valid_until: dt.date | None
-    validity_source: str
+    row: CuratedRow
+
+    @property
+    def validity_column(self) -> str:
+        """The column of the row naming the source of the validity designations inherit."""
+        return "validity_source_url" if self.row["validity_source_url"] else "source_url"
 
     def validity(self) -> tuple[dt.date | None, dt.date | None, bool]:
         """(valid from, valid until, whether the end is derived by the three-year rule)."""
@@ -50,6 +59,7 @@ class Lookups:
     registry: Registry
     data_dir: Path
     regions: RegionTable
+    book: SourceBook
     authorities: dict[str, URIRef] = field(default_factory=dict)  # every accepted name -> IRI
     documents: dict[str, URIRef] = field(default_factory=dict)  # 文号 or curated slug -> IRI
     batches: dict[int, BatchFacts] = field(default_factory=dict)
@@ -58,7 +68,17 @@ class Lookups:
 
     @classmethod
     def start(cls, iris: Iris, registry: Registry, data_dir: Path) -> Lookups:
-        return cls(iris, registry, data_dir, RegionTable.load(data_dir / REGIONS_FILE))
+        regions = RegionTable.load(data_dir / REGIONS_FILE)
+        book = SourceBook(SourceCatalogue.load(iris, data_dir))
+        return cls(iris, registry, data_dir, regions, book)
+
+    def primary(self, entry: SourceEntry) -> URIRef | None:
+        """The IRI of what a source copies: a URL, or a document of documents.csv."""
+        if not entry.primary:
+            return None
+        if entry.primary.startswith(("http://", "https://")):
+            return URIRef(entry.primary)
+        return self.document(entry.primary, entry.row)
 
     def document(self, ref: str, row: CuratedRow) -> URIRef:
         """The IRI of a document named by its 文号 or curated slug in documents.csv."""

@@ -20,7 +20,7 @@ _AUTHORITY_COLUMNS = ("slug", "name_zh", "name_en", "aliases", "parent", "source
 
 def reference_graph(lk: Lookups) -> CuratedGraph:
     """Regions and authorities; records every accepted authority name in ``lk.authorities``."""
-    g = CuratedGraph()
+    g = CuratedGraph(catalogue=lk.book.catalogue)
     _regions(g, lk)
     _authorities(g, lk)
     return g
@@ -42,7 +42,7 @@ def _regions(g: CuratedGraph, lk: Lookups) -> None:
         if region.within:
             province = lk.regions.province_of(region)  # RegionTable checked it on load
             g.add(iri, LG.withinProvince, province.iri(lk.iris))
-        g.source(iri, region.source_url, None, row)
+        g.source(iri, row, region.source_url, None)
         g.comment(iri, region.note)
 
 
@@ -61,7 +61,7 @@ def _authorities(g: CuratedGraph, lk: Lookups) -> None:
             g.add(iri, RDFS.label, rdf.text(row["name_en"], "en"))
         for alias in row.as_list("aliases"):
             g.add(iri, SKOS.altLabel, rdf.text(alias, language_of(alias)))
-        g.source(iri, row["source_url"], None, row)
+        g.source(iri, row, row["source_url"], None)
         g.comment(iri, row["note"])
     slugs = {row["slug"] for row in rows}
     for row in rows:

@@ -1,5 +1,8 @@
-"""The title graphs: ``enterprises`` (firms and their Little Giant designations),
-``review-outcomes`` (lg:ReviewPassed events) and ``key-little-giants`` (fiscal-support titles)."""
+"""Firms and their titles, each fact in the graph of the source it was read from: Little Giant
+designations (enterprises.csv), lg:ReviewPassed events (review_outcomes.csv) and key Little Giant
+titles (key_little_giants.csv). A designation's batch and holder go to the graph of the page that
+names the firm; its validity to the graph of the page that states the batch's validity (or the
+announcement date the three-year rule starts from)."""
 
 from __future__ import annotations
 
@@ -12,21 +15,39 @@ from ingest.build.curated.lookups import BatchFacts, Lookups
 from ingest.build.curated.rows import CuratedRow, read_rows
 from ontology import rdf
 from ontology.iris import KEY_LITTLE_GIANT, LITTLE_GIANT, designation_local
-from ontology.namespaces import LG, PROV, RDFS, XSD
+from ontology.namespaces import LG, PROV, RDFS
 from ontology.temporal import RULE_DOCUMENT, renewed_until
 
 _ENTERPRISE_COLUMNS = (
-    "name_zh", "name_en", "region", "batch", "uscc", "evidence", "awarded_by",
-    "source_url", "source_date", "note",
+    "name_zh", "name_en", "region", "batch", "uscc", "evidence", "evidence_kind", "awarded_by",
+    "source_url", "via", "source_date", "note",
 )  # fmt: skip
 _REVIEW_COLUMNS = (
     "name_zh", "region", "batch", "review_round", "review_year", "outcome", "doc_number",
-    "event_document", "date", "source_url", "source_date", "note",
+    "event_document", "date", "source_url", "via", "source_date", "note",
 )  # fmt: skip
 _KEY_COLUMNS = (
     "name_zh", "region", "list_title", "fiscal_batch", "fiscal_batch_key", "list_date",
-    "basis_doc", "awarded_by", "evidence", "source_url", "source_date", "note",
+    "basis_doc", "awarded_by", "evidence", "evidence_kind", "source_url", "source_date", "note",
 )  # fmt: skip
+EVIDENCE = {
+    "final-list": LG.EvidenceFinalList,
+    "publicity": LG.EvidencePublicity,
+    "review-pass-list": LG.EvidenceReviewPassList,
+    "regional-list": LG.EvidenceRegionalList,
+    "translation": LG.EvidenceTranslation,
+    "report": LG.EvidenceReport,
+}
+
+
+def evidence(g: CuratedGraph, subject: URIRef, row: CuratedRow) -> None:
+    """The row's evidence as a concept of lg:EvidenceScheme, its words as lg:evidenceNote."""
+    kind = row["evidence_kind"]
+    if kind not in EVIDENCE:
+        raise row.fail(f"evidence_kind {kind!r} is not one of {', '.join(EVIDENCE)}")
+    g.add(subject, LG.evidence, EVIDENCE[kind])
+    if row["evidence"]:
+        g.add(subject, LG.evidenceNote, rdf.text(row["evidence"]))
 
 
 def enterprise(
@@ -57,28 +78,23 @@ def enterprise(
         g.add(ent, LG.reportingRegion, region.iri(lk.iris))
     if uscc:
         g.add(ent, LG.uscc, rdf.text(lk.registry.uscc_of(resolution.key)))
-    g.source(ent, row["source_url"], row.as_date("source_date"), row)
+    g.source(ent, row, row["source_url"], row.as_date("source_date"))
     return resolution.key, ent
 
 
-def enterprises_graph(lk: Lookups) -> CuratedGraph:
-    """Each firm of enterprises.csv and its Little Giant designation; each batch's known count."""
-    g = CuratedGraph()
-    known: dict[int, set[URIRef]] = {n: set() for n in lk.batches}
+def enterprises(lk: Lookups) -> None:
+    """Each firm of enterprises.csv and its Little Giant designation (each batch's known count
+    is derived at commit, from every source that names a firm of it)."""
     for row in read_rows(lk.data_dir, "enterprises.csv", _ENTERPRISE_COLUMNS):
         n = row.as_int("batch")
         if n is None or n not in lk.batches:
             raise row.fail(f"batch {row['batch']!r} is not described in data/batches.csv")
+        g = lk.book.graph(row)
         key, ent = enterprise(g, lk, row, row["name_en"])
         g.comment(ent, row["note"])
         des = g.node(lk.iris.designation(key, LITTLE_GIANT, n), row, LG.Designation)
-        known[n].add(des)
         lk.designations.add(des)
         _designation(g, lk, row, des, ent, lk.batches[n])
-    for n, designations in known.items():
-        count = rdf.typed(len(designations), XSD.nonNegativeInteger)
-        g.add(lk.iris.batch(n), LG.knownCount, count)
-    return g
 
 
 def _designation(
@@ -98,23 +114,24 @@ def _designation(
         g.add(des, LG.awardedBy, doc)
     if not (awarded or facts.announced_by):
         raise row.fail("no awarding document: fill awarded_by or the batch's announced_by")
-    if row["evidence"]:
-        g.add(des, LG.evidence, rdf.text(row["evidence"]))
+    evidence(g, des, row)
+    g.source(des, row, row["source_url"], row.as_date("source_date"))
     start, end, derived = facts.validity()
-    if start:
-        g.add(des, LG.validFrom, rdf.date(start))
+    if not start:
+        return
+    # the batch's validity, stated by its own source (or the rule from its announcement date)
+    column = facts.validity_column
+    vg = lk.book.graph(facts.row, column)
+    vg.add(des, LG.validFrom, rdf.date(start))
     if end:
-        g.add(des, LG.validUntil, rdf.date(end))
+        vg.add(des, LG.validUntil, rdf.date(end))
     if derived:
-        g.add(des, PROV.wasDerivedFrom, lk.document(RULE_DOCUMENT, row))
-    elif facts.validity_source:
-        g.source(des, facts.validity_source, None, row)
-    g.source(des, row["source_url"], row.as_date("source_date"), row)
+        vg.add(des, PROV.wasDerivedFrom, lk.document(RULE_DOCUMENT, row))
+    vg.source(des, facts.row, facts.row[column], None)
 
 
-def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
+def review_outcomes(lk: Lookups) -> None:
     """Re-reviews passed on a 公示 (review_outcomes.csv), each extending its title three years."""
-    g = CuratedGraph()
     for row in read_rows(lk.data_dir, "review_outcomes.csv", _REVIEW_COLUMNS):
         if row["outcome"] != "passed (公示)":
             raise row.fail(f"outcome {row['outcome']!r}: only passes on a 公示 are modelled")
@@ -123,6 +140,7 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
             raise row.fail(f"no review round {year} of batch {n} in data/batches.csv")
         if day is None:
             raise row.fail("a review outcome needs its date")
+        g = lk.book.graph(row)
         key, _ = enterprise(g, lk, row)
         des = lk.iris.designation(key, LITTLE_GIANT, n)
         if des not in lk.designations:
@@ -133,7 +151,8 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
         g.add(event, LG.designation, des)
         g.add(event, LG.eventDate, rdf.date(day))
         g.add(event, LG.reviewRound, lk.iris.review(year))
-        g.add(event, LG.evidence, rdf.text("公示"))
+        g.add(event, LG.evidence, LG.EvidenceReviewPassList)
+        g.add(event, LG.evidenceNote, rdf.text(row["outcome"]))
         g.add(event, RDFS.label, rdf.text(f"{row['name_zh']}：{row['review_round']}通过", "zh"))
         if row["event_document"]:
             g.add(event, LG.eventDocument, lk.document(row["event_document"], row))
@@ -145,17 +164,16 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
         if row["doc_number"]:
             notes.append(f"Review launched by {row['doc_number']}.")
         g.comment(event, " ".join(x for x in notes if x))
-        g.source(event, row["source_url"], row.as_date("source_date"), row)
-    return g
+        g.source(event, row, row["source_url"], row.as_date("source_date"))
 
 
-def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
+def key_little_giants(lk: Lookups) -> None:
     """Key Little Giant (重点“小巨人”) titles, by fiscal-support batch (2-2: 第二批第二年)."""
-    g = CuratedGraph()
     for row in read_rows(lk.data_dir, "key_little_giants.csv", _KEY_COLUMNS):
         fiscal = row["fiscal_batch_key"]
         if not re.fullmatch(r"\d+-\d+", fiscal):
             raise row.fail(f"fiscal_batch_key {fiscal!r} is not batch-year such as 2-2")
+        g = lk.book.graph(row)
         key, ent = enterprise(g, lk, row)
         des = g.node(lk.iris.designation(key, KEY_LITTLE_GIANT, fiscal), row, LG.Designation)
         g.add(des, LG.holder, ent)
@@ -168,8 +186,7 @@ def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
             raise row.fail("no awarding list (awarded_by) for this designation")
         for ref in row.as_list("awarded_by"):
             g.add(des, LG.awardedBy, lk.document(ref, row))
-        if row["evidence"]:
-            g.add(des, LG.evidence, rdf.text(row["evidence"]))
+        evidence(g, des, row)
         notes = [row["note"]]
         if row["basis_doc"]:
             notes.append(f"Fiscal support under {row['basis_doc']}.")
@@ -178,5 +195,4 @@ def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
                 f"List dated {row['list_date']}; the fiscal batch's start is not established."
             )
         g.comment(des, " ".join(x for x in notes if x))
-        g.source(des, row["source_url"], row.as_date("source_date"), row)
-    return g
+        g.source(des, row, row["source_url"], row.as_date("source_date"))
