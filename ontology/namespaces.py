@@ -166,6 +166,7 @@ class LG(DefinedNamespace):
     endCause: URIRef
     statusAfterTerm: URIRef
     onDate: URIRef
+    quadCount: URIRef
     outcomesComplete: URIRef
 
     # -- sources read, and what they copy or report

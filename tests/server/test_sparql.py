@@ -76,11 +76,18 @@ def test_default_graph_is_the_union_and_dataset_parameters_narrow_it(client: Tes
 
 
 def test_graph_still_reaches_one_source(client: TestClient) -> None:
+    """Each source is its own graph: batch 1's ordinal is stated by the one page that describes
+    the batch (the mirror of notice 153), the batches by as many pages as describe them."""
     r = client.get(
         "/sparql",
         params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?b a lg:Batch } }"},
     )
-    assert [b["g"]["value"] for b in bindings(r)] == [f"{BASE}/graph/batches"]
+    graphs = [b["g"]["value"] for b in bindings(r)]
+    assert len(graphs) > 1
+    assert all(g.startswith(f"{BASE}/graph/source-") for g in graphs)
+    query = f"SELECT ?g WHERE {{ GRAPH ?g {{ <{BASE}/id/batch/1> lg:ordinal 1 }} }}"
+    one = bindings(client.get("/sparql", params={"query": query}))
+    assert [b["g"]["value"] for b in one] == [f"{BASE}/graph/source-kjzch.com-8ce2df22"]
 
 
 # -- formats
@@ -218,7 +225,7 @@ def test_service_description_without_query(client: TestClient) -> None:
     formats = set(g.objects(service, SD.resultFormat))
     assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_TSV") in formats
     names = {str(n) for n in g.objects(None, SD.name)}
-    assert f"{BASE}/graph/batches" in names
+    assert {f"{BASE}/graph/reference", f"{BASE}/graph/derived"} <= names
     assert r.headers["access-control-allow-origin"] == "*"
 
 
