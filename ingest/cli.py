@@ -127,6 +127,8 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: EmbeddedSto
     except IngestError as exc:
         _err(str(exc))
         return 1
+    for origin in result.origins:
+        _err(f"fact: {origin}")
     for note in result.notes:
         _err(f"note: {note}")
     outcome = result.outcome

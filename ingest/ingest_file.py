@@ -16,12 +16,14 @@ from pathlib import Path
 
 from ingest.build.lists import build_list, list_graph_name, review_dir_for
 from ingest.build.notices import build_notice, notice_facts, notice_graph_name
-from ingest.facts import IngestError, Stated, reconcile_facts
+from ingest.facts import Facts, IngestError, Stated, reconcile_facts
 from ingest.feed import feed_entries, feed_graph
 from ingest.identity import Registry
 from ingest.load import CommitOutcome, SourceGraph, commit, stored_fingerprint
 from ingest.parse_list import parse_list
 from ingest.parse_notice import parse_notice
+from ingest.store_facts import StoreFacts
+from ingest.title_facts import detect_kind
 from ontology import __version__
 from ontology.iris import Iris
 from ontology.store import EmbeddedStore
@@ -39,6 +41,7 @@ class IngestResult:
     rows: int
     entries: int = 0
     notes: list[str] = field(default_factory=list)
+    origins: tuple[str, ...] = ()  # where each fact came from: the file, command line or store
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class _Prepared:
     data: bytes
     build: Callable[[], SourceGraph]
     notes: list[str]
+    origins: tuple[str, ...] = ()
 
 
 def ingest_file(
@@ -89,7 +93,14 @@ def ingest_file(
     sha = hashlib.sha256(prepared.data).hexdigest()
     if stored_fingerprint(store, graph) == (sha, __version__):
         outcome = CommitOutcome((), (graph,), 0, None, store.generation())
-        return IngestResult(outcome, graph, prepared.kind, prepared.rows, notes=prepared.notes)
+        return IngestResult(
+            outcome,
+            graph,
+            prepared.kind,
+            prepared.rows,
+            notes=prepared.notes,
+            origins=prepared.origins,
+        )
     built = prepared.build()
     entries = feed_entries(store, graph, built.builder)
     graphs = [built]
@@ -98,7 +109,13 @@ def ingest_file(
     stamp = now.replace(microsecond=0) if now is not None else None
     outcome = commit(store, iris, graphs, registry=registry, now=stamp)
     return IngestResult(
-        outcome, graph, prepared.kind, prepared.rows, entries=len(entries), notes=prepared.notes
+        outcome,
+        graph,
+        prepared.kind,
+        prepared.rows,
+        entries=len(entries),
+        notes=prepared.notes,
+        origins=prepared.origins,
     )
 
 
@@ -111,15 +128,18 @@ def _notice(
     registry: Registry,
 ) -> _Prepared:
     notice = parse_notice(path)
+    number = notice.document or given.document  # a disagreement is reported just below
+    name = notice_graph_name(notice, registry.document_slug(number) if number else None)
+    known = StoreFacts(store, iris, str(iris.graph(name)))
     facts = notice_facts(
         notice,
         document=given.document,
         date=given.date,
         batch=given.batch,
         source_url=source_url,
+        # a notice is the document it names: the store may date it, never name it
+        known=lambda _, doc: known.known(None, _iri(iris, registry, doc)),
     )
-    slug = registry.document_slug(facts.document) if facts.document else None
-    name = notice_graph_name(notice, slug)
     notes = [f"the notice does not state its {m}" for m in notice.missing]
 
     def build() -> SourceGraph:
@@ -127,7 +147,9 @@ def _notice(
             notice, facts, iris=iris, registry=registry, store=store, graph_name=name, notes=notes
         )
 
-    return _Prepared("notice", len(notice.enterprises), name, notice.data, build, notes)
+    return _Prepared(
+        "notice", len(notice.enterprises), name, notice.data, build, notes, facts.origins
+    )
 
 
 def _list(
@@ -142,9 +164,25 @@ def _list(
     parsed = parse_list(path, kind_hint=given.kind)
     if parsed.errors:
         raise IngestError(parsed.file, parsed.errors)
-    own = Stated(parsed.kind, parsed.batch, parsed.document, parsed.date)
-    facts = reconcile_facts(own, given, file=parsed.file, noun="file", source_url=source_url)
-    name = list_graph_name(parsed, facts)
+    # the parser reports the caller's kind as the list's; the title says whether it states it
+    own_kind = detect_kind(parsed.title) if given.kind else parsed.kind
+    own = Stated(own_kind, parsed.batch, parsed.document, parsed.date)
+
+    def facts_from(known: StoreFacts) -> Facts:
+        return reconcile_facts(
+            own,
+            given,
+            file=parsed.file,
+            noun="file",
+            source_url=source_url,
+            known=lambda batch, number: known.known(batch, _iri(iris, registry, number)),
+            document_iri=lambda number: _iri(iris, registry, number) or number,
+        )
+
+    # which list this is may rest on the store (its document); what the store knows of its
+    # date and validity must then not come from this list's own earlier version
+    name = list_graph_name(parsed, facts_from(StoreFacts(store, iris)), iris)
+    facts = facts_from(StoreFacts(store, iris, str(iris.graph(name))))
 
     def build() -> SourceGraph:
         return build_list(
@@ -159,6 +197,12 @@ def _list(
             store=store,
             graph_name=name,
             review_dir=review_dir,
+            facts=facts,
         )
 
-    return _Prepared(facts.kind, len(parsed.rows), name, parsed.data, build, [])
+    return _Prepared(facts.kind, len(parsed.rows), name, parsed.data, build, [], facts.origins)
+
+
+def _iri(iris: Iris, registry: Registry, number: str | None) -> str | None:
+    """The IRI of the document a 文号 names (its slug recorded in the registry)."""
+    return str(iris.document(registry.document_slug(number))) if number else None

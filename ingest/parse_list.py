@@ -169,7 +169,8 @@ class _ListReader:
         self.file = file
         self.errors: list[RowError] = []
         self.rows: list[ListRow] = []
-        self.preamble: list[str] = [file]
+        self.preamble: list[str] = []  # what the list prints above its table (not its file name)
+        self.sheet_names: list[str] = []  # may state facts too, but are not the list's title
         self._names: dict[tuple[str, str], tuple[str, int]] = {}
         self._codes: dict[str, tuple[str, int]] = {}
         self._regions: dict[str, str | None] = {}
@@ -177,7 +178,8 @@ class _ListReader:
     def read(self, sheets: list[Sheet], data: bytes, kind_hint: str | None) -> ParsedList:
         any_cells = False
         for sheet in sheets:
-            self.preamble += [*sheet.preamble, sheet.name]
+            self.preamble += sheet.preamble
+            self.sheet_names.append(sheet.name)
             non_empty = [(n, cells) for n, cells in sheet.rows if any(cells)]
             if non_empty:
                 any_cells = True
@@ -197,8 +199,8 @@ class _ListReader:
         """Title rows until the header; then every row, unless the header lacks a column."""
         for i, (n, cells) in enumerate(rows):
             header = _Header.of(cells)
-            if header is None:
-                self.preamble.append(" ".join(cells))
+            if header is None:  # a merged title cell fills its row: read it once
+                self.preamble.append(" ".join(dict.fromkeys(c for c in cells if c)))
                 continue
             missing = [c for c in REQUIRED if c not in header.columns]
             for col in missing:
@@ -272,8 +274,10 @@ class _ListReader:
         self.rows.append(row)
 
     def _parsed(self, data: bytes, kind_hint: str | None) -> ParsedList:
-        """The list with the facts its title text states (the text around and above the tables)."""
-        title = " ".join(p for p in self.preamble if p)
+        """The list with the facts its title text states (the text around and above the tables,
+        and its sheet names); its title is what it prints, the same in every format."""
+        printed = " ".join(dict.fromkeys(p for p in self.preamble if p))
+        title = " ".join(dict.fromkeys(p for p in [printed, *self.sheet_names] if p))
         kind = detect_kind(title)
         if kind_hint and kind and kind != kind_hint:
             message = (
@@ -288,7 +292,7 @@ class _ListReader:
             date=detect_date(title),
             errors=tuple(self.errors),
             file=self.file,
-            title=_clip(title, 300),
+            title=_clip(printed, 300),
             data=data,
         )
 

@@ -196,7 +196,9 @@ class _TableParser(HTMLParser):
         n_rows = max((r for r, _ in self._grid), default=-1) + 1
         n_cols = max((c for _, c in self._grid), default=-1) + 1
         rows = [(r + 1, [self._grid.get((r, c), "") for c in range(n_cols)]) for r in range(n_rows)]
-        pre = " ".join(" ".join(self._text).split())
+        # a title the page prints twice (in <title> and in a heading) is one title
+        lines = (" ".join(line.split()) for line in "".join(self._text).split("\n"))
+        pre = " ".join(dict.fromkeys(line for line in lines if line))
         self.tables.append(Sheet(f"table {len(self.tables) + 1}", rows, [pre]))
         self._text = []
 

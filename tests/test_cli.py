@@ -190,6 +190,19 @@ def test_good_list_is_ingested_once(cli: Cli, tmp_path: Path) -> None:
     assert cli.dump() == after
 
 
+def test_a_batch_the_store_dates_needs_no_date_and_says_where_each_fact_came_from(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Batch 1's notice is in the store with its date: the ingest takes both from there."""
+    listing = good_list(tmp_path / "SYNTHETIC-batch1.csv")
+    result = cli("ingest", listing, "--kind", "batch", "--batch", "1")
+    assert result.returncode == 0, result.stderr
+    assert "fact: kind batch: given on the command line" in result.stderr
+    assert "fact: batch 1: given on the command line" in result.stderr
+    assert "fact: document 工信部企业函〔2019〕153号: from the store" in result.stderr
+    assert "fact: date 2019-06-05: from the store" in result.stderr
+
+
 def test_a_missing_file_is_refused(cli: Cli, tmp_path: Path) -> None:
     result = cli("ingest", tmp_path / "nowhere.csv", "--kind", "batch")
     assert result.returncode == 1

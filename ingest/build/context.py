@@ -31,6 +31,7 @@ _KIND_FROM_TEXT = (
     ("办法", LG.KindMeasures),
 )
 _UNSTATED_KIND = "Kind not stated by the ingested list; recorded as the list itself."
+_UNTITLED = "The list prints no title: this English title describes it."
 
 Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -111,15 +112,43 @@ class BuildContext:
             self.builder.type(self.source, LG.SourcePage)
 
     def document(self, number: str | None, label: str, kind_text: str = "") -> ox.NamedNode:
-        """The document the list or notice belongs to, described here only if the store lacks it."""
+        """The document the list or notice belongs to, described here only if the store lacks it:
+        by its 文号, else the one the facts name (the batch's announcing document in the store),
+        else one named by what the source states (its graph's name), never by its file name."""
         if number:
             iri = str(self.iris.document(self.registry.document_slug(number)))
+        elif self.facts.document_iri:
+            iri = self.facts.document_iri
         else:
             own = self.iris.parse(self.graph)
             iri = str(self.iris.document(own.local if own else self.graph))
         node = rdf.node(iri)
         if self.once(iri) and not self.exists(iri):
             self._describe_document(node, number, label, kind_text)
+        return node
+
+    def attachment(self, slug: str, title: str, part_of: ox.NamedNode | None) -> ox.NamedNode:
+        """The list itself, an lg:KindList document named by what it states (``slug``): part of
+        the document that announces it (``dcterms:isPartOf``), titled as it prints its title."""
+        node = rdf.node(self.iris.document(slug))
+        if not self.once(node.value):
+            return node
+        b = self.builder
+        b.type(node, LG.RegulatoryDocument)
+        b.add(node, LG.documentKind, LG.KindList)
+        if title:
+            title_property = DCTERMS.title if has_cjk(title) else LG.titleTranslation
+            b.add(node, title_property, name_literal(title))
+            b.add(node, RDFS.label, name_literal(title))
+        else:
+            f = self.facts
+            what = f"{f.kind} list" + (f" of batch {f.batch}" if f.batch is not None else "")
+            b.add(node, LG.titleTranslation, rdf.text(f"The {what} (no title printed)", "en"))
+            b.add(node, RDFS.label, rdf.text(f"The {what}", "en"))
+            b.add(node, RDFS.comment, rdf.text(_UNTITLED, "en"))
+        if part_of is not None:
+            b.add(node, DCTERMS.isPartOf, part_of)
+        b.add(node, DCTERMS.source, self.source)
         return node
 
     def _describe_document(

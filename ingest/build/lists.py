@@ -1,5 +1,13 @@
 """A parsed attachment list as its source graph: designations for a batch, events otherwise.
 
+A list is identified by what it states, never by its file name or format (``list_slug``): the
+document it is an attachment of, its kind and its batch; or, when no one knows that document,
+its kind, batch and printed title. The same list as CSV, XLSX or HTML, under any name, is one
+source with one graph, which a corrected re-issue replaces; a different list of the same batch
+(a supplementary notice's, a province's) belongs to another document and is another source.
+Its titles are awarded by the announcing notice when one is known; the list itself is an
+lg:KindList document, part of that notice.
+
 Entity resolution goes through the key registry: the credit code decides when the list prints one,
 else the normalised name within the region. Two candidates are never merged by guess: they go to
 a review file (``var/review/<source>.csv``) for a person to decide, and the ingest stops.
@@ -10,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +29,7 @@ from ingest.identity import Registry
 from ingest.load import Source, SourceGraph
 from ingest.parse_list import ListRow, ParsedList
 from ontology.iris import Iris
-from ontology.names import has_cjk
+from ontology.names import has_cjk, normalise_name
 from ontology.paths import ROOT
 from ontology.store import EmbeddedStore
 
@@ -44,8 +51,12 @@ def build_list(
     store: EmbeddedStore,
     graph_name: str | None = None,
     review_dir: Path = DEFAULT_REVIEW_DIR,
+    facts: Facts | None = None,
 ) -> SourceGraph:
     """Turn a parsed list into its source graph (designations for a batch, events otherwise).
+
+    ``facts`` (as ``ingest.facts.reconcile_facts`` found them, store facts included) replaces
+    ``kind`` … ``source_url`` when given.
 
     Raises:
         IngestError: rows that cannot be placed: ambiguous enterprises (written to a review
@@ -53,13 +64,17 @@ def build_list(
     """
     if parsed.errors:
         raise IngestError(parsed.file, parsed.errors)
-    if kind == "batch" and batch is None:
+    if facts is None:
+        doc_iri = str(iris.document(registry.document_slug(document))) if document else None
+        facts = Facts(kind, batch, document, date, source_url, document_iri=doc_iri)
+    if facts.kind == "batch" and facts.batch is None:
         raise IngestError(parsed.file, ["the file does not say its batch; give --batch N"])
-    facts = Facts(kind, batch, document, date, source_url)
-    name = graph_name or list_graph_name(parsed, facts)
+    name = graph_name or list_graph_name(parsed, facts, iris)
     ctx = BuildContext(store, iris, registry, str(iris.graph(name)), facts)
     ctx.source_page()
-    doc = ctx.document(document, parsed.title or parsed.file, parsed.title)
+    notice = ctx.document(facts.document, facts.document or "") if facts.document_iri else None
+    listed = ctx.attachment(list_slug(parsed, facts, iris), parsed.title, notice)
+    doc = notice or listed  # titles are awarded by the announcing notice, else by the list
     problems: list[str] = []
     ambiguous: Ambiguous = []
     for row in parsed.rows:
@@ -71,8 +86,9 @@ def build_list(
         problems.append(f"ambiguous matches written to {path} for a person to decide")
     if problems:
         raise IngestError(parsed.file, problems)
-    title = parsed.title or f"{kind} list {parsed.file}"
-    source = Source(name, title, data=parsed.data, url=source_url)
+    batch_of = f" of batch {facts.batch}" if facts.batch is not None else ""
+    title = parsed.title or f"{facts.kind} list{batch_of}"
+    source = Source(name, title, data=parsed.data, url=facts.source_url, file_name=parsed.file)
     return SourceGraph(source, ctx.builder, ctx.rows)
 
 
@@ -108,17 +124,23 @@ def _place(
     return ""
 
 
-def list_graph_name(parsed: ParsedList, facts: Facts) -> str:
-    """``list-{kind}-{batch}-{document slug or file}``: stable across corrected re-issues."""
-    parts = ["list", facts.kind]
-    if facts.batch is not None:
-        parts.append(f"b{facts.batch}")
-    stem = Path(parsed.file).name  # with its suffix: b7.xlsx and b7.html are two sources
-    ascii_stem = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    if facts.document:
-        parts.append(hashlib.sha1(facts.document.encode()).hexdigest()[:8])  # noqa: S324 - an id
-    parts.append(ascii_stem or hashlib.sha1(stem.encode()).hexdigest()[:8])  # noqa: S324 - an id
-    return "-".join(parts)[:120].rstrip("-")
+def list_slug(parsed: ParsedList, facts: Facts, iris: Iris) -> str:
+    """The list's identity, from what it states: ``{document}-{kind}[-{batch}]`` when its
+    document is known (from its title, the command line or the store), else
+    ``{kind}[-{batch}]-{digest of its printed title}``, else ``{kind}[-{batch}]``."""
+    tail = facts.kind + (f"-{facts.batch}" if facts.batch is not None else "")
+    parsed_doc = iris.parse(facts.document_iri) if facts.document_iri else None
+    if parsed_doc is not None:
+        return f"{parsed_doc.local}-{tail}"
+    title = normalise_name(parsed.title)
+    if title:
+        return f"{tail}-{hashlib.sha1(title.encode()).hexdigest()[:10]}"  # noqa: S324 - an id
+    return tail
+
+
+def list_graph_name(parsed: ParsedList, facts: Facts, iris: Iris) -> str:
+    """``list-{list slug}``: one graph per list, whatever its format, file name or flags."""
+    return f"list-{list_slug(parsed, facts, iris)}"
 
 
 def review_dir_for(store: EmbeddedStore) -> Path:

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from ingest.build.context import BuildContext
 from ingest.build.titles import award, event
-from ingest.facts import Facts, IngestError, Stated, reconcile_facts
+from ingest.facts import Facts, IngestError, KnownLookup, Stated, reconcile_facts
 from ingest.identity import Registry
 from ingest.load import Source, SourceGraph
 from ingest.parse_list import ListRow
@@ -40,8 +40,10 @@ def notice_facts(
     date: dt.date | None,
     batch: int | None,
     source_url: str | None,
+    known: KnownLookup | None = None,
 ) -> Facts:
-    """What the notice is: its own text reconciled with what the caller says.
+    """What the notice is: its own text reconciled with what the caller says, and for what
+    neither states, what the store ``known``s (the date of the document it is).
 
     Raises:
         IngestError: the notice and the caller disagree, or a fact the notice needs is missing.
@@ -49,7 +51,9 @@ def notice_facts(
     kind = _KIND_OF_ACT.get(notice.act or "", "notice")
     own = Stated(kind, notice.batch, notice.document, notice.date)
     given = Stated(None, batch, document, date)
-    return reconcile_facts(own, given, file=notice.file, noun="notice", source_url=source_url)
+    return reconcile_facts(
+        own, given, file=notice.file, noun="notice", source_url=source_url, known=known
+    )
 
 
 def notice_graph_name(notice: ParsedNotice, slug: str | None) -> str:

@@ -61,7 +61,8 @@ def award(
     *,
     new: bool = False,
 ) -> None:
-    """A designation awarded by this list, with its lg:Award event (three years from the date)."""
+    """A designation awarded by this list, with its lg:Award event: valid for the term the
+    store's titles of the batch share, else three years from the date."""
     iris, day, t, n = ctx.iris, ctx.facts.date, ox.Triple, _Terms
     add = ctx.builder.triples.append
     holder = ctx.enterprise(key, row, where, new=new)
@@ -76,9 +77,12 @@ def award(
     add(t(d, n.batch, ctx.batch(batch)))
     add(t(d, n.awarded_by, doc))
     if new or not ctx.objects(d.value, LG.validFrom):
-        add(t(d, n.valid_from, on))
-        add(t(d, n.valid_until, rdf.date(valid_until(day))))
-        add(t(d, n.derived, ctx.document(RULE_DOCUMENT, RULE_DOCUMENT, "办法")))
+        # the term the batch's titles in the store share, else three years from the date
+        start, end = ctx.facts.valid_from or day, ctx.facts.valid_until
+        add(t(d, n.valid_from, rdf.date(start)))
+        add(t(d, n.valid_until, rdf.date(end or valid_until(start))))
+        if end is None:
+            add(t(d, n.derived, ctx.document(RULE_DOCUMENT, RULE_DOCUMENT, "办法")))
     add(t(d, n.evidence, n.final_list))
     add(t(d, n.source, ctx.source))
     ev = rdf.node(iris.event("award", local, day.isoformat()))

@@ -14,7 +14,6 @@ from typing import cast
 
 import pyoxigraph as ox
 import pytest
-from openpyxl import Workbook
 from stdnum.cn import uscc
 
 from ingest.facts import IngestError
@@ -270,28 +269,6 @@ def test_conflicting_facts_are_refused(world: World) -> None:
 def test_missing_date_is_asked_for(world: World) -> None:
     with pytest.raises(IngestError, match="give --date"):
         world.ingest(world.write("b7.csv", BATCH_LIST), kind="batch")
-
-
-def test_xlsx_and_html_lists_award_titles(world: World) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "名单"
-    ws.append(["第七批专精特新“小巨人”企业名单（测试用合成数据）"])
-    ws.append(["序号", "省份", "企业名称", "统一社会信用代码"])
-    ws.append([1, "北京", "北京测试甲科技有限公司", BJ])
-    xlsx = world.home / "b7.xlsx"
-    wb.save(xlsx)
-    world.ingest(xlsx, date=AWARD)
-    html = world.write(
-        "b7.html",
-        "<html><body><p>第七批专精特新“小巨人”企业名单（测试用合成数据）</p><table>"
-        "<tr><td>序号</td><td>省份</td><td>企业名称</td><td>统一社会信用代码</td></tr>"
-        f"<tr><td>1</td><td>浙江省</td><td>浙江测试乙材料有限公司</td><td>{ZJ}</td></tr>"
-        "</table></body></html>",
-    )
-    world.ingest(html, date=AWARD)
-    held = world.holders("2026-01-01")
-    assert {world.designation(BJ), world.designation(ZJ)} <= held
 
 
 # -- notices ----------------------------------------------------------------------------------
