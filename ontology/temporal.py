@@ -2,7 +2,7 @@
 every page and API answer gives, and the one rule that dates a title's end (three years under
 工信部企业〔2022〕63号).
 
-Both read the validity terms that each commit derives into the derived graph (``ingest.validity``;
+Both read the validity terms that each commit derives into the derived graph (the ingest side;
 ontology/README.md, "Status on a date"): a designation holds on D iff one of its ``lg:term``s
 covers D and it has not ended (``lg:endedOn``) on or before D. Pages, the JSON-LD API, the
 collection filters and the documented example query all use the fragments below, so they can
