@@ -214,8 +214,11 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: GraphStore)
     limits = ReadLimits.of(settings)
     read_input(args.file, limits)  # a directory, FIFO or device is refused here, unopened
     wait = settings.write_wait_s if args.wait is None else args.wait
-    if store.is_empty():
-        build_store(settings, store, wait_s=wait, waiting=_err)
+
+    def build_if_empty() -> None:
+        if store.is_empty():
+            build_store(settings, store, wait_s=wait, waiting=_err)
+
     started = time.perf_counter()
     result = ingest_file(
         store,
@@ -231,6 +234,7 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: GraphStore)
         limits=limits,
         wait_s=wait,
         waiting=_err,
+        parsed=build_if_empty,
     )
     for note in result.notes:
         _err(f"note: {note}")

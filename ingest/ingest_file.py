@@ -81,6 +81,7 @@ def ingest_file(
     limits: ReadLimits = DEFAULT_LIMITS,
     wait_s: float = DEFAULT_WAIT_S,
     waiting: Callable[[str], None] | None = None,
+    parsed: Callable[[], object] | None = None,
 ) -> IngestResult:
     """Parse, build, validate and publish one list or notice, with its change-feed entries.
 
@@ -88,7 +89,9 @@ def ingest_file(
     then, under the store's lock (``writer``), the registry is read, the fingerprint checked,
     keys minted and the result published with the registry, or nothing at all. Re-running the
     same file is a no-op (its graph records the same sha256). Ambiguous firms are written to
-    ``review_dir`` (default: ``review/`` beside the store).
+    ``review_dir`` (default: ``review/`` beside the store). ``parsed`` is called once the file
+    has parsed, before the lock is taken (the command builds an empty store there, so that a
+    bad file is refused without waiting for a build).
 
     Raises:
         IngestError: the file is malformed, a fact is missing or contradicted, or rows cannot be
@@ -105,6 +108,8 @@ def ingest_file(
         review = review_dir or review_dir_for(store)
         prepared = _list(path, given, source_url, iris, review, encoding, limits)
     sha = hashlib.sha256(prepared.data).hexdigest()
+    if parsed is not None:
+        parsed()
     with writing(store, registry, wait_s=wait_s, waiting=waiting) as w:
         graph = str(iris.graph(prepared.graph_name(w.registry)))
         if stored_fingerprint(store, graph) == (sha, __version__):

@@ -282,6 +282,11 @@ class _SheetReader:
             self._text, self._size = [], 0
         elif local == "mergeCell":
             self._merge(attrs.get("ref", ""))
+        elif local == "dimension":  # never allocated from; past the limits it is refused early
+            last = attrs.get("ref", "").rpartition(":")[2]
+            if m := _REF.match(last):
+                self._check_row(int(m.group(2)))
+                self._check_col(_column(last), last)
 
     def _chars(self, data: str) -> None:
         if self._text is not None:

@@ -12,9 +12,9 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from ingest.limits import ReadLimits
 from ingest.parse_list import parse_list
 from ingest.read_pdf import EncryptedPdfError, NoTextLayerError, read_pdf
-from ingest.limits import ReadLimits
 from ingest.sheet import ReadError, TooLargeError
 from tests.ingest.readers.make_pdf import (
     FONT,

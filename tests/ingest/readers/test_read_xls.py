@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from stdnum.cn import uscc
 
-from ingest.read_xls import read_xls
 from ingest.limits import ReadLimits
+from ingest.read_xls import read_xls
 from ingest.sheet import ReadError, TooLargeError
 from tests.ingest.readers.make_pdf import synthetic_entries
 from tests.ingest.readers.make_xls import (
