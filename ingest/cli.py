@@ -24,9 +24,10 @@ from ingest.build.curated import build_default
 from ingest.consistency import compare_registry
 from ingest.facts import IngestError
 from ingest.identity import Registry
-from ingest.ingest_file import ingest_file
+from ingest.ingest_file import IngestResult, ingest_file
 from ingest.limits import ReadLimits
 from ingest.load import CommitOutcome, ValidationFailed, commit, default_gate, turtle_graph
+from ingest.progress import Progress
 from ingest.read_tables import UnreadableFile, read_input
 from ingest.report import FIRST_CASES, shape_errors, success_lines, summary, write_errors
 from ingest.row_errors import RowError, clip
@@ -56,10 +57,15 @@ def build_store(
     """
     iris = Iris(settings.base_uri)
     wait = settings.write_wait_s if wait_s is None else wait_s
-    with writing(store, Registry(settings.registry), wait_s=wait, waiting=waiting) as w:
-        graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
-        graphs += build_default(iris, w.registry, data_dir)
-        outcome = commit(w, iris, graphs, replace_all=clean)
+    progress = Progress(delay_s=settings.progress_delay_s)
+    try:
+        with writing(store, Registry(settings.registry), wait_s=wait, waiting=waiting) as w:
+            progress.step("build")
+            graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
+            graphs += build_default(iris, w.registry, data_dir)
+            outcome = commit(w, iris, graphs, replace_all=clean, progress=progress)
+    finally:
+        progress.close()
     if outcome.changed:
         publish_dumps(settings, store)
     return outcome
@@ -220,7 +226,31 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: GraphStore)
             build_store(settings, store, wait_s=wait, waiting=_err)
 
     started = time.perf_counter()
-    result = ingest_file(
+    progress = Progress(delay_s=settings.progress_delay_s)
+    try:
+        result = _ingest(args, settings, store, limits, wait, build_if_empty, progress)
+    finally:
+        progress.close()
+    for note in result.notes:
+        _err(f"note: {note}")
+    if result.outcome.changed:
+        publish_dumps(settings, store)
+    for line in success_lines(result):
+        _err(line)
+    _report(result.outcome, time.perf_counter() - started, len(store))
+    return 0
+
+
+def _ingest(
+    args: argparse.Namespace,
+    settings: Settings,
+    store: GraphStore,
+    limits: ReadLimits,
+    wait: float,
+    build_if_empty: Callable[[], None],
+    progress: Progress,
+) -> IngestResult:
+    return ingest_file(
         store,
         Iris(settings.base_uri),
         Registry(settings.registry),
@@ -235,15 +265,8 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: GraphStore)
         wait_s=wait,
         waiting=_err,
         parsed=build_if_empty,
+        progress=progress,
     )
-    for note in result.notes:
-        _err(f"note: {note}")
-    if result.outcome.changed:
-        publish_dumps(settings, store)
-    for line in success_lines(result):
-        _err(line)
-    _report(result.outcome, time.perf_counter() - started, len(store))
-    return 0
 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:

@@ -24,6 +24,7 @@ from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.load import CommitOutcome, SourceGraph, commit, stored_fingerprint
 from ingest.parse_list import CONTROL, parse_list
 from ingest.parse_notice import parse_notice
+from ingest.progress import QUIET, Progress
 from ingest.read_tables import UnreadableFile, read_input
 from ingest.report import Tally
 from ingest.row_errors import RULE_CONTROL, RULE_ENCODING, RowError
@@ -82,6 +83,7 @@ def ingest_file(
     wait_s: float = DEFAULT_WAIT_S,
     waiting: Callable[[str], None] | None = None,
     parsed: Callable[[], object] | None = None,
+    progress: Progress = QUIET,
 ) -> IngestResult:
     """Parse, build, validate and publish one list or notice, with its change-feed entries.
 
@@ -102,12 +104,14 @@ def ingest_file(
     path = Path(path)
     when = now or dt.datetime.now(dt.UTC)
     given = Stated(kind, batch, document, date)
+    progress.step("parse")
     if kind == "notice" or (kind is None and path.suffix.lower() in NOTICE_SUFFIXES):
         prepared = _notice(path, given, source_url, iris, limits)
     else:
         review = review_dir or review_dir_for(store)
         prepared = _list(path, given, source_url, iris, review, encoding, limits)
     sha = hashlib.sha256(prepared.data).hexdigest()
+    progress.close()
     if parsed is not None:
         parsed()
     with writing(store, registry, wait_s=wait_s, waiting=waiting) as w:
@@ -123,13 +127,15 @@ def ingest_file(
                 facts=prepared.facts,
                 origins=prepared.origins,
             )
+        progress.step(f"build {prepared.rows:,} rows")
         built = prepared.build(w)
         entries = feed_entries(store, graph, built.builder)
         graphs = [built]
         if entries:
             graphs.append(feed_graph(iris, built.source, sha, entries, when))
         stamp = now.replace(microsecond=0) if now is not None else None
-        outcome = commit(w, iris, graphs, now=stamp)
+        outcome = commit(w, iris, graphs, now=stamp, progress=progress)
+    progress.close()
     outcome = dataclasses.replace(outcome, generation=store.generation())
     return IngestResult(
         outcome,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ingest.progress import Steps
+from ingest.progress import QUIET, Progress
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
@@ -149,6 +149,7 @@ def commit(
     now: dt.datetime | None = None,
     force: bool = False,
     replace_all: bool = False,
+    progress: Progress = QUIET,
 ) -> CommitOutcome:
     """Validate the source graphs and stage them in the writer's transaction, published as one
     new state (with the registry) when its block ends.
@@ -178,7 +179,7 @@ def commit(
     rows = {node: where for sg in todo for node, where in sg.rows.items()}
     gate = gate if gate is not None else default_gate()
     ontology = str(iris.graph("ontology"))
-    report = _stage_validated(writing, ontology, pending, rows, gate, replace_all)
+    report = _stage_validated(writing, ontology, pending, rows, gate, replace_all, progress)
     return CommitOutcome(
         tuple(p.graph for p in pending),
         tuple(unchanged),
@@ -210,11 +211,10 @@ def _stage_validated(
     rows: Mapping[str, str],
     gate: ShapesGate,
     replace_all: bool,
+    progress: Progress,
 ) -> ValidationReport:
     """Stage the graphs (they load in the background) and validate what they touch meanwhile."""
     store, tx = writing.store, writing.tx
-    steps = Steps(["write", "validate", "publish"])
-    steps.start("writing")
     keep = {p.graph for p in pending}
     dropped = [g for g in store.named_graphs() if g not in keep] if replace_all else []
     for g in dropped:
@@ -223,13 +223,13 @@ def _stage_validated(
     for p in pending:
         focus |= _old_subjects(tx, p.graph) | p.subjects
         tx.replace_graph(p.graph, p.ntriples)
-    steps.start(f"validating {len(focus)} nodes")
+    progress.step(f"validate {len(focus):,} nodes")
     serialised = {p.graph: p.ntriples for p in pending}
     context = neighbourhood(
         store, focus, changed=serialised, ontology=ontology, dropped=frozenset(dropped)
     )
     report = _validate(gate, context, focus)
-    steps.close()
+    progress.step("load")  # the staged graphs finish loading; the writer's block publishes
     if not report.conforms:
         raise ValidationFailed(report, rows)
     return report
