@@ -11,14 +11,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.build.lists import build_list, list_graph_name, review_dir_for
 from ingest.build.notices import build_notice, notice_facts, notice_graph_name
 from ingest.facts import Facts, IngestError, Stated, fact_origins, reconcile_facts
-from ingest.feed import feed_entries, feed_graph
+from ingest.feed import CREATE, REMOVE, UPDATE, feed_entries, feed_graph
 from ingest.identity import Registry
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.load import CommitOutcome, SourceGraph, commit, stored_fingerprint
@@ -26,7 +26,6 @@ from ingest.parse_list import CONTROL, parse_list
 from ingest.parse_notice import parse_notice
 from ingest.progress import QUIET, Progress
 from ingest.read_tables import UnreadableFile, read_input
-from ingest.report import Tally
 from ingest.row_errors import RULE_CONTROL, RULE_ENCODING, RowError
 from ingest.writer import DEFAULT_WAIT_S, Writing, writing
 from ontology import __version__
@@ -34,6 +33,32 @@ from ontology.iris import Iris
 from ontology.store import GraphStore
 
 NOTICE_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What an ingest changed, counted from its change-feed entries."""
+
+    firms_new: int = 0
+    firms_described: int = 0
+    titles_added: int = 0
+    titles_extended: int = 0
+    titles_ended: int = 0
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[str, str]]) -> Tally:
+        """From (activity type, summary) pairs as the feed records them."""
+        counts = dict.fromkeys(("fn", "fd", "ta", "tx", "te"), 0)
+        for kind, text in entries:
+            if kind == CREATE:
+                counts["fn" if "enterprise" in text else "ta"] += 1
+            elif kind == REMOVE:
+                counts["te"] += 1
+            elif kind == UPDATE and text.startswith("re-review passed"):
+                counts["tx"] += 1
+            elif kind == UPDATE and "enterprise" in text:
+                counts["fd"] += 1
+        return cls(counts["fn"], counts["fd"], counts["ta"], counts["tx"], counts["te"])
 
 
 @dataclass

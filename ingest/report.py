@@ -10,15 +10,10 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ingest.feed import CREATE, REMOVE, UPDATE
+from ingest.ingest_file import IngestResult
 from ingest.row_errors import RULE_SHAPE, RowError, clip
-
-if TYPE_CHECKING:
-    from ingest.ingest_file import IngestResult
 
 FIRST_CASES = 20
 ERROR_COLUMNS = ("file", "sheet", "row", "column", "rule", "value", "message")
@@ -80,32 +75,6 @@ def shape_errors(file: str, results: Iterable[tuple[str, str, str, str, str]]) -
         rule = f"{RULE_SHAPE}:{shape.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}"
         out.append(RowError(file, sheet, row, rule, text, path, clip(value, 200)))
     return out
-
-
-@dataclass(frozen=True)
-class Tally:
-    """What an ingest changed, counted from its change-feed entries."""
-
-    firms_new: int = 0
-    firms_described: int = 0
-    titles_added: int = 0
-    titles_extended: int = 0
-    titles_ended: int = 0
-
-    @classmethod
-    def of(cls, entries: Iterable[tuple[str, str]]) -> Tally:
-        """From (activity type, summary) pairs as the feed records them."""
-        counts = dict.fromkeys(("fn", "fd", "ta", "tx", "te"), 0)
-        for kind, text in entries:
-            if kind == CREATE:
-                counts["fn" if "enterprise" in text else "ta"] += 1
-            elif kind == REMOVE:
-                counts["te"] += 1
-            elif kind == UPDATE and text.startswith("re-review passed"):
-                counts["tx"] += 1
-            elif kind == UPDATE and "enterprise" in text:
-                counts["fd"] += 1
-        return cls(counts["fn"], counts["fd"], counts["ta"], counts["tx"], counts["te"])
 
 
 def success_lines(result: IngestResult) -> list[str]:
