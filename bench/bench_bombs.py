@@ -29,6 +29,12 @@ sys.path.insert(0, str(HERE))
 
 from tests.ingest.bombs import BOMBS  # noqa: E402
 
+# the reader alone, after its imports: parse_list's own time, printed as the last line
+READER = (
+    "import sys, time; from ingest.parse_list import parse_list; t = time.perf_counter(); "
+    "parse_list(sys.argv[1], kind_hint='batch'); print(f'{time.perf_counter() - t:.3f}')"
+)
+
 
 def limit(memory_mb: int) -> None:
     """In the child: cap the address space, so a bomb ends in MemoryError, not the OOM killer."""
@@ -105,7 +111,7 @@ def main() -> None:
         baseline = run([str(python), "-c", "import ingest.cli"], env, args.repo, 60, args.memory)
         print(f"repo {args.repo}; importing the command alone: {baseline['peak_mb']:.0f} MB")
         columns = f"{'bomb':22} {'bytes':>12} {'seconds':>8} {'peak MB':>8} {'exit':>14}"
-        print(f"{columns} {'printed':>9}  last line")
+        print(f"{columns} {'printed':>9} {'reader s':>9}  last line")
         for name, (file, make) in BOMBS.items():
             if args.only and name not in args.only:
                 continue
@@ -122,11 +128,15 @@ def main() -> None:
                 "2025-07-01",
             ]
             r = run(command, env, args.repo, args.timeout, args.memory)
+            reader = run(
+                [str(python), "-c", READER, str(path)], env, args.repo, args.timeout, args.memory
+            )
+            alone = str(reader["last"]) if reader["status"] == 0 else str(reader["status"])
             status = "MemoryError" if r["memory_error"] else str(r["status"])
             status += " +traceback" if r["traceback"] else ""
             print(
                 f"{name:22} {path.stat().st_size:>12,} {r['seconds']:>8.2f} {r['peak_mb']:>8.0f} "
-                f"{status:>14} {r['printed']:>9,}  {r['last']}"
+                f"{status:>14} {r['printed']:>9,} {alone[:9]:>9}  {r['last']}"
             )
             path.unlink()
     finally:
