@@ -8,6 +8,7 @@ points in the ``littlegiant.commands`` group and found by name, so ingest never 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -68,7 +69,7 @@ def build_store(
         progress.close()
     if outcome.changed:
         publish_dumps(settings, store)
-    return outcome
+    return dataclasses.replace(outcome, generation=store.generation())
 
 
 def publish_dumps(settings: Settings, store: GraphStore) -> None:
