@@ -12,16 +12,13 @@ against ``ReadLimits`` as it is met.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import posixpath
 import re
-import zipfile
 from collections.abc import Callable
-from typing import IO
-from xml.parsers import expat
 
 from ingest.limits import LimitExceeded, ReadLimits
-from ingest.sheet import ReadError, Sheet
+from ingest.sheet import Sheet
+from ingest.xlsx_parts import Elem, Parts
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -33,77 +30,6 @@ _DATE_CODE = re.compile(r"[dmyhs]", re.I)
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
 
-class _Elem:
-    """An element as the stream meets it: its local name and attributes."""
-
-    __slots__ = ("attrs", "name")
-
-    def __init__(self, name: str, attrs: dict[str, str]) -> None:
-        self.name = name.rsplit("}", 1)[-1]
-        self.attrs = {k.rsplit("}", 1)[-1]: v for k, v in attrs.items()}
-
-
-class _Parts:
-    """The ZIP's parts, each opened only after its sizes pass the limits."""
-
-    def __init__(self, data: bytes, limits: ReadLimits) -> None:
-        self.limits = limits
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise ReadError(f"a damaged XLSX workbook: {exc}") from None
-        self.infos = {i.filename: i for i in self.zip.infolist()}
-        self.unzipped = 0
-        total = sum(i.file_size for i in self.infos.values())
-        if total > limits.max_unzipped_bytes:
-            raise LimitExceeded(
-                "max_unzipped_bytes", f"the workbook unzips to {total:,} bytes", limits
-            )
-
-    def has(self, name: str) -> bool:
-        return name in self.infos
-
-    def stream(self, name: str, handlers: dict[str, Callable[..., None]]) -> None:
-        """Parse the part ``name`` as a stream of events, within the limits."""
-        info = self.infos.get(name)
-        if info is None:
-            raise ReadError(f"the workbook has no part {name}")
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1_000_000 and ratio > self.limits.max_zip_ratio:
-            what = f"the part {name} unzips {ratio:,.0f} times its zipped size"
-            raise LimitExceeded("max_zip_ratio", what, self.limits)
-        parser = expat.ParserCreate(namespace_separator="}")
-        parser.StartDoctypeDeclHandler = _refuse_doctype
-        parser.EntityDeclHandler = _refuse_doctype
-        parser.ExternalEntityRefHandler = _refuse_doctype
-        parser.buffer_text = True
-        for event, handler in handlers.items():
-            setattr(parser, event, handler)
-        try:
-            with self.zip.open(info) as fh:
-                self._feed(parser, fh, name)
-        except expat.ExpatError as exc:
-            raise ReadError(f"the workbook's part {name} is not well-formed XML: {exc}") from None
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise ReadError(f"a damaged XLSX workbook ({name}): {exc}") from None
-
-    def _feed(self, parser: expat.XMLParserType, fh: IO[bytes], name: str) -> None:
-        while chunk := fh.read(_CHUNK):
-            self.unzipped += len(chunk)
-            if self.unzipped > self.limits.max_unzipped_bytes:
-                what = f"the workbook unzips to more than {self.unzipped:,} bytes (at {name})"
-                raise LimitExceeded("max_unzipped_bytes", what, self.limits)
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-
-
-def _refuse_doctype(*_: object) -> int:
-    raise ReadError(
-        "the workbook's XML declares a document type or entities, which a workbook never needs; "
-        "it is not read (entity expansion is refused)"
-    )
-
-
 def read_xlsx(data: bytes, limits: ReadLimits) -> list[Sheet]:
     """Every worksheet of a workbook; a merged range repeats its top-left value in every cell.
 
@@ -111,7 +37,7 @@ def read_xlsx(data: bytes, limits: ReadLimits) -> list[Sheet]:
         LimitExceeded: past a limit (named in the message).
         ReadError: not a workbook, a damaged one, or XML that declares entities.
     """
-    parts = _Parts(data, limits)
+    parts = Parts(data, limits)
     sheets = _sheet_parts(parts)
     if len(sheets) > limits.max_sheets:
         raise LimitExceeded("max_sheets", f"the workbook has {len(sheets)} sheets", limits)
@@ -126,20 +52,20 @@ def read_xlsx(data: bytes, limits: ReadLimits) -> list[Sheet]:
     return out
 
 
-def _sheet_parts(parts: _Parts) -> list[tuple[str, str]]:
+def _sheet_parts(parts: Parts) -> list[tuple[str, str]]:
     """(sheet name, part name) in workbook order, through the workbook's relationships."""
     targets: dict[str, str] = {}
     sheets: list[tuple[str, str]] = []
 
     def rel(name: str, attrs: dict[str, str]) -> None:
-        e = _Elem(name, attrs)
+        e = Elem(name, attrs)
         if e.name == "Relationship" and "Id" in e.attrs:
             target = e.attrs.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             targets[e.attrs["Id"]] = posixpath.normpath(path)
 
     def sheet(name: str, attrs: dict[str, str]) -> None:
-        e = _Elem(name, attrs)
+        e = Elem(name, attrs)
         if e.name == "sheet":
             sheets.append((e.attrs.get("name", ""), e.attrs.get("id", "")))
 
@@ -149,7 +75,7 @@ def _sheet_parts(parts: _Parts) -> list[tuple[str, str]]:
     return [(title, targets[rid]) for title, rid in sheets if targets.get(rid) in parts.infos]
 
 
-def _shared_strings(parts: _Parts, limits: ReadLimits) -> list[str]:
+def _shared_strings(parts: Parts, limits: ReadLimits) -> list[str]:
     """The shared strings, each within the cell limit (phonetic runs left out)."""
     strings: list[str] = []
     text: list[str] = []
@@ -193,7 +119,7 @@ def _shared_strings(parts: _Parts, limits: ReadLimits) -> list[str]:
     return strings
 
 
-def _date_styles(parts: _Parts) -> frozenset[int]:
+def _date_styles(parts: Parts) -> frozenset[int]:
     """The cell style indexes whose number format shows a date."""
     if not parts.has("xl/styles.xml"):
         return frozenset()
@@ -202,7 +128,7 @@ def _date_styles(parts: _Parts) -> frozenset[int]:
     depth = {"cellXfs": False}
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        e = _Elem(name, attrs)
+        e = Elem(name, attrs)
         if e.name == "numFmt":
             custom[_int(e.attrs.get("numFmtId"))] = e.attrs.get("formatCode", "")
         elif e.name == "cellXfs":
@@ -224,11 +150,11 @@ def _date_styles(parts: _Parts) -> frozenset[int]:
     return frozenset(i for i, fmt in enumerate(xfs) if is_date(fmt))
 
 
-def _uses_1904(parts: _Parts) -> bool:
+def _uses_1904(parts: Parts) -> bool:
     found = {"1904": False}
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        e = _Elem(name, attrs)
+        e = Elem(name, attrs)
         if e.name == "workbookPr":
             found["1904"] = e.attrs.get("date1904", "0").lower() in ("1", "true")
 
