@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ingest.parse_list import LIST_KINDS
-from ingest.row_errors import RowError
+from ingest.row_errors import RULE_REJECTED, RowError
 from ingest.store_facts import Known
 
 T = TypeVar("T")
@@ -26,14 +26,26 @@ KnownLookup = Callable[[int | None, str | None], Known]
 
 
 class IngestError(Exception):
-    """The input cannot be ingested as it is; every reason is listed, nothing was written."""
+    """The input cannot be ingested as it is; every reason is listed, nothing was written.
+
+    ``errors`` holds every problem (``ingest.report`` summarises them by rule); the message
+    shows the first few only, since a list can have thousands.
+    """
+
+    SHOWN = 20
 
     def __init__(self, file: str, problems: Iterable[RowError | str]) -> None:
         self.file = file
-        self.problems = [str(p) for p in problems]
+        self.errors = [
+            p if isinstance(p, RowError) else RowError(file, "", 0, RULE_REJECTED, p)
+            for p in problems
+        ]
+        self.problems = [str(e) for e in self.errors[: self.SHOWN]]
+        more = len(self.errors) - len(self.problems)
         super().__init__(
-            f"{file}: rejected, nothing written ({len(self.problems)} problem(s)):\n  "
+            f"{file}: rejected, nothing written ({len(self.errors)} problem(s)):\n  "
             + "\n  ".join(self.problems)
+            + (f"\n  … and {more:,} more" if more > 0 else "")
         )
 
 
@@ -54,7 +66,8 @@ class Facts:
     ``document`` is the 文号 when one is stated; ``document_iri`` the document the list belongs
     to however it is known (its 文号, or the batch's announcing document in the store).
     ``valid_from``/``valid_until``: the validity term the store's titles of the batch share,
-    which new titles inherit. ``origins`` says where each fact came from.
+    which new titles inherit. ``origins``: (fact, where it came from), as ``fact_origins``
+    words it, the store's facts added.
     """
 
     kind: str
@@ -65,7 +78,7 @@ class Facts:
     document_iri: str | None = None
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
-    origins: tuple[str, ...] = ()
+    origins: tuple[tuple[str, str], ...] = ()
 
 
 def reconcile_facts(
@@ -88,15 +101,11 @@ def reconcile_facts(
         IngestError: a fact is missing, or two of file, command line and store disagree on it.
     """
     problems: list[str] = []
-    origins: list[str] = []
+    origins = fact_origins(own, given)
 
     def pick(what: str, mine: T | None, theirs: T | None) -> T | None:
         if mine is not None and theirs is not None and mine != theirs:
             problems.append(f"{what}: the {noun} says {mine}, the command line says {theirs}")
-        if mine is not None:
-            origins.append(f"{what} {mine}: stated by the {noun}")
-        elif theirs is not None:
-            origins.append(f"{what} {theirs}: given on the command line")
         return mine if mine is not None else theirs
 
     kind = pick("kind", own.kind, given.kind)
@@ -106,23 +115,19 @@ def reconcile_facts(
     store = known(batch, document) if known is not None else Known()
     iri = document_iri(document) if document and document_iri else store.document
     if document is None and store.document is not None:
-        origins.append(
-            f"document {store.document_label}: from the store (it announces batch {batch})"
-        )
+        origins["document"] = f"the store: {store.document_label} announces batch {batch}"
     if store.date is not None:
         if day is None:
             day = store.date
-            origins.append(f"date {day}: from the store ({store.date_why})")
+            origins["date"] = f"the store: {store.date_why}"
         elif store.binding and day != store.date:
             problems.append(
                 f"date: {day} is stated, the store says {store.date} ({store.date_why})"
             )
     if store.valid_from is not None:
         until = f" to {store.valid_until}" if store.valid_until else ""
-        origins.append(
-            f"validity from {store.valid_from}{until}: from the store (the term batch {batch}'s "
-            "titles share)"
-        )
+        term = f"{store.valid_from}{until}"
+        origins["validity"] = f"the store: {term}, the term batch {batch}'s titles share"
     if kind is None:
         problems.append("the list does not say its kind; give --kind " + "|".join(LIST_KINDS))
     if day is None:
@@ -144,5 +149,18 @@ def reconcile_facts(
         document_iri=iri,
         valid_from=store.valid_from,
         valid_until=store.valid_until,
-        origins=tuple(origins),
+        origins=tuple(origins.items()),
     )
+
+
+def fact_origins(own: Stated, given: Stated) -> dict[str, str]:
+    """Where each fact of a list or notice came from: the command line, the file, or nowhere."""
+    out = {}
+    for what in ("kind", "batch", "document", "date"):
+        if getattr(given, what) is not None:
+            out[what] = f"--{what}"
+        elif getattr(own, what) is not None:
+            out[what] = "the file's own text"
+        else:
+            out[what] = "not stated"
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -72,7 +72,9 @@ def member_triples(store: GraphStore, iris: list[str], kind: str, day: dt.date) 
     return list(dict.fromkeys(out))
 
 
-def status_observations(rows: ox.QuerySolutions, day: dt.date) -> list[ox.Triple]:
+def status_observations(
+    rows: Iterable[Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal]], day: dt.date
+) -> list[ox.Triple]:
     """Each designation's status as a dated lg:StatusObservation: a status holds on a date, so a
     client that keeps the answer keeps the date with it (a bare ``lg:status`` would become
     false the day the title ends)."""

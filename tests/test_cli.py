@@ -173,6 +173,7 @@ def good_list(path: Path) -> Path:
     )
 
 
+N153 = "工信部企业函〔2019〕153号"
 GOOD_ARGS = ("--kind", "batch", "--batch", "7", "--date", "2025-12-01")
 
 
@@ -197,10 +198,10 @@ def test_a_batch_the_store_dates_needs_no_date_and_says_where_each_fact_came_fro
     listing = good_list(tmp_path / "SYNTHETIC-batch1.csv")
     result = cli("ingest", listing, "--kind", "batch", "--batch", "1")
     assert result.returncode == 0, result.stderr
-    assert "fact: kind batch: given on the command line" in result.stderr
-    assert "fact: batch 1: given on the command line" in result.stderr
-    assert "fact: document 工信部企业函〔2019〕153号: from the store" in result.stderr
-    assert "fact: date 2019-06-05: from the store" in result.stderr
+    assert "kind: batch (--kind)" in result.stderr
+    assert "batch: 1 (--batch)" in result.stderr
+    assert f"(the store: {N153} announces batch 1)" in result.stderr
+    assert "date: 2019-06-05 (the store: the date" in result.stderr
 
 
 def test_a_missing_file_is_refused(cli: Cli, tmp_path: Path) -> None:

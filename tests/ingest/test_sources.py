@@ -115,9 +115,11 @@ def test_the_list_is_an_attachment_of_its_notice_titled_once(world: World) -> No
 
 def test_no_date_is_needed_for_a_batch_the_store_knows(world: World) -> None:
     result = world.ingest(xlsx(world, "list.xlsx"))
-    assert "batch 1: stated by the file" in result.origins
-    assert any(o.startswith(f"document {N153}: from the store") for o in result.origins)
-    assert any(o.startswith("date 2019-06-05: from the store") for o in result.origins)
+    assert result.facts is not None
+    assert result.facts.date == dt.date(2019, 6, 5)
+    assert result.origins["batch"] == "the file's own text"
+    assert result.origins["document"] == f"the store: {N153} announces batch 1"
+    assert result.origins["date"].startswith("the store: ")
     d = str(world.iris.designation(world.key(str(FIRMS[0][3])), LITTLE_GIANT, 1))
     starts = rows(world, f"SELECT ?from WHERE {{ <{d}> <{LG.validFrom}> ?from }}")
     assert starts == {("2019-06-05",)}
