@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ingest.progress import QUIET, Progress
+from ingest.provenance import describe_graph
 from ingest.validity import DERIVED, derive_after
 from ingest.validity import TITLE as DERIVED_TITLE
 from ontology import __version__, rdf
 from ontology.iris import Iris
-from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
+from ontology.namespaces import LG
 from ontology.paths import ONTOLOGY_TTL, ROOT, SHAPES_DIR
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore, Transaction
@@ -243,7 +244,7 @@ def _prepare(
     graph = str(iris.graph(sg.source.name))
     sha = sg.source.sha256()
     ended = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    prov = _describe_graph(iris, sg.source, graph, sha, started=started, ended=ended)
+    prov = describe_graph(iris, sg.source, graph, sha, started=started, ended=ended)
     triples = [*sg.builder.triples, *prov.triples]
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # bytes, with no file
     # the derived graph follows from validated facts by code: the gate checks the facts (and
@@ -292,56 +293,6 @@ def _old_subjects(tx: Transaction, graph: str) -> set[str]:
     """The subjects of the graph's previous version: they lose triples, so they are revalidated."""
     q = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} FILTER isIRI(?s) }}"
     return {row["s"].value for row in tx.select(q)}
-
-
-def _describe_graph(
-    iris: Iris,
-    source: Source,
-    graph: str,
-    sha: str,
-    *,
-    started: dt.datetime,
-    ended: dt.datetime,
-) -> GraphBuilder:
-    """The graph's own PROV description (written inside the graph, so it is replaced with it)."""
-    builder = GraphBuilder()
-    g = rdf.node(graph)
-    activity = iris.activity(f"{source.name}-{sha[:12]}")
-    agent = iris.agent(f"littlegiant-{__version__}".replace("+", "-"))
-    builder.type(g, PROV.Entity, SD.Graph)
-    builder.add(g, DCTERMS.title, rdf.text(source.title))
-    if source.url:
-        builder.add(g, DCTERMS.source, rdf.node(source.url))
-    for label, file_sha in source.inputs():
-        used = iris.input_file(file_sha)
-        builder.add(g, LG.sourceFile, rdf.text(label))
-        builder.add(activity, PROV.used, used)
-        builder.type(used, PROV.Entity)
-        builder.add(used, LG.sourceFile, rdf.text(label))
-        builder.add(used, LG.sha256, rdf.text(file_sha))
-    for page in source.pages:
-        builder.add(g, PROV.wasDerivedFrom, rdf.node(page))
-    for other in source.derived_from:
-        builder.add(g, PROV.wasDerivedFrom, rdf.node(other))
-        builder.add(activity, PROV.used, rdf.node(other))
-    builder.add(g, LG.sha256, rdf.text(sha))
-    if source.retrieval_date:
-        builder.add(g, LG.retrievalDate, rdf.date(source.retrieval_date))
-    builder.add(g, PROV.generatedAtTime, rdf.datetime(ended))
-    builder.add(g, PROV.wasGeneratedBy, activity)
-    builder.type(activity, PROV.Activity, LG.Ingest)
-    if source.derived_from:
-        builder.type(activity, LG.Derivation)
-    verb = "derivation" if source.derived_from else "ingest"
-    builder.add(activity, RDFS.label, rdf.text(f"{verb} of {source.title}", "en"))
-    builder.add(activity, PROV.startedAtTime, rdf.datetime(started))
-    builder.add(activity, PROV.endedAtTime, rdf.datetime(ended))
-    builder.add(activity, PROV.wasAssociatedWith, agent)
-    builder.add(activity, PROV.generated, g)
-    builder.type(agent, PROV.SoftwareAgent)
-    builder.add(agent, RDFS.label, rdf.text(f"littlegiant {__version__}", "en"))
-    builder.add(agent, LG.softwareVersion, rdf.text(__version__))
-    return builder
 
 
 def turtle_graph(name: str, title: str, path: Path, *, url: str | None = None) -> SourceGraph:

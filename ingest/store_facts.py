@@ -112,7 +112,7 @@ class StoreFacts:
         supplementary list of the batch has its own."""
         label = ""
         announcing = self.announcing_document(batch) if batch is not None else None
-        if document is None and announcing is not None:
+        if announcing is not None and document in (None, announcing[0]):
             document, label = announcing
         batch_own = document is None or (announcing is not None and announcing[0] == document)
         announced = start = end = None
