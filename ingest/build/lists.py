@@ -1,10 +1,11 @@
 """A parsed attachment list as its source graph: designations for a batch, events otherwise.
 
 A list is identified by what it states, never by its file name or format (``list_slug``): the
-document it is an attachment of, its kind and its batch; or, when no one knows that document,
-its kind, batch and printed title. The same list as CSV, XLSX or HTML, under any name, is one
-source with one graph, which a corrected re-issue replaces; a different list of the same batch
-(a supplementary notice's, a province's) belongs to another document and is another source.
+document it is an attachment of (when the list, the command line or the store knows it), its
+kind, its batch and its printed title. The same list as CSV, XLSX or HTML, under any name, is
+one source with one graph, which a corrected re-issue (the same title) replaces; a different
+list of the same batch (a supplementary notice's, another attachment printing another title) is
+another source.
 Its titles are awarded by the announcing notice when one is known; the list itself is an
 lg:KindList document, part of that notice.
 
@@ -136,15 +137,15 @@ def _place(
 def list_slug(parsed: ParsedList, facts: Facts, iris: Iris) -> str:
     """The list's identity, from what it states: ``{document}-{kind}[-{batch}]`` when its
     document is known (from its title, the command line or the store), else
-    ``{kind}[-{batch}]-{digest of its printed title}``, else ``{kind}[-{batch}]``."""
+    ``{kind}[-{batch}]``; then a digest of its printed title, when it prints one (two lists a
+    notice attaches for one batch print different titles)."""
     tail = facts.kind + (f"-{facts.batch}" if facts.batch is not None else "")
     parsed_doc = iris.parse(facts.document_iri) if facts.document_iri else None
-    if parsed_doc is not None:
-        return f"{parsed_doc.local}-{tail}"
+    slug = f"{parsed_doc.local}-{tail}" if parsed_doc is not None else tail
     title = normalise_name(parsed.title)
     if title:
-        return f"{tail}-{hashlib.sha1(title.encode()).hexdigest()[:10]}"  # noqa: S324 - an id
-    return tail
+        return f"{slug}-{hashlib.sha1(title.encode()).hexdigest()[:10]}"  # noqa: S324 - an id
+    return slug
 
 
 def list_graph_name(parsed: ParsedList, facts: Facts, iris: Iris) -> str:

@@ -38,7 +38,7 @@ REGIONS = (("北京市", "110108"), ("浙江省", "330106"), ("广东省", "4401
 def synthetic_list(path: Path, list_no: int, rows: int = ROWS) -> None:
     """A batch-7 list of ``rows`` invented firms, none shared with another ``list_no``."""
     lines = [
-        "第七批专精特新“小巨人”企业名单（合成测试数据，非真实名单）",
+        f"第七批专精特新“小巨人”企业名单（合成测试数据第{list_no}号，非真实名单）",  # own list
         "序号,省份,企业名称,统一社会信用代码",
     ]
     for i in range(1, rows + 1):
