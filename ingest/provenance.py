@@ -9,15 +9,30 @@ read from.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
 from ontology.rdf import GraphBuilder
 
-if TYPE_CHECKING:
-    from ingest.load import Source
+
+class Source(Protocol):
+    """What the description reads of a source (``ingest.load.Source``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def retrieval_date(self) -> dt.date | None: ...
+    @property
+    def pages(self) -> tuple[str, ...]: ...
+    @property
+    def derived_from(self) -> tuple[str, ...]: ...
+    def inputs(self) -> list[tuple[str, str]]: ...
 
 
 def describe_graph(
