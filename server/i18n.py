@@ -60,6 +60,23 @@ UI: dict[str, dict[str, str]] = {
     "properties_terms": {"zh": "属性", "en": "Properties"},
     "individuals": {"zh": "个体", "en": "Individuals"},
     "credit_code": {"zh": "统一社会信用代码", "en": "Credit code"},
+    "overview": {"zh": "概览", "en": "At a glance"},
+    "map": {"zh": "各报送地区已收录企业", "en": "Known enterprises by reporting region"},
+    "map_note": {
+        "zh": "每个方块是一个报送地区，位置大致按地理；虚线方块为计划单列市和新疆生产建设兵团。",
+        "en": "One square per reporting region, placed roughly where it lies; dashed squares are "
+        "the separately-planned cities and the XPCC.",
+    },
+    "show": {"zh": "显示", "en": "Show"},
+    "all_enterprises": {"zh": "全部企业", "en": "All enterprises"},
+    "list": {"zh": "名单", "en": "List"},
+    "unplaced": {
+        "zh": "家企业的报送地区未知，未在图中",
+        "en": "enterprises of unknown region are not on the map",
+    },
+    "declared_vs_known": {"zh": "各批次公布数量与已收录数量", "en": "Declared and known per batch"},
+    "documents_timeline": {"zh": "文件时间线", "en": "The documents over time"},
+    "as_table": {"zh": "以表格查看", "en": "As a table"},
     "completeness_note": {
         "zh": "本数据集只收录有来源的企业；未收录的名单企业不作推测。",
         "en": "Only enterprises a source names are included; missing names are never guessed.",
