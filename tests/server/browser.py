@@ -59,11 +59,14 @@ class Visit:
     outside: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def shot(self, suffix: str = "") -> Path:
-        """A full-page screenshot, kept for the record."""
+    def shot(self, suffix: str = "", selector: str | None = None) -> Path:
+        """A screenshot for the record: the full page, or the element ``selector`` names."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{self.name}{suffix}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        if selector is None:
+            self.page.screenshot(path=str(path), full_page=True)
+        else:
+            self.page.locator(selector).screenshot(path=str(path))
         return path
 
     def drawn(self, selector: str) -> int:

@@ -92,3 +92,75 @@ def test_map_switches_by_batch(server: str, browser: Browser) -> None:
         assert after != before
         v.shot()
         v.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("slug", "view"),
+    [("05-batch-completeness", "chart"), ("01-enterprises-per-province-per-batch", "map")],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_query_page_runs_an_example_in_its_view(
+    server: str, browser: Browser, slug: str, view: str, lang: str
+) -> None:
+    """Clicking an example runs it; its ``#view:`` comment opens the results as a chart/map."""
+    with browse(browser, f"{server}/query?lang={lang}", f"query-{view}-{lang}", lang=lang) as v:
+        v.page.click(f"#example-{slug} a.example")
+        v.page.wait_for_selector(f".lg-view-{view} svg")
+        v.page.wait_for_function(
+            f"() => document.querySelectorAll('.lg-view-{view} svg path').length > 5"
+        )
+        assert v.drawn(f".lg-view-{view}") > 10
+        if view == "map":
+            shown = v.page.eval_on_selector_all(
+                ".lg-view-map svg text", "els => els.map(e => e.textContent)"
+            )
+            assert len([t for t in shown if not t.isdigit()]) == TILES
+        v.shot(selector=".yasr")
+        v.assert_clean()
+
+
+def test_query_page_table_shows_labels_and_plain_numbers(server: str, browser: Browser) -> None:
+    query = "SELECT ?b ?n WHERE { ?b a lg:Batch ; lg:ordinal ?n } ORDER BY ?n"
+    url = httpx.URL(f"{server}/query", params={"query": query, "run": "1", "lang": "en"})
+    with browse(browser, str(url), "query-table-en", lang="en") as v:
+        v.page.wait_for_selector("table.lg-results tbody tr")
+        cells = v.page.eval_on_selector_all(
+            "table.lg-results tbody td", "els => els.map(e => e.textContent)"
+        )
+        assert "1" in cells
+        assert not any("^^" in c for c in cells)
+        v.page.wait_for_function(
+            "() => [...document.querySelectorAll('table.lg-results a')]"
+            ".some(a => a.textContent.includes('batch'))"
+        )
+        hrefs = v.page.eval_on_selector_all(
+            "table.lg-results a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        assert all(h.startswith("/id/batch/") for h in hrefs), hrefs
+        v.assert_clean()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_type_ahead_on_the_home_page(server: str, browser: Browser, lang: str) -> None:
+    firms = httpx.get(f"{server}/api/suggest", params={"q": "宁波"}, timeout=60).json()["results"]
+    assert firms
+    with browse(browser, f"{server}/?lang={lang}", f"suggest-{lang}", lang=lang) as v:
+        v.page.fill("#q", "宁波")
+        v.page.wait_for_selector("#q-suggestions li")
+        offered = v.page.eval_on_selector_all(
+            "#q-suggestions li a", "els => els.map(e => e.textContent)"
+        )
+        assert offered[0] == firms[0]["name"]
+        v.shot()
+        v.page.keyboard.press("ArrowDown")
+        v.page.keyboard.press("Enter")
+        v.page.wait_for_url(f"**{firms[0]['href']}")
+        v.assert_clean()
+
+
+def test_search_page_lists_firms(server: str, browser: Browser) -> None:
+    url = httpx.URL(f"{server}/search", params={"q": "宁波", "lang": "en"})
+    with browse(browser, str(url), "search-en", lang="en") as v:
+        assert v.page.locator("ol.results li").count() > 0
+        v.shot()
+        v.assert_clean()
