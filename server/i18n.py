@@ -77,6 +77,18 @@ UI: dict[str, dict[str, str]] = {
     "declared_vs_known": {"zh": "各批次公布数量与已收录数量", "en": "Declared and known per batch"},
     "documents_timeline": {"zh": "文件时间线", "en": "The documents over time"},
     "as_table": {"zh": "以表格查看", "en": "As a table"},
+    "within": {"zh": "辖内计划单列市", "en": "Separately-planned cities within"},
+    "within_note": {
+        "zh": "含辖内计划单列市报送的企业",
+        "en": "firms reporting through the separately-planned cities within are included",
+    },
+    "by_region": {"zh": "按报送地区", "en": "By reporting region"},
+    "review_passed": {"zh": "复核通过", "en": "Passed the review"},
+    "review_failed": {"zh": "复核未通过", "en": "Failed the review"},
+    "none_known": {"zh": "本数据集未收录", "en": "none known to this dataset"},
+    "effective_end": {"zh": "称号有效期届满", "en": "Title ends (effective end)"},
+    "official": {"zh": "官方", "en": "official"},
+    "secondary": {"zh": "转载", "en": "secondary"},
     "completeness_note": {
         "zh": "本数据集只收录有来源的企业；未收录的名单企业不作推测。",
         "en": "Only enterprises a source names are included; missing names are never guessed.",

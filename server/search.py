@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -31,6 +32,9 @@ from ontology.names import normalise_name
 from ontology.namespaces import LG, RDF, SKOS
 from ontology.rdf import node
 from ontology.store import GraphStore
+
+if TYPE_CHECKING:
+    from server.state import AppState
 
 CODE, CODE_START, WHOLE, START, SHORT_START, INSIDE = 100, 95, 90, 80, 75, 60
 CODE_PREFIX_MIN = 6
@@ -173,3 +177,8 @@ class SearchIndex:
             if form.startswith(place) and len(form) > len(place):
                 return form[len(place) :]
         return form
+
+
+def shared_index(state: AppState) -> SearchIndex:
+    """The index of the store's current state, built once per state and shared by the routes."""
+    return state.generations.get("search-index", lambda: SearchIndex.build(state.store, state.iris))

@@ -17,45 +17,45 @@ SHORT_ENOUGH = 16  # characters of an English name that fit a map square
 FACETS = (("batch", "lg:batch"), ("tier", "lg:tier"), ("list", "lg:awardedBy"))
 
 
-def short_label(ctx: PageContext, iri: str) -> str:
-    """A name that fits a map square: the shortest Chinese name (北京 for 北京市), the English
-    name unless it is long (XPCC for the corps)."""
-    rows = ctx.rows(
-        f"""SELECT ?l ?alt WHERE {{
-          {{ <{iri}> skos:prefLabel ?l BIND (false AS ?alt) }}
-          UNION {{ <{iri}> skos:altLabel ?l BIND (true AS ?alt) }}
-          FILTER (LANGMATCHES(LANG(?l), "{ctx.lang}")) }}"""
-    )
-    names = [r["l"] for r in rows]
-    preferred = [r["l"] for r in rows if r["alt"] == "false"]
-    if ctx.lang == "en" and preferred and len(preferred[0]) <= SHORT_ENOUGH:
-        return preferred[0]
-    return min(names, key=len) if names else ctx.label(iri)
-
-
 def regions(ctx: PageContext) -> list[dict[str, str]]:
-    """Every reporting region: IRI, page, labels, kind, the province a planned city lies in."""
+    """Every reporting region: IRI, page, label, a name short enough for a map square (the
+    shortest Chinese name, 北京 for 北京市; the English name unless long, XPCC for the corps),
+    kind, and the province a planned city lies in."""
     rows = ctx.rows(
-        """SELECT ?r ?kind ?within WHERE {
-          VALUES ?kind { lg:Province lg:PlannedCity lg:ProductionConstructionCorps }
-          ?r a ?kind . OPTIONAL { ?r lg:withinProvince ?within }
-        }"""
+        f"""SELECT ?r ?kind ?within ?l ?alt WHERE {{
+          VALUES ?kind {{ lg:Province lg:PlannedCity lg:ProductionConstructionCorps }}
+          ?r a ?kind . OPTIONAL {{ ?r lg:withinProvince ?within }}
+          OPTIONAL {{
+            {{ ?r skos:prefLabel ?l BIND (false AS ?alt) }}
+            UNION {{ ?r skos:altLabel ?l BIND (true AS ?alt) }}
+            FILTER (LANGMATCHES(LANG(?l), "{ctx.lang}"))
+          }}
+        }}"""
     )
     ctx.load(r["r"] for r in rows)
-    out = []
+    names: dict[str, list[str]] = {}
+    preferred: dict[str, str] = {}
+    out: dict[str, dict[str, str]] = {}
     for r in rows:
         link = ctx.link(r["r"])
-        out.append(
-            {
-                "iri": link.iri,
-                "href": link.href,
-                "label": link.label,
-                "short": short_label(ctx, link.iri),
-                "kind": r["kind"].rsplit("#", 1)[-1],
-                "within": r.get("within", ""),
-            }
-        )
-    return sorted(out, key=lambda r: r["iri"])
+        out[link.iri] = {
+            "iri": link.iri,
+            "href": link.href,
+            "label": link.label,
+            "kind": r["kind"].rsplit("#", 1)[-1],
+            "within": r.get("within", ""),
+        }
+        if r.get("l"):
+            names.setdefault(link.iri, []).append(r["l"])
+            if r.get("alt") == "false":
+                preferred[link.iri] = r["l"]
+    for iri, region in out.items():
+        own = preferred.get(iri, "")
+        if ctx.lang == "en" and own and len(own) <= SHORT_ENOUGH:
+            region["short"] = own
+        else:
+            region["short"] = min(names.get(iri) or [region["label"]], key=len)
+    return sorted(out.values(), key=lambda r: r["iri"])
 
 
 def region_counts(ctx: PageContext) -> dict[str, dict[str, int]]:

@@ -19,17 +19,12 @@ from server.deps import StateDep
 from server.i18n import UI
 from server.pages.common import PageContext
 from server.render import get_and_head, language, represent, represent_page
-from server.search import Hit, SearchIndex
-from server.state import AppState
+from server.search import Hit, shared_index
 
 router = APIRouter(tags=["search"])
 
 PAGE_LIMIT, SUGGEST_LIMIT, SUGGEST_MAX = 50, 10, 50
 Q = Annotated[str, Query(max_length=200, description="part of a name, or a credit code")]
-
-
-def index(state: AppState) -> SearchIndex:
-    return state.generations.get("search-index", lambda: SearchIndex.build(state.store, state.iris))
 
 
 def statuses(ctx: PageContext, hits: list[Hit], day: dt.date) -> dict[str, list[str]]:
@@ -58,7 +53,7 @@ def search_page(request: Request, state: StateDep, q: Q = "") -> Response:
     """Firms whose names contain ``q`` (or whose credit code it is), ranked, for a browser."""
     lang = language(request)
     ctx = PageContext(state.store, state.iris, lang.tag)
-    hits = index(state).search(q, PAGE_LIMIT) if q.strip() else []
+    hits = shared_index(state).search(q, PAGE_LIMIT) if q.strip() else []
     today = dt.datetime.now(dt.UTC).date()
     status = statuses(ctx, hits, today)
     ctx.load(i for h in hits for i in (h.firm.region, *h.firm.batches) if i)
@@ -86,7 +81,7 @@ def suggest(
     """Type-ahead: the best firms for ``q`` as JSON (key, IRI, name, region, batch)."""
     lang = language(request)
     ctx = PageContext(state.store, state.iris, lang.tag)
-    hits = index(state).search(q, limit)
+    hits = shared_index(state).search(q, limit)
     ctx.load(i for h in hits for i in (h.firm.region, *h.firm.batches) if i)
     items = [
         {
