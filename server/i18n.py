@@ -83,6 +83,7 @@ UI: dict[str, dict[str, str]] = {
         "en": "firms reporting through the separately-planned cities within are included",
     },
     "by_region": {"zh": "按报送地区", "en": "By reporting region"},
+    "completeness": {"zh": "收录完整度", "en": "Completeness"},
     "review_passed": {"zh": "复核通过", "en": "Passed the review"},
     "review_failed": {"zh": "复核未通过", "en": "Failed the review"},
     "none_known": {"zh": "本数据集未收录", "en": "none known to this dataset"},

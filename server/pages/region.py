@@ -1,6 +1,6 @@
 """A reporting region's page: every firm reporting there (a province's page also lists the firms
 of the separately-planned cities inside it, marked so), each with batch, tier and status today;
-the tile-grid map with the region's squares; the planned cities within it."""
+the planned cities within it. (Pages need no script: the map is the home page's.)"""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from server.describe import Description
 from server.i18n import UI
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, Link, PageContext, first_literal, statements
-from server.pages.overview import regions
 
 NO_BATCH = 10**6  # sorts firms of no known batch last
 
@@ -68,16 +67,12 @@ def region_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> 
     name = ctx.label(iri)
     gbcode = first_literal(desc, str(LG.gbCode))
     identifier = schema_org.property_value("GB/T 2260", gbcode) if gbcode else None
-    counts: dict[str, int] = {}
-    for f in listed:
-        counts[f.region.iri] = counts.get(f.region.iri, 0) + 1
     return {
         "kind": "region",
         "name": name,
         "gbcode": gbcode,
         "firms": listed,
         "as_of": today.isoformat(),
-        "tiles": [{**r, "value": counts.get(r["iri"], 0)} for r in regions(ctx)],
         "within": within,
         "parents": [ctx.link(p) for p in desc.iris(str(LG.withinProvince))],
         "statements": statements(ctx, desc),

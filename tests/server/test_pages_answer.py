@@ -44,9 +44,8 @@ def test_a_province_lists_the_firms_of_its_planned_cities(curated: TestClient) -
             assert path(row["e"]) in links
 
 
-def test_region_page_shows_batch_and_status_and_a_map(curated: TestClient) -> None:
+def test_region_page_shows_batch_and_status(curated: TestClient) -> None:
     html = curated.get("/id/province/330000.html", params={"lang": "en"}).text
-    assert 'id="region-map"' in html
     assert "/id/batch/" in html
     assert re.search(r"<td>(Active|Expired|Revoked|Not renewed|unknown)<br>", html)
 
