@@ -167,7 +167,10 @@ def enterprise_page(
     ctx.load([iri])
     name = pick(ctx.labels.get(iri), lang, iri)
     sources = ctx.rows(
-        f"SELECT DISTINCT ?src WHERE {{ ?d lg:holder <{iri}> ; dcterms:source ?src }}"
+        f"SELECT DISTINCT ?src WHERE {{ ?d lg:holder <{iri}> . {{ ?d dcterms:source ?src }} "
+        # the page read, and the publication it copies or reports (official first below)
+        "UNION { ?d dcterms:source ?read . "
+        "?read <http://www.w3.org/ns/prov#hadPrimarySource> ?src FILTER isIRI(?src) } }"
     )
     schema = schema_org.organisation(
         iri,

@@ -90,7 +90,9 @@ def test_review_round_lists_passed_and_failed(curated: TestClient) -> None:
 def test_sources_official_first_and_marked(curated: TestClient) -> None:
     rows = select(
         curated,
-        """SELECT ?e WHERE { ?d lg:holder ?e ; dcterms:source ?s
+        """SELECT DISTINCT ?e WHERE { ?d lg:holder ?e .
+          { ?d dcterms:source ?s } UNION
+          { ?d dcterms:source ?read . ?read <http://www.w3.org/ns/prov#hadPrimarySource> ?s }
           FILTER (CONTAINS(STR(?s), ".gov.cn/")) } LIMIT 3""",
     )
     assert rows

@@ -109,7 +109,7 @@ def test_search_page_lists_firms_with_region_batch_and_status(curated: TestClien
     assert firms
     assert "/id/region/330200" in page_links(html)
     assert "batch" in html
-    assert re.search(r"Active|Expired|unknown", html)
+    assert re.search(r"Active|Expired|Not renewed|Revoked|[Uu]nknown", html)  # a status on the day
 
 
 def test_search_page_without_a_query_is_the_form(curated: TestClient) -> None:
