@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="littlegiant",
         description="Little Giant KG: build, ingest, validate, serve and dump the knowledge graph. "
-        "Settings come from LG_* environment variables (LG_STORE, LG_BASE_URI, ...).",
+        "Settings come from LG_* environment variables (LG_STORE, LG_REGISTRY, ...).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="(re)build the store from the shipped default dataset")
