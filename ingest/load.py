@@ -157,9 +157,17 @@ def commit(
     ``now`` stamps the ingest (default: the wall clock). The graphs given are not changed, so a
     second commit of them writes the same triples.
 
+    With a ``registry``, the registry's own graphs (``names``, ``merges``) are committed with
+    the change, so that every firm the store describes has the one current name the registry
+    gives it (``ingest.identity_graphs``).
+
     Raises:
         ValidationFailed: a shape is violated (store and registry untouched).
     """
+    if registry is not None:
+        from ingest.identity_graphs import with_identity_graphs  # it builds on this module
+
+        graphs = with_identity_graphs(store, iris, registry, graphs, replace_all=replace_all)
     force = force or replace_all
     started = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     todo: list[SourceGraph] = []
