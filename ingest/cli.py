@@ -47,7 +47,7 @@ def publish_dumps(settings: Settings, store: EmbeddedStore) -> None:
     """Regenerate the bulk download after a commit (on-disk stores only)."""
     if settings.store is None:
         return
-    from ontology.dumps import write_dumps
+    from ontology.store.dumps import write_dumps
 
     write_dumps(store, settings.store / "dumps")
 
@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit status is 0 on success, 1 on rejected input, 2 on usage."""
     args = _parser().parse_args(argv)
     settings = Settings()
-    store = open_store(settings.store)
+    store = open_store(settings)
     try:
         return _COMMANDS[args.command](args, settings, store)
     except ValidationFailed as exc:

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     # Query workers copy an on-disk generation into memory (3-5x faster on heavy queries)
     # when it holds at most this many quads; larger stores are queried on disk.
     query_memory_max_triples: int = 2_000_000
+    # Fault-injection tests only: pause points of the store's writer (comma-separated, e.g.
+    # "before-publish"), where it writes {store}/.paused-at-{name} and waits until that file is
+    # removed, so a test can kill it at a moment it controls.
+    pause_at: str | None = None
 
     @field_validator("base_uri")
     @classmethod

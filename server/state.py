@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
-from ontology.dumps import Dump, read_manifest, write_dumps
+from ontology.store.dumps import Dump, read_manifest, write_dumps
 from ontology.iris import Iris
 from ontology.settings import Settings
 from ontology.store import EmbeddedStore, GraphStore

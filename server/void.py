@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ontology.dumps import Dump
+from ontology.store.dumps import Dump
 from ontology.iris import Iris
 from ontology.namespaces import DCAT, DCTERMS, IANA_MEDIA_TYPES, LG, ONTOLOGY_IRI, VOID, XSD
 from ontology.rdf import GraphBuilder, text, typed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ontology.dumps import DUMP_NAME
+from ontology.store.dumps import DUMP_NAME
 from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import GraphStore

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ontology.dumps import DUMP_NAME
+from ontology.store.dumps import DUMP_NAME
 from server.conneg import Language, offer_for_extension
 from server.deps import StateDep
 from server.describe import digest_of, label_map, pick

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ontology.dumps import Dump
+from ontology.store.dumps import Dump
 from server.deps import StateDep
 from server.problems import NotFound
 from server.render import get_and_head, represent

@@ -31,6 +31,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+import pyoxigraph as ox
+
 from ontology.paths import ROOT
 from ontology.store import EmbeddedStore
 
@@ -153,7 +155,8 @@ class QueryPool:
             self._dumps += 1
             number = self._dumps
         path = self._tmp / f"snapshot-{number:06d}.nq"
-        self.store.dump(path)
+        # every graph, the default one (the merge of the named graphs) included
+        self.store.raw.dump(str(path), format=ox.RdfFormat.N_QUADS)
         for old in self._tmp.glob("snapshot-*.nq"):
             if old.name < f"snapshot-{number - 2:06d}.nq":
                 old.unlink(missing_ok=True)

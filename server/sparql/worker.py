@@ -82,7 +82,7 @@ def open_snapshot(spec: tuple[str, ...], memory_max_triples: int) -> ox.Store:
 
 def _dataset_kwargs(default_graph: list[str] | None, named: list[str] | None) -> dict[str, Any]:
     if default_graph is None and named is None:
-        return {"use_default_graph_as_union": True}
+        return {}  # the query's own FROM, else the store's default graph: the merge of the graphs
     kwargs: dict[str, Any] = {}
     if default_graph is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]

@@ -11,7 +11,6 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ontology.dumps import write_dumps
 from ontology.store import EmbeddedStore
 from tests.server.support import disk_copy, same_dataset, uvicorn_server
 

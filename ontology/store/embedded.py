@@ -1,0 +1,308 @@
+"""The embedded store: pyoxigraph in memory, or on disk as immutable generations.
+
+Every commit is a new state: on disk a new generation directory (``generations.py``), in memory
+a new ``ox.Store`` swapped in, so a reader (another process included) sees the old state or the
+new one and never a mix, and a writer that fails or is killed leaves the store as it was. The
+default graph holds the merge of the named graphs (``merge.py``); ``len``, ``quads``, ``dump``
+and ``named_graphs`` speak of the named graphs only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ontology.store import merge
+from ontology.store.common import (
+    Object,
+    QueryResult,
+    StoreLocked,
+    Subject,
+    TypedQueries,
+    count,
+    dataset_arguments,
+    expect_solutions,
+    ntriples,
+)
+from ontology.store.generations import Generations
+
+DEFAULT_WAIT_S = 60.0  # a second writer waits this long for the first to publish
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+
+
+class EmbeddedTransaction:
+    """Changes staged on a draft of the store; each starts loading at once, in the background.
+
+    pyoxigraph releases the GIL while it loads, so a caller that validates the change meanwhile
+    loses no time to the disk. Staged changes apply in order, one at a time.
+    """
+
+    def __init__(self, before: ox.Store, draft: ox.Store) -> None:
+        self._before = before
+        self._draft: ox.Store | None = draft
+        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lg-store-load")
+        self._staged: list[Future[None]] = []
+        self._total: int | None = None
+        self._retired = 0
+        self._rebuild = False  # once the change is most of the store: rebuild the merge at the end
+
+    def replace_graph(self, name: str, ntriples: bytes) -> None:
+        """Replace the named graph ``name`` by the triples of an N-Triples document."""
+        draft, incremental = self._open(), self._incremental(name)
+        self._staged.append(
+            self._loader.submit(merge.replace_graph, draft, name, ntriples, incremental=incremental)
+        )
+
+    def drop_graph(self, name: str) -> None:
+        """Remove the named graph ``name`` (nothing happens if it does not exist)."""
+        draft, incremental = self._open(), self._incremental(name)
+        self._staged.append(
+            self._loader.submit(merge.drop_graph, draft, name, incremental=incremental)
+        )
+
+    def _incremental(self, name: str) -> bool:
+        """Whether this change keeps the merge up to date itself (see merge.cheaper_to_rebuild)."""
+        if not self._rebuild:
+            self._retired += count(self._before.query(_COUNT.format(graph=f"<{name}>")))
+            if self._retired >= merge.REBUILD_AT_LEAST:  # else not worth counting the store
+                if self._total is None:
+                    self._total = count(self._before.query(_COUNT.format(graph="?g")))
+                self._rebuild = merge.cheaper_to_rebuild(self._retired, self._total)
+        return not self._rebuild
+
+    def select(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> ox.QuerySolutions:
+        """Evaluate a SELECT query against the store as it was before the transaction."""
+        args = dataset_arguments(default_graph, named_graphs)
+        return expect_solutions(self._before.query(sparql, **args))
+
+    def _open(self) -> ox.Store:
+        if self._draft is None:
+            raise RuntimeError("the transaction is over: stage changes inside its block")
+        return self._draft
+
+    def finish(self) -> None:
+        """Wait for every staged change. Raises: whatever a load raised (SyntaxError, OSError)."""
+        try:
+            for staged in self._staged:
+                staged.result()
+            if self._rebuild:
+                merge.rebuild(self._open())
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Stop loading (cancel what has not started, wait for what has) and let the draft go."""
+        self._loader.shutdown(wait=True, cancel_futures=True)
+        self._draft = None
+
+
+class EmbeddedStore(TypedQueries):
+    """pyoxigraph, in memory (``path=None``) or on disk with atomic generations.
+
+    ``pause_at`` names fault-injection pause points (``generations.PAUSE_POINTS``, comma-separated).
+    """
+
+    def __init__(self, path: Path | None, *, pause_at: str | None = None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._reader: ox.Store | None = None
+        self._reader_gen: str | None = None
+        self._sizes: dict[str, int] = {}
+        self._generations = Generations(path, pause_at) if path is not None else None
+        self._memory: ox.Store | None = ox.Store() if path is None else None
+        self._memory_id = uuid.uuid4().hex[:8]
+        self._memory_commits = 0
+        self._memory_writer = threading.Lock()
+        self._memory_holder = ""
+        if self.generation() and merge.missing(self._store()):
+            self._upgrade()
+
+    # -- reading
+    def generation(self) -> str:
+        """An opaque token that changes whenever a new state is published ("" on disk before the
+        first publish)."""
+        if self._generations is None:
+            return f"memory-{self._memory_id}-{self._memory_commits}"
+        return self._generations.current()
+
+    def is_empty(self) -> bool:
+        if self._generations is not None:
+            return self.generation() == ""
+        return not any(True for _ in self._store().named_graphs())
+
+    def _store(self) -> ox.Store:
+        return self._current()[1]
+
+    def _current(self) -> tuple[str, ox.Store]:
+        """The live generation's name and a read-only store of it, reopened when it changes."""
+        if self._generations is None:
+            if self._memory is None:
+                raise RuntimeError("an in-memory store without its memory")
+            return self.generation(), self._memory
+        gen = self._generations.current()
+        with self._lock:
+            if self._reader is None or gen != self._reader_gen:
+                if gen == "":
+                    self._reader = ox.Store()  # nothing published yet: an empty view
+                else:
+                    self._reader = ox.Store.read_only(str(self._generations.root / gen))
+                self._reader_gen = gen
+            return gen, self._reader
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store of the current state, for read-only use (its default graph holds
+        the merge of the named graphs)."""
+        return self._store()
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Evaluate a query with SPARQL 1.1 dataset semantics (see ``dataset_arguments``)."""
+        return self._store().query(sparql, **dataset_arguments(default_graph, named_graphs))
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store().named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: Object | None = None,
+        graph: ox.NamedNode | ox.DefaultGraph | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern; in the named graphs unless ``graph`` is DefaultGraph."""
+        store = self._store()
+        if graph is not None:
+            return store.quads_for_pattern(subject, predicate, obj, graph)
+        if subject is None and predicate is None and obj is None:
+            # graph by graph: the merge in the default graph is never read, let alone skipped
+            return (
+                q
+                for g in list(store.named_graphs())
+                for q in store.quads_for_pattern(None, None, None, g)
+            )
+        return (
+            q
+            for q in store.quads_for_pattern(subject, predicate, obj, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        )
+
+    def __len__(self) -> int:
+        """The number of quads in the named graphs."""
+        gen, store = self._current()
+        if self._generations is not None and gen in self._sizes:
+            return self._sizes[gen]  # a generation never changes once published
+        size = count(store.query(_COUNT.format(graph="?g")))
+        if self._generations is not None:
+            self._sizes = {gen: size}
+        return size
+
+    def dump(self, path: Path) -> None:
+        """Write every named graph as N-Quads (the merge in the default graph is derived)."""
+        tmp = path.with_name(path.name + ".part")
+        ox.serialize(self.quads(), str(tmp), format=ox.RdfFormat.N_QUADS)
+        tmp.replace(path)
+
+    # -- writing
+    @contextlib.contextmanager
+    def transaction(self, *, wait_s: float = DEFAULT_WAIT_S) -> Iterator[EmbeddedTransaction]:
+        """Take the single-writer lock and stage changes; a normal exit publishes them all.
+
+        An exception in the block discards every staged change. Raises: StoreLocked when
+        another writer keeps the lock for ``wait_s`` seconds.
+        """
+        with self._drafting(wait_s) as states:
+            if merge.missing(states[1]):  # written through ``raw`` or before the merge existed
+                merge.rebuild(states[1])
+            tx = EmbeddedTransaction(*states)
+            del states  # the draft closes as soon as the transaction lets it go
+            try:
+                yield tx
+            except BaseException:
+                tx.abandon()
+                raise
+            tx.finish()
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        """Replace each named graph by the triples of the given quads, all or nothing."""
+        with self.transaction() as tx:
+            for name, quads in graphs.items():
+                tx.replace_graph(name, ntriples(quads))
+
+    @contextlib.contextmanager
+    def writer(self, *, wait_s: float = DEFAULT_WAIT_S) -> Iterator[ox.Store]:
+        """Yield a scratch draft as a raw pyoxigraph store; publish it if the block completes.
+
+        Kept for callers written before ``transaction()``. The draft's default graph is empty
+        while the block runs (so the block sees only named graphs, as before the merge existed)
+        and is rebuilt whole at the end, which costs in proportion to the store. The draft is
+        never a published directory: a reference kept after the block cannot touch what
+        readers read.
+        """
+        with self._drafting(wait_s) as (_, draft):
+            draft.clear_graph(ox.DefaultGraph())
+            yield draft
+            merge.rebuild(draft)
+
+    def _upgrade(self) -> None:
+        """Publish the merge for a generation written before the default graph held it, once.
+
+        Skipped while another writer holds the lock: its commit adds the merge.
+        """
+        with contextlib.suppress(StoreLocked), self._drafting(0.0) as (_, draft):
+            merge.rebuild(draft)
+
+    @contextlib.contextmanager
+    def _drafting(self, wait_s: float) -> Iterator[tuple[ox.Store, ox.Store]]:
+        """Lock, make a draft of the current state, yield (current, draft), publish the draft."""
+        if self._generations is None:
+            with self._memory_lock(wait_s):
+                before = self._store()
+                draft = ox.Store()
+                draft.bulk_extend(before)
+                yield before, draft
+                self._memory = draft
+                self._memory_commits += 1
+            return
+        gens = self._generations
+        with gens.locked(wait_s):
+            live = self._store() if gens.current() else None
+            draft, draft_dir = gens.new_draft(live)
+            try:
+                gens.pause("draft-created")
+                yield (live if live is not None else ox.Store()), draft
+                gens.pause("graphs-staged")
+                name = gens.checkpoint(draft)
+            finally:
+                del draft  # this handle is the draft's last one unless a caller kept its own
+                shutil.rmtree(draft_dir, ignore_errors=True)
+            gens.publish(name)
+
+    @contextlib.contextmanager
+    def _memory_lock(self, wait_s: float) -> Iterator[None]:
+        if not self._memory_writer.acquire(timeout=wait_s):
+            raise StoreLocked("in memory", self._memory_holder or None, wait_s)
+        self._memory_holder = f"thread {threading.current_thread().name}"
+        try:
+            yield
+        finally:
+            self._memory_holder = ""
+            self._memory_writer.release()

@@ -1,0 +1,175 @@
+"""The default graph is the RDF merge of the named graphs, a set (DESIGN §3), with SPARQL 1.1
+dataset semantics: a query's own FROM / FROM NAMED, or the caller's dataset, win over it.
+
+Each test runs on the embedded store (on disk and in memory) and on a real Oxigraph server
+started without any union option."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ingest.cli import build_store
+from ontology.settings import Settings
+from ontology.store import EmbeddedStore, GraphStore
+from ontology.store.common import ntriples
+
+ROOT = Path(__file__).resolve().parents[2]
+A = "https://w3id.org/littlegiant/graph/source-a"
+B = "https://w3id.org/littlegiant/graph/source-b"
+LG = "https://w3id.org/littlegiant/ontology#"
+E1 = "https://w3id.org/littlegiant/id/enterprise/E000001"
+E2 = "https://w3id.org/littlegiant/id/enterprise/E000002"
+SHARED = f'<{E1}> <{LG}legalName> "示例甲有限公司"@zh .\n'.encode()
+ONLY_A = f"<{E1}> <{LG}reportingRegion> <https://w3id.org/littlegiant/id/province/110000> .\n"
+ONLY_B = f'<{E2}> <{LG}legalName> "示例乙有限公司"@zh .\n'
+COUNT = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
+
+
+@pytest.fixture(params=["disk", "memory", "remote"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
+    if request.param == "remote":
+        remote: GraphStore = request.getfixturevalue("remote")
+        return remote
+    return EmbeddedStore(tmp_path / "s" if request.param == "disk" else None)
+
+
+def count(store: GraphStore, sparql: str, **dataset: list[str]) -> int:
+    row = next(iter(store.select(sparql, **dataset)))
+    term = row["n"]
+    assert isinstance(term, ox.Literal)
+    return int(term.value)
+
+
+def distinct_triples(store: GraphStore) -> int:
+    return len({(q.subject, q.predicate, q.object) for q in store.quads()})
+
+
+def two_sources(store: GraphStore) -> None:
+    with store.transaction() as tx:
+        tx.replace_graph(A, SHARED + ONLY_A.encode())
+        tx.replace_graph(B, SHARED + ONLY_B.encode())
+
+
+def test_a_triple_two_sources_state_is_one_triple_of_the_default_graph(store: GraphStore) -> None:
+    two_sources(store)
+    assert len(store) == 4  # quads in the named graphs
+    assert distinct_triples(store) == 3
+    assert count(store, COUNT.format(**{"from": ""})) == 3
+
+
+def test_a_query_from_an_absent_graph_sees_nothing(store: GraphStore) -> None:
+    two_sources(store)
+    assert count(store, COUNT.format(**{"from": "FROM <urn:nothing>"})) == 0
+    assert count(store, COUNT.format(**{"from": f"FROM <{B}>"})) == 2
+
+
+def test_the_callers_dataset_overrides_the_querys(store: GraphStore) -> None:
+    two_sources(store)
+    nothing = COUNT.format(**{"from": "FROM <urn:nothing>"})
+    assert count(store, nothing, default_graph=[A]) == 2
+    named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(store, named, named_graphs=[B]) == 2
+    assert count(store, named, default_graph=[A]) == 0  # no named graph in that dataset
+
+
+def test_graph_still_reaches_each_source(store: GraphStore) -> None:
+    two_sources(store)
+    rows = store.select(f'SELECT ?g WHERE {{ GRAPH ?g {{ <{E1}> ?p "示例甲有限公司"@zh }} }}')
+    assert sorted(r["g"].value for r in rows) == [A, B]
+
+
+def test_a_triple_leaves_the_merge_only_when_no_source_states_it(store: GraphStore) -> None:
+    two_sources(store)
+    with store.transaction() as tx:
+        tx.replace_graph(A, ONLY_A.encode())  # A no longer states the shared name
+    assert store.ask(f"ASK {{ <{E1}> <{LG}legalName> ?n }}")  # B still does
+    with store.transaction() as tx:
+        tx.drop_graph(B)
+    assert not store.ask(f"ASK {{ <{E1}> <{LG}legalName> ?n }}")
+    assert count(store, COUNT.format(**{"from": ""})) == distinct_triples(store) == 1
+
+
+def test_blank_nodes_leave_the_merge_with_their_source(store: GraphStore) -> None:
+    listing = f'<{E1}> <{LG}p> _:b .\n_:b <{LG}q> "in a blank node" .\n'.encode()
+    with store.transaction() as tx:
+        tx.replace_graph(A, listing + SHARED)
+    assert count(store, COUNT.format(**{"from": ""})) == 3
+    assert store.ask(f'ASK {{ <{E1}> <{LG}p> ?b . ?b <{LG}q> "in a blank node" }}')
+    with store.transaction() as tx:
+        tx.replace_graph(A, SHARED)
+    assert count(store, COUNT.format(**{"from": ""})) == 1
+
+
+def test_the_default_dataset_counts_each_distinct_triple_once(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """On the shipped data: sources repeat facts (an enterprise's name in a list and in the
+    curated file), and the default graph still holds each once."""
+    shutil.copytree(ROOT / "data" / "registry", tmp_path / "registry")
+    built = EmbeddedStore(None)
+    build_store(Settings(store=None, registry=tmp_path / "registry"), built)
+    with store.transaction() as tx:
+        for graph in built.named_graphs():
+            tx.replace_graph(graph, ntriples(built.quads(graph=ox.NamedNode(graph))))
+    distinct = distinct_triples(store)
+    assert distinct < len(store)  # the shipped sources do repeat facts
+    assert count(store, COUNT.format(**{"from": ""})) == distinct
+    assert count(store, COUNT.format(**{"from": "FROM <urn:nothing>"})) == 0
+    per_graph = store.select(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
+    graphs = set(store.named_graphs())  # a remote store's own state graph is not one of them
+    assert {r["g"].value: int(r["n"].value) for r in per_graph if r["g"].value in graphs} == {
+        g: len(list(built.quads(graph=ox.NamedNode(g)))) for g in built.named_graphs()
+    }
+
+
+def test_a_store_written_before_the_merge_existed_gets_it_when_opened(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    old = ox.Store(str(tmp_path / "s" / "gen-000001"))  # the layout as it was: named graphs only
+    old.bulk_load(SHARED + ONLY_A.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(A))
+    old.bulk_load(SHARED, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(B))
+    del old
+    (tmp_path / "s" / "current").symlink_to("gen-000001")
+    store = EmbeddedStore(tmp_path / "s")
+    assert store.generation() == "gen-000002"
+    assert count(store, COUNT.format(**{"from": ""})) == distinct_triples(store) == 2
+
+
+def test_triples_written_through_raw_join_the_merge_at_the_next_commit() -> None:
+    store = EmbeddedStore(None)
+    store.raw.load(SHARED, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(A))
+    with store.transaction() as tx:
+        tx.replace_graph(B, ONLY_B.encode())
+    assert count(store, COUNT.format(**{"from": ""})) == distinct_triples(store) == 2
+
+
+@pytest.mark.parametrize(
+    ("bulk", "bystander"),
+    [(12_000, 0), (0, 50)],
+    ids=["change-is-most-of-the-store", "change-is-a-small-part"],
+)
+def test_the_merge_is_the_same_whether_kept_or_rebuilt(
+    tmp_path: Path, bulk: int, bystander: int
+) -> None:
+    """Small changes keep the merge triple by triple; a change that is most of a large enough
+    store rebuilds it. Both give the set of the named graphs' triples, blank nodes included."""
+    store = EmbeddedStore(tmp_path / "s")
+    blank = f'<{E1}> <{LG}p> _:b .\n_:b <{LG}q> "in a blank node" .\n'.encode()
+    extra = "".join(f'<{E1}> <{LG}n> "{i}" .\n' for i in range(bulk)).encode()
+    others = "".join(f'<{E2}> <{LG}n> "{i}" .\n' for i in range(bystander)).encode()
+    with store.transaction() as tx:
+        tx.replace_graph(A, SHARED + ONLY_A.encode() + blank + extra)
+        tx.replace_graph(B, SHARED + ONLY_B.encode())
+        tx.replace_graph("https://w3id.org/littlegiant/graph/bystander", others)
+    for change in ({A: SHARED}, {B: ONLY_B.encode() + blank}, {A: b""}):
+        with store.transaction() as tx:
+            for graph, data in change.items():
+                tx.replace_graph(graph, data)
+        merged = set(store.quads(graph=ox.DefaultGraph()))
+        named = {ox.Quad(q.subject, q.predicate, q.object) for q in store.quads()}
+        assert merged == named

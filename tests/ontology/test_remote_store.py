@@ -1,0 +1,116 @@
+"""The remote store speaks to a real SPARQL engine (Oxigraph server) exactly as the embedded one."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pyoxigraph as ox
+import pytest
+
+from ontology.store import EmbeddedStore, RemoteStore, StoreLocked
+from ontology.store.remote import STATE_GRAPH
+
+G = "https://w3id.org/littlegiant/graph/remote-test"
+E = "https://w3id.org/littlegiant/id/enterprise/E000001"
+NAME = "https://w3id.org/littlegiant/ontology#legalName"
+
+
+def quads(*values: str) -> list[ox.Quad]:
+    return [
+        ox.Quad(ox.NamedNode(E), ox.NamedNode(NAME), ox.Literal(v, language="zh"), ox.NamedNode(G))
+        for v in values
+    ]
+
+
+def nt(*values: str) -> bytes:
+    return "".join(f'<{E}> <{NAME}> "{v}"@zh .\n' for v in values).encode()
+
+
+def test_remote_and_embedded_answer_alike(remote: RemoteStore) -> None:
+    embedded = EmbeddedStore(None)
+    for store in (remote, embedded):
+        store.replace_graphs({G: quads("示例甲有限公司", "示例乙有限公司")})
+        store.replace_graphs({G: quads("示例丙有限公司")})
+    query = f"SELECT ?n WHERE {{ ?e <{NAME}> ?n }}"
+    remote_rows = [r["n"] for r in remote.select(query)]
+    embedded_rows = [r["n"] for r in embedded.select(query)]
+    assert remote_rows == embedded_rows == [ox.Literal("示例丙有限公司", language="zh")]
+    assert remote.named_graphs() == embedded.named_graphs() == [G]
+    assert len(remote) == len(embedded) == 1
+    assert list(remote.quads(graph=ox.NamedNode(G))) == list(embedded.quads())
+    assert list(remote.quads()) == list(embedded.quads())
+    ask = f"ASK {{ <{E}> ?p ?o }}"
+    assert remote.ask(ask) is embedded.ask(ask) is True
+    construct = f"CONSTRUCT WHERE {{ <{E}> ?p ?o }}"
+    assert remote.construct(construct) == embedded.construct(construct)
+
+
+def test_generation_changes_on_every_commit_even_when_the_size_does_not(
+    remote: RemoteStore,
+) -> None:
+    assert remote.generation() == ""
+    assert remote.is_empty()
+    seen = set()
+    for value in ("甲", "乙", "丙"):
+        remote.replace_graphs({G: quads(value)})
+        seen.add(remote.generation())
+        assert len(remote) == 1
+    assert len(seen) == 3
+    assert not remote.is_empty()
+
+
+def test_failed_transaction_sends_nothing(remote: RemoteStore) -> None:
+    remote.replace_graphs({G: quads("甲")})
+    before = remote.generation()
+
+    def refused() -> None:
+        with remote.transaction() as tx:
+            tx.replace_graph(G, nt("乙"))
+            raise RuntimeError("gate said no")
+
+    with pytest.raises(RuntimeError, match="gate said no"):
+        refused()
+    assert remote.generation() == before
+    assert [q.object.value for q in remote.quads()] == ["甲"]
+    with remote.transaction() as tx:  # the lease was given back
+        tx.replace_graph(G, nt("丙"))
+    assert [q.object.value for q in remote.quads()] == ["丙"]
+
+
+def test_transaction_reads_the_store_as_it_was(remote: RemoteStore) -> None:
+    remote.replace_graphs({G: quads("甲")})
+    with remote.transaction() as tx:
+        tx.drop_graph(G)
+        rows = tx.select(f"SELECT ?n WHERE {{ GRAPH <{G}> {{ ?e <{NAME}> ?n }} }}")
+        assert [r["n"].value for r in rows] == ["甲"]
+    assert remote.is_empty()
+
+
+def test_second_remote_writer_waits_then_fails_naming_the_holder(remote: RemoteStore) -> None:
+    other = RemoteStore(remote.query_endpoint, remote.update_endpoint)
+    failures: list[StoreLocked] = []
+
+    def second() -> None:
+        try:
+            with other.transaction(wait_s=0.5):
+                pass
+        except StoreLocked as exc:
+            failures.append(exc)
+
+    with remote.transaction() as tx:
+        tx.replace_graph(G, nt("甲"))
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join()
+    assert len(failures) == 1
+    assert f"pid {os.getpid()}" in str(failures[0])
+    assert [q.object.value for q in remote.quads()] == ["甲"]
+
+
+def test_the_state_graph_is_no_named_graph_of_the_data(remote: RemoteStore) -> None:
+    remote.replace_graphs({G: quads("甲", "乙")})
+    assert remote.ask(f"ASK {{ GRAPH <{STATE_GRAPH}> {{ ?s ?p ?o }} }}")  # it is there ...
+    assert remote.named_graphs() == [G]  # ... and left out of every view of the data
+    assert len(remote) == 2
+    assert {q.graph_name for q in remote.quads()} == {ox.NamedNode(G)}
