@@ -17,12 +17,12 @@ IRI ``owl:sameAs`` and ``dcterms:isReplacedBy`` the survivor (which says ``owl:s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from ingest.identity import Registry
-from ingest.load import Source, SourceGraph
 from ingest.regions import RegionTable
 from ontology import rdf
 from ontology.iris import Iris
@@ -36,54 +36,52 @@ MERGES_GRAPH = "merges"
 DERIVED = (NAMES_GRAPH, MERGES_GRAPH)
 
 
-def identity_graphs(iris: Iris, registry: Registry, described: Iterable[str]) -> list[SourceGraph]:
+@dataclass(frozen=True)
+class RegistryGraph:
+    """One of the registry's graphs: its name, title and triples (``load.commit`` writes it,
+    its source being the triples themselves: an unchanged view is not written again)."""
+
+    name: str
+    title: str
+    builder: GraphBuilder
+
+
+def registry_graphs(
+    iris: Iris, registry: Registry, described: Iterable[str]
+) -> list[RegistryGraph]:
     """The ``names`` graph of the described keys and the ``merges`` graph of every merge."""
     return [_names(iris, registry, described), _merges(iris, registry)]
 
 
-def with_identity_graphs(
-    store: EmbeddedStore,
-    iris: Iris,
-    registry: Registry,
-    graphs: Sequence[SourceGraph],
-    *,
-    replace_all: bool = False,
-) -> list[SourceGraph]:
-    """The graphs of a commit, with the registry's graphs for the store they leave behind."""
-    own = [sg for sg in graphs if sg.source.name not in DERIVED]
-    described = described_keys(iris, own, store, replace_all=replace_all)
-    return [*own, *identity_graphs(iris, registry, described)]
-
-
 def described_keys(
     iris: Iris,
-    graphs: Sequence[SourceGraph],
+    graphs: Iterable[tuple[str, GraphBuilder]],
     store: EmbeddedStore | None = None,
     *,
     replace_all: bool = False,
 ) -> set[str]:
-    """Keys typed lg:Enterprise by the graphs about to be committed or by the store's graphs
-    that stay (all but those replaced; none when the commit replaces everything)."""
+    """Keys typed lg:Enterprise by the graphs (name, triples) about to be committed or by the
+    store's graphs that stay (all but those replaced; none when everything is replaced)."""
     keys: set[str] = set()
     enterprise, typed = rdf.node(LG.Enterprise), rdf.node(RDF.type)
-    for sg in graphs:
+    replaced = {str(iris.graph(name)) for name in DERIVED}
+    for name, builder in graphs:
+        replaced.add(str(iris.graph(name)))
         keys |= {
             t.subject.value
-            for t in sg.builder
+            for t in builder
             if t.predicate == typed
             and t.object == enterprise
             and isinstance(t.subject, ox.NamedNode)
         }
     if store is not None and not replace_all:
-        replaced = {str(iris.graph(sg.source.name)) for sg in graphs}
-        replaced |= {str(iris.graph(name)) for name in DERIVED}
         for q in store.quads(None, typed, enterprise):
             if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in replaced:
                 keys.add(q.subject.value)
     return {parsed.local for k in keys if (parsed := iris.parse(k)) and parsed.kind == "enterprise"}
 
 
-def _names(iris: Iris, registry: Registry, described: Iterable[str]) -> SourceGraph:
+def _names(iris: Iris, registry: Registry, described: Iterable[str]) -> RegistryGraph:
     b = GraphBuilder()
     regions: RegionTable = registry.regions
     for key in sorted(set(described)):
@@ -100,10 +98,10 @@ def _names(iris: Iris, registry: Registry, described: Iterable[str]) -> SourceGr
         if code := registry.uscc_of(key):
             b.add(e, LG.uscc, rdf.text(code))
     title = "Each enterprise's current legal name, former names, region and credit code"
-    return _derived(NAMES_GRAPH, f"{title}, as the key registry records them", b)
+    return _sorted(RegistryGraph(NAMES_GRAPH, f"{title}, as the key registry records them", b))
 
 
-def _merges(iris: Iris, registry: Registry) -> SourceGraph:
+def _merges(iris: Iris, registry: Registry) -> RegistryGraph:
     b = GraphBuilder()
     for m in registry.merges():
         merged, survivor = iris.enterprise(m.key), iris.enterprise(registry.canonical(m.into))
@@ -116,12 +114,11 @@ def _merges(iris: Iris, registry: Registry) -> SourceGraph:
             b.add(merged, DCTERMS.source, rdf.node(m.source_url))
         if m.reason:
             b.add(merged, RDFS.comment, rdf.text(m.reason, language_of(m.reason)))
-    return _derived(MERGES_GRAPH, "Merged enterprise keys, as the key registry records them", b)
+    title = "Merged enterprise keys, as the key registry records them"
+    return _sorted(RegistryGraph(MERGES_GRAPH, title, b))
 
 
-def _derived(name: str, title: str, builder: GraphBuilder) -> SourceGraph:
-    """A graph whose source is the registry: its bytes are the graph's own triples, so that an
-    unchanged registry view is an unchanged source and is not written again."""
-    builder.triples[:] = sorted(set(builder.triples), key=str)
-    data = ox.serialize(builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return SourceGraph(Source(name, title, data=data), builder)
+def _sorted(graph: RegistryGraph) -> RegistryGraph:
+    """The same triples in one order, so that one registry view is always the same bytes."""
+    graph.builder.triples[:] = sorted(set(graph.builder.triples), key=str)
+    return graph

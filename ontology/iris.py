@@ -164,6 +164,34 @@ class Iris:
             return None
         return int(parsed.local)
 
+    def rekey(self, iri: str, old: str, new: str) -> str | None:
+        """The IRI that stands for ``iri`` once enterprise key ``old`` is merged into ``new``:
+        the enterprise itself, its designations (``{key}-{tier}-{batch}``) and their events
+        (``{kind}/{key}-…/{date}``); None for an IRI that does not carry the key."""
+        parsed = self.parse(iri)
+        if parsed is None:
+            return None
+        if parsed.kind == "enterprise" and parsed.local == old:
+            return str(self.enterprise(new))
+        if parsed.kind == "designation" and parsed.local.startswith(f"{old}-"):
+            return str(self._mint("designation", new + parsed.local[len(old) :]))
+        if parsed.kind == "event":
+            kind, _, rest = parsed.local.partition("/")
+            if rest.startswith(f"{old}-"):
+                return str(self._mint("event", f"{kind}/{new}{rest[len(old) :]}"))
+        return None
+
+    def enterprise_key_in(self, iri: str) -> str | None:
+        """The enterprise key an enterprise, designation or event IRI carries (``E000001``)."""
+        parsed = self.parse(iri)
+        if parsed is None:
+            return None
+        local = parsed.local.partition("/")[2] if parsed.kind == "event" else parsed.local
+        if parsed.kind not in ("enterprise", "designation", "event"):
+            return None
+        m = re.match(r"^E\d{6,}", local)
+        return m.group(0) if m else None
+
     def relative(self, iri: str) -> str | None:
         """The path of an IRI under the base (``/id/...``), for links on any host."""
         if iri.startswith(self.base + "/"):

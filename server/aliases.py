@@ -11,6 +11,7 @@ pages (``/sparql``, ``/api/…``, ``/``) are served as usual on any base.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -52,11 +53,15 @@ def canonical_location(aliases: Iterable[AliasBase], scope: Scope) -> str | None
     return None
 
 
+_PUBLISHED = re.compile(
+    rf"^/(?:(?:{'|'.join(r for r in IDENTIFIER_ROOTS if r in ('id', 'graph'))})(?:/.*)?"
+    rf"|(?:{'|'.join(r for r in IDENTIFIER_ROOTS if r not in ('id', 'graph'))})(?:\.\w+)?)$"
+)
+
+
 def _published(path: str) -> bool:
     """Whether a path under a base names a published resource (or one of its formats)."""
-    first = path.lstrip("/").split("/", 1)[0]
-    stem = first.split(".", 1)[0]
-    return stem in IDENTIFIER_ROOTS and (first == stem or stem in ("ontology", "shapes"))
+    return _PUBLISHED.match(path) is not None
 
 
 def _host(scheme: str, netloc: str) -> str:

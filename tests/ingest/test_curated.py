@@ -10,10 +10,10 @@ import pytest
 
 from ingest.build.curated import CuratedDataError, build_default
 from ingest.identity import Registry
-from ingest.identity_graphs import described_keys, identity_graphs
-from ingest.load import SourceGraph
+from ingest.load import SourceGraph, with_registry_graphs
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR
+from ontology.store import EmbeddedStore
 
 BASE = "https://w3id.org/littlegiant"
 IRIS = Iris(BASE)
@@ -45,7 +45,7 @@ def _registry_copy(tmp: Path) -> Registry:
 def _load(changes: list[SourceGraph], registry: Registry) -> ox.Store:
     """The curated graphs and, as ``littlegiant build`` writes them, the registry's names."""
     store = ox.Store()
-    changes = changes + identity_graphs(IRIS, registry, described_keys(IRIS, changes))
+    changes = with_registry_graphs(EmbeddedStore(None), IRIS, registry, changes)
     for change in changes:
         graph = ox.NamedNode(str(IRIS.graph(change.source.name)))
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in change.builder)
