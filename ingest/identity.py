@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.document_slugs import derive_document_slug, is_numbered_slug
 from ingest.firm_match import Match, PrintedFirm, match_firm, more_specific, name_head
 from ingest.regions import RegionTable, default_regions
-from ontology.names import compact_uscc, has_cjk, normalise_name, parse_document_number
+from ontology.names import compact_uscc, has_cjk, normalise_name
 
 ENTERPRISE_FILE = "enterprises.csv"
 DOCUMENT_FILE = "documents.csv"
@@ -29,7 +30,6 @@ _ENTERPRISE_FIELDS = (
 )  # fmt: skip
 _DOCUMENT_FIELDS = ("slug", "doc_number", "minted")
 _KEY = re.compile(r"^E(\d{6,})$")
-_NUMBERED_SLUG = re.compile(r"^[a-z]+-\d{4}-\d+$")
 MAX_SIMILAR = 3  # more known firms than this sharing a name head: the head is no evidence
 
 __all__ = ["MergeRecord", "Registry", "Resolution", "derive_document_slug", "is_numbered_slug"]
@@ -375,25 +375,6 @@ def _reason(match: Match, firm: PrintedFirm) -> str:
     if match.rule == "credit code":
         return "credit code"
     return "name" + (" and region" if firm.region else "")
-
-
-def derive_document_slug(doc_number: str) -> str:
-    """工信部企业函〔2019〕153号 → ``gxbqyh-2019-153`` (pinyin initials of the prefix)."""
-    from pypinyin import Style, lazy_pinyin
-
-    number = parse_document_number(doc_number)
-    if number is None:
-        raise ValueError(
-            f"not a document number (文号) of the form 前缀〔年份〕序号号: {doc_number!r}"
-        )
-    letters = lazy_pinyin(number.prefix, style=Style.FIRST_LETTER, errors="ignore")
-    initials = re.sub(r"[^a-z]", "", "".join(p[0] for p in letters if p).lower()) or "doc"
-    return f"{initials}-{number.year}-{number.serial}"
-
-
-def is_numbered_slug(slug: str) -> bool:
-    """Whether a slug has the shape reserved for documents with a 文号."""
-    return bool(_NUMBERED_SLUG.match(slug))
 
 
 def _key_number(key: str) -> int:

@@ -76,8 +76,10 @@ def described_keys(
         }
     if store is not None and not replace_all:
         for q in store.quads(None, typed, enterprise):
-            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in replaced:
-                keys.add(q.subject.value)
+            graph, subject = q.graph_name, q.subject
+            kept = isinstance(graph, ox.NamedNode) and graph.value not in replaced
+            if kept and isinstance(subject, ox.NamedNode):
+                keys.add(subject.value)
     return {parsed.local for k in keys if (parsed := iris.parse(k)) and parsed.kind == "enterprise"}
 
 

@@ -30,6 +30,7 @@ from ontology.rdf import GraphBuilder
 from ontology.store import EmbeddedStore
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 _FEED_PREFIX = feed_graph_name("", "").removesuffix("-")  # "changes-"
 
 
@@ -103,18 +104,18 @@ def _rewrite(
         if q.subject == g:
             own.setdefault(q.predicate.value, []).append(q.object)
             continue
-        s, o = _rekey(iris, q.subject, old, new), _rekey(iris, q.object, old, new)
+        s, o = _rekey_subject(iris, q.subject, old, new), _rekey(iris, q.object, old, new)
         changed |= s is not q.subject or o is not q.object
         out.triples.append(ox.Triple(s, q.predicate, o))
     if not changed:
         return None
     parsed = iris.parse(graph)
     name = parsed.local if parsed is not None else graph
-    title = next((t.value for t in own.get(str(DCTERMS.title), [])), name)
+    title = next((_text(t) for t in own.get(str(DCTERMS.title), [])), name)
     url = next(
         (t.value for t in own.get(str(DCTERMS.source), []) if isinstance(t, ox.NamedNode)), None
     )
-    retrieved = next((t.value for t in own.get(str(LG.retrievalDate), [])), None)
+    retrieved = next((_text(t) for t in own.get(str(LG.retrievalDate), [])), None)
     data = ox.serialize(out.triples, format=ox.RdfFormat.N_TRIPLES) or b""
     source = Source(
         name,
@@ -130,3 +131,13 @@ def _rekey(iris: Iris, term: Term, old: str, new: str) -> Term:
     if isinstance(term, ox.NamedNode) and (rekeyed := iris.rekey(term.value, old, new)):
         return ox.NamedNode(rekeyed)
     return term
+
+
+def _rekey_subject(iris: Iris, term: Subject, old: str, new: str) -> Subject:
+    if isinstance(term, ox.NamedNode) and (rekeyed := iris.rekey(term.value, old, new)):
+        return ox.NamedNode(rekeyed)
+    return term
+
+
+def _text(term: Term) -> str:
+    return term.value if not isinstance(term, ox.Triple) else str(term)

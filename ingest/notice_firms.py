@@ -253,7 +253,9 @@ def _split_conjunctions(chunk: str) -> list[str]:
 
 def split_top(text: str, separators: str) -> list[str]:
     """Split at separators outside brackets (（）, (), “”)."""
-    out, depth, current = [], 0, []
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "（(“":
             depth += 1

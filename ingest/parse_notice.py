@@ -289,9 +289,9 @@ def _read_en(lines: NoticeLines) -> _Stated:
     }
     stated.count = counts.pop() if len(counts) == 1 else None
     both = f"{stated.title or ''}\n{body}"
-    year = re.search(r"\b(\d{4})\s+(?:[A-Z][a-z]+\s+){0,3}?(?:and\s+)?Re-?review\b", both, re.I)
-    year = year or re.search(r"\b(\d{4})\s+(?:[A-Z][a-z]+\s+(?:and\s+)?){0,3}Review\b", both)
-    stated.review_year = int(year.group(1)) if year else None
+    found = re.search(r"\b(\d{4})\s+(?:[A-Z][a-z]+\s+){0,3}?(?:and\s+)?Re-?review\b", both, re.I)
+    found = found or re.search(r"\b(\d{4})\s+(?:[A-Z][a-z]+\s+(?:and\s+)?){0,3}Review\b", both)
+    stated.review_year = int(found.group(1)) if found else None
     if stated.kind == "revocation" and (
         r := re.search(r"\b(?:on the grounds? of|due to|because of)\s+([^.;]+)", body)
     ):

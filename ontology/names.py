@@ -279,7 +279,9 @@ def split_name_notes(printed: str) -> PrintedName:
     recorded the same way; ``（以下简称“公司”）`` is a note, not a name. A bracket that is part of
     the name (``（集团）有限公司``, ``瑞普（天津）…``) is never trailing, so it stays.
     """
-    name, former, notes = printed.strip(), [], []
+    name = printed.strip()
+    former: list[str] = []
+    notes: list[str] = []
     while (m := _TRAILING_NOTE.match(name)) is not None:
         note = m["note"].strip()
         label = next((lb for lb in _NOTE_LABELS if note.lower().startswith(lb)), None)

@@ -31,8 +31,9 @@ from ontology.store import EmbeddedStore
 
 DEFAULT_REVIEW_DIR = ROOT / "var" / "review"
 
-REVIEW_FIELDS = ("sheet", "row", "name", "region", "uscc", "key", "candidate_key", "reason")
-REVIEW_FIELDS += ("decision",)
+REVIEW_FIELDS = (
+    "sheet", "row", "name", "region", "uscc", "key", "candidate_key", "reason", "decision",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ def _authority(ctx: BuildContext, printed: str) -> ox.NamedNode | None:
         for prop in (SKOS.prefLabel, SKOS.altLabel)
         for q in ctx.store.quads(None, rdf.node(prop), None)
         if isinstance(q.object, ox.Literal)
+        and isinstance(q.subject, ox.NamedNode)
         and q.object.value.casefold() == printed.casefold()
         and ctx.has(q.subject.value, RDF.type, LG.Authority)
     }
