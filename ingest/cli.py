@@ -1,4 +1,4 @@
-"""The ``littlegiant`` command: build, ingest, validate, serve, dump.
+"""The ``littlegiant`` command: build, ingest, merge, validate, serve, dump.
 
 Users script against these forms; keep them stable. Every step is also a plain function. Commands
 that belong to another part of the project (``serve`` is the server's) are installed as entry
@@ -20,6 +20,7 @@ from ingest.facts import IngestError
 from ingest.identity import Registry
 from ingest.ingest_file import ingest_file
 from ingest.load import CommitOutcome, ValidationFailed, commit, default_gate, turtle_graph
+from ingest.merge import merge_keys
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR, ONTOLOGY_TTL
 from ontology.settings import Settings
@@ -63,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="littlegiant",
         description="Little Giant KG: build, ingest, validate, serve and dump the knowledge graph. "
-        "Settings come from LG_* environment variables (LG_STORE, LG_BASE_URI, ...).",
+        "Settings come from LG_* environment variables (LG_STORE, LG_REGISTRY, ...).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="(re)build the store from the shipped default dataset")
@@ -75,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--document", help="文号 of the notice the list belongs to")
     i.add_argument("--date", type=_date, help="YYYY-MM-DD")
     i.add_argument("--source-url", dest="source_url")
+    m = sub.add_parser("merge", help="record that KEY is the same firm as --into KEY")
+    m.add_argument("key", help="the enterprise key to merge (it keeps answering, 301)")
+    m.add_argument("--into", required=True, metavar="KEY", help="the key that survives")
+    m.add_argument("--reason", default="", help="why they are one firm")
+    m.add_argument("--source-url", dest="source_url", default="", help="the page that says so")
+    m.add_argument("--date", type=_date, help="the day of the decision (default: today)")
     sub.add_parser("validate", help="validate the store; exit 1 on violations")
     s = sub.add_parser("serve", help="serve; builds the store first if it is empty")
     s.add_argument("--host", default="127.0.0.1")
@@ -136,6 +143,33 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: EmbeddedSto
     return 0
 
 
+def _cmd_merge(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+    if store.is_empty():
+        build_store(settings, store)
+    registry = Registry.load(settings.registry)
+    started = time.perf_counter()
+    try:
+        merged = merge_keys(
+            store,
+            registry,
+            args.key,
+            args.into,
+            on=args.date or dt.date.today(),
+            reason=args.reason,
+            source_url=args.source_url,
+        )
+    except ValueError as exc:
+        _err(f"merge refused: {exc}")
+        return 1
+    _err(f"merged {merged.merged} into {merged.into}")
+    for graph in merged.rewritten:
+        _err(f"rewrote {graph}")
+    if merged.outcome.changed:
+        publish_dumps(settings, store)
+    _report(merged.outcome, time.perf_counter() - started, len(store))
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
     started = time.perf_counter()
     report = default_gate().validate(store.raw)
@@ -172,6 +206,7 @@ def _cmd_dump(args: argparse.Namespace, settings: Settings, store: EmbeddedStore
 _COMMANDS = {
     "build": _cmd_build,
     "ingest": _cmd_ingest,
+    "merge": _cmd_merge,
     "validate": _cmd_validate,
     "serve": _cmd_serve,
     "dump": _cmd_dump,

@@ -100,6 +100,8 @@ class LG(DefinedNamespace):
     formerName: URIRef
     reportingRegion: URIRef
     uscc: URIRef
+    mergedOn: URIRef
+    reportedBy: URIRef
 
     # -- regions
     gbCode: URIRef

@@ -8,6 +8,7 @@ default dataset.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 from typing import cast
@@ -252,10 +253,11 @@ def test_ambiguous_name_goes_to_review_file_and_nothing_is_merged(awarded: World
     )
     with pytest.raises(IngestError, match="listed for review, not merged"):
         awarded.ingest(path, date=dt.date(2028, 6, 1))
-    review = (awarded.home / "review").glob("*.csv")
-    lines = next(review).read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3  # header + one line per candidate
-    assert {line.split(",")[5] for line in lines[1:]} == {awarded.key(BJ), awarded.key(other)}
+    review = next((awarded.home / "review").glob("*.csv"))
+    lines = list(csv.DictReader(review.open(encoding="utf-8")))
+    assert len(lines) == 2  # one line per candidate
+    assert {line["candidate_key"] for line in lines} == {awarded.key(BJ), awarded.key(other)}
+    assert {line["reason"] for line in lines} == {"ambiguous"}
     assert awarded.nquads() == before
 
 
