@@ -26,6 +26,7 @@ from rdflib import URIRef
 
 from ingest.build.curated.lookups import Lookups
 from ingest.build.curated.rows import CuratedDataError, CuratedRow, read_rows
+from ingest.firm_match import name_head, same_province
 from ontology import rdf
 from ontology.iris import Iris
 from ontology.names import cn_number, split_name_notes
@@ -71,9 +72,11 @@ class ListGraph:
     title: str
     fiscal_batch: int
     support_year: int
+    via: str = ""  # the copy the rows were read through
     builder: GraphBuilder = field(default_factory=GraphBuilder)
     rows: dict[str, str] = field(default_factory=dict)
     review: list[ReviewCase] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # the firms its rows resolved to so far
 
     @property
     def graph_name(self) -> str:
@@ -147,7 +150,7 @@ def fiscal_list_graphs(lk: Lookups) -> list[ListGraph]:
     for slug, (size, seqs) in sizes.items():
         if sorted(seqs) != list(range(1, size + 1)):
             raise CuratedDataError(
-                f"data/{LISTS_FILE}: the 序号 of {slug} do not run 1..{size} without a gap or repeat"
+                f"data/{LISTS_FILE}: the 序号 of {slug} do not run 1..{size} without gap or repeat"
             )
         lg = lists[slug]
         doc = lk.iris.document(slug)
@@ -168,6 +171,7 @@ def _describe_list(lg: ListGraph, lk: Lookups, row: CuratedRow) -> None:
     """The published list, the copy it was read through and the official PDF it copies."""
     b, doc = lg.builder, lk.iris.document(lg.slug)
     via, pdf = _urls(row)
+    lg.via = str(via)
     b.type(doc, LG.PublishedList, LG.RegulatoryDocument)
     lg.rows.setdefault(str(doc), row.where)
     b.add(doc, DCTERMS.title, rdf.text(lg.title, "zh"))
@@ -234,13 +238,15 @@ def _entry(lg: ListGraph, lk: Lookups, row: CuratedRow, seq: int) -> None:
         why = f"Not resolved: {res.reason}; listed for review (data/{REVIEW_FILE})."
         b.add(entry, RDFS.comment, rdf.text(why, "en"))
         return
-    for candidate in res.similar:
+    similar = _renamed_candidates(lk, lg, res.key, parts.name, region.code if region else "")
+    for candidate in similar:
         lg.review.append(ReviewCase(lg.slug, seq, printed, region_text, res.key, candidate,
                                     "possible renaming"))  # fmt: skip
-    if res.similar:
-        may = ", ".join(res.similar)
-        note = f"May be {may} renamed; not merged: listed for review (data/{REVIEW_FILE})."
+    if similar:
+        note = (f"May be {', '.join(similar)} renamed; not merged: listed for review "
+                f"(data/{REVIEW_FILE}).")  # fmt: skip
         b.add(entry, RDFS.comment, rdf.text(note, "en"))
+    lg.keys.add(res.key)
     ent = iris.enterprise(res.key)
     b.add(entry, LG.listedEnterprise, ent)
     b.type(ent, LG.Enterprise)
@@ -253,6 +259,28 @@ def _entry(lg: ListGraph, lk: Lookups, row: CuratedRow, seq: int) -> None:
     lg.rows.setdefault(str(support), row.where)
     b.add(support, PROV.wasDerivedFrom, entry)
     b.add(support, DCTERMS.source, via)
+
+
+def _renamed_candidates(lk: Lookups, lg: ListGraph, key: str, name: str, region: str) -> list[str]:
+    """Firms known before this one (lower keys) that share its name head in its province and
+    are not on the same list (a list never prints one firm twice): possibly it, renamed. The
+    same answer whether the registry already holds this firm or mints it now, so the review
+    record does not depend on the registry's history."""
+    head = name_head(name, lk.registry.regions)
+    if not head:
+        return []
+    return [
+        other
+        for other in lk.registry.keys_headed(head)
+        if other != key
+        and _key_number(other) < _key_number(key)
+        and other not in lg.keys
+        and same_province(lk.registry.region_of(other), region, lk.registry.regions)
+    ]
+
+
+def _key_number(key: str) -> int:
+    return int(key.lstrip("E"))
 
 
 def review_rows(graphs: Iterable[ListGraph]) -> list[list[str]]:
