@@ -96,9 +96,13 @@ def fiscal_batch_year(text: str, row: CuratedRow) -> tuple[int, int]:
     return batch, year
 
 
-def describe_fiscal_batch(b: GraphBuilder, lk: Lookups, n: int, row: CuratedRow) -> URIRef:
-    """The fiscal-support batch node, as every graph that names it states it."""
+def describe_fiscal_batch(
+    b: GraphBuilder, lk: Lookups, n: int, row: CuratedRow, source: URIRef
+) -> URIRef:
+    """The fiscal-support batch node, as every graph that names it states it (``source``: the
+    page or copy this graph read, which names the batch)."""
     fb = lk.iris.fiscal_batch(n)
+    b.add(fb, DCTERMS.source, source)
     b.type(fb, LG.FiscalSupportBatch)
     b.add(fb, LG.ordinal, rdf.typed(n, XSD.positiveInteger))
     b.add(fb, LG.program, LG.KeyLittleGiant)
@@ -177,7 +181,7 @@ def _describe_list(lg: ListGraph, lk: Lookups, row: CuratedRow) -> None:
     b.add(doc, DCTERMS.title, rdf.text(lg.title, "zh"))
     b.add(doc, RDFS.label, rdf.text(lg.title, "zh"))
     b.add(doc, LG.documentKind, LG.KindList)
-    b.add(doc, LG.fiscalBatch, describe_fiscal_batch(b, lk, lg.fiscal_batch, row))
+    b.add(doc, LG.fiscalBatch, describe_fiscal_batch(b, lk, lg.fiscal_batch, row, via))
     b.add(doc, LG.supportYear, rdf.typed(lg.support_year, XSD.positiveInteger))
     b.add(doc, LG.printedFiscalBatch, rdf.text(row["fiscal_batch_year"], "zh"))
     b.add(doc, LG.entryCount, rdf.typed(_size(row), XSD.nonNegativeInteger))

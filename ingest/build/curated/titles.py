@@ -176,7 +176,7 @@ def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
         if fiscal_batch_year(row["fiscal_batch"], row) != (batch, year):
             raise row.fail(f"fiscal_batch {row['fiscal_batch']!r} is not {row['fiscal_batch_key']}")
         key, _, _ = enterprise(g, lk, row)
-        describe_fiscal_batch(g.builder, lk, batch, row)
+        describe_fiscal_batch(g.builder, lk, batch, row, URIRef(row["source_url"]))
         name = split_name_notes(row["name_zh"]).name
         support = describe_support(g.builder, lk.iris, key, name, batch, year)
         g.rows.setdefault(str(support), row.where)
@@ -190,5 +190,6 @@ def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
         if row["list_date"]:
             notes.append(f"List dated {row['list_date']}.")
         g.comment(support, " ".join(x for x in notes if x))
-        g.source(support, row["source_url"], row.as_date("source_date"), row)
+        for node in (support, old):
+            g.source(node, row["source_url"], row.as_date("source_date"), row)
     return g
