@@ -9,6 +9,7 @@ from ontology.store import GraphStore
 from server.describe import Description
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
+from server.pages.published_list import list_values
 
 
 def document_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
@@ -58,4 +59,5 @@ def document_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -
         "sources": sources,
         "statements": statements(ctx, desc),
         "schema": schema,
+        **list_values(ctx, desc),
     }

@@ -13,6 +13,7 @@ from ontology.temporal import status_on
 from server.describe import Description, pick
 from server.pages import schema_org
 from server.pages.common import Link, PageContext, first_literal, statements
+from server.pages.published_list import listings
 
 
 @dataclass(frozen=True)
@@ -172,4 +173,5 @@ def enterprise_page(
         ),
         "statements": statements(ctx, desc),
         "schema": schema,
+        **listings(ctx, iri),
     }
