@@ -173,9 +173,10 @@ def _citations(ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode) -> li
 def _count_claim(
     ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode, batch: ox.NamedNode, label: str
 ) -> None:
-    """The batch's size as this notice declares it: one lg:CountClaim among the sources'."""
+    """The batch's size as this notice declares it: one lg:CountClaim among the sources' (the
+    original and a translation of one document are two sources, each with its own claim)."""
     b, count, ordinal = ctx.builder, notice.count, ctx.facts.batch
-    claim = ctx.iris.claim(doc.value, "batch", str(ordinal), str(count))
+    claim = ctx.iris.claim(doc.value, "batch", str(ordinal), str(count), ctx.source.value)
     b.type(claim, LG.CountClaim)
     text = f"{count} enterprises in batch {ordinal}, as {label} states"
     b.add(claim, RDFS.label, rdf.text(text, "en"))
