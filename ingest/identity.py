@@ -10,25 +10,17 @@ a person decided (``littlegiant merge``; the ``merges`` graph publishes them).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import registry_files as rf
 from ingest.document_slugs import derive_document_slug, is_numbered_slug
 from ingest.firm_match import Match, PrintedFirm, match_firm, more_specific, name_head
 from ingest.regions import RegionTable, default_regions
 from ontology.names import compact_uscc, has_cjk, normalise_name
 
-ENTERPRISE_FILE = "enterprises.csv"
-DOCUMENT_FILE = "documents.csv"
-_ENTERPRISE_FIELDS = (
-    "key", "uscc", "region", "names", "legal_name", "former_names", "minted",
-    "merged_into", "merged_on", "merge_reason", "merge_source_url",
-)  # fmt: skip
-_DOCUMENT_FIELDS = ("slug", "doc_number", "minted")
 _KEY = re.compile(r"^E(\d{6,})$")
 MAX_SIMILAR = 3  # more known firms than this sharing a name head: the head is no evidence
 
@@ -91,32 +83,33 @@ class Registry:
         self._docs: dict[str, str] = {}  # doc_number -> slug
         self._doc_minted: dict[str, str] = {}
         self._highest = 0  # highest key number ever recorded: keys are never reused
+        self._shared: list[tuple[str, str, str]] = []  # (credit code, key, key): never legal
         self.dirty = False
 
     # -- loading and saving
     @classmethod
     def load(cls, directory: Path, regions: RegionTable | None = None) -> Registry:
         reg = cls(directory, regions)
-        path = directory / ENTERPRISE_FILE
-        if path.exists():
-            with path.open(encoding="utf-8", newline="") as fh:
-                for row in csv.DictReader(fh):
-                    values = {f: row.get(f) or "" for f in _ENTERPRISE_FIELDS}
-                    names = [n for n in values.pop("names").split("|") if n]
-                    former = [n for n in values.pop("former_names").split("|") if n]
-                    reg._index(_Entry(**values, names=names, former_names=former))
-        docs = directory / DOCUMENT_FILE
-        if docs.exists():
-            with docs.open(encoding="utf-8", newline="") as fh:
-                for row in csv.DictReader(fh):
-                    reg._docs[row["doc_number"]] = row["slug"]
-                    reg._doc_minted[row["doc_number"]] = row.get("minted") or ""
+        for values in rf.read_rows(directory / rf.ENTERPRISE_FILE, rf.ENTERPRISE_FIELDS):
+            names = [n for n in values.pop("names").split("|") if n]
+            former = [n for n in values.pop("former_names").split("|") if n]
+            reg._index(_Entry(**values, names=names, former_names=former))
+        for row in rf.read_rows(directory / rf.DOCUMENT_FILE, rf.DOCUMENT_FIELDS):
+            reg._docs[row["doc_number"]] = row["slug"]
+            reg._doc_minted[row["doc_number"]] = row["minted"]
         return reg
+
+    def reload(self) -> None:
+        """Read the directory again, dropping whatever this object holds that is not on disk."""
+        self.__dict__.update(Registry.load(self.directory, self.regions).__dict__)
 
     def _index(self, entry: _Entry) -> None:
         self._entries[entry.key] = entry
         self._highest = max(self._highest, _key_number(entry.key))
         if entry.uscc:
+            other = self._by_uscc.get(entry.uscc)
+            if other is not None and other != entry.key:
+                self._shared.append((entry.uscc, other, entry.key))
             self._by_uscc[entry.uscc] = entry.key
         for n in entry.names:
             self._name(entry.key, n)
@@ -129,23 +122,34 @@ class Registry:
         self._by_name.setdefault(normalised, {})[key] = None
 
     def save(self) -> None:
-        """Write both registries atomically (temporary file, fsync, rename)."""
+        """Write both registries atomically (temporary file, fsync, rename).
+
+        Only for a registry that belongs to no store; a writer publishes ``files()`` with the
+        store's new state instead (``ingest.writer``).
+        """
         if not self.dirty:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
+        for path, data in self.files().items():
+            rf.atomic_write(path, data)
+        self.dirty = False
+
+    def files(self) -> dict[Path, bytes]:
+        """Both registries as the bytes of their CSV files, by path."""
         rows = []
         for e in sorted(self._entries.values(), key=lambda e: _key_number(e.key)):
-            row = {f: str(getattr(e, f)) for f in _ENTERPRISE_FIELDS if f not in ("names",)}
+            row = {f: str(getattr(e, f)) for f in rf.ENTERPRISE_FIELDS if f not in ("names",)}
             rows.append(
                 row | {"names": "|".join(e.names), "former_names": "|".join(e.former_names)}
             )
-        _atomic_csv(self.directory / ENTERPRISE_FILE, _ENTERPRISE_FIELDS, rows)
         docs = [
             {"slug": slug, "doc_number": number, "minted": self._doc_minted.get(number, "")}
             for number, slug in sorted(self._docs.items(), key=lambda kv: kv[1])
         ]
-        _atomic_csv(self.directory / DOCUMENT_FILE, _DOCUMENT_FIELDS, docs)
-        self.dirty = False
+        return {
+            self.directory / rf.ENTERPRISE_FILE: rf.csv_bytes(rf.ENTERPRISE_FIELDS, rows),
+            self.directory / rf.DOCUMENT_FILE: rf.csv_bytes(rf.DOCUMENT_FIELDS, docs),
+        }
 
     # -- lookups (the FirmIndex of ingest.firm_match: canonical keys only)
     def __len__(self) -> int:
@@ -201,6 +205,21 @@ class Registry:
     def former_names(self, key: str) -> list[str]:
         return list(self._entries[key].former_names)
 
+    def names_of(self, key: str) -> list[str]:
+        """The normalised names recorded for a key (and for the keys merged into it)."""
+        canonical = self.canonical(key)
+        return [
+            n for e in self._entries.values() if self.canonical(e.key) == canonical for n in e.names
+        ]
+
+    def shared_codes(self) -> list[str]:
+        """One line per credit code that two keys record: one code is one enterprise."""
+        return [
+            f"credit code {code} is recorded for both {a} and {b}"
+            for code, a, b in self._shared
+            if self.canonical(a) != self.canonical(b)
+        ]
+
     def merges(self) -> list[MergeRecord]:
         """Every merge decided, in key order."""
         return [
@@ -249,10 +268,8 @@ class Registry:
                 reason=f"{len(match.candidates)} enterprises may be {printed!r}",
             )
         if not mint:
-            why = "unknown" + (
-                f"; may be {', '.join(match.similar)} renamed" if match.similar else ""
-            )
-            return Resolution(None, reason=why, similar=match.similar)
+            renamed = f"; may be {', '.join(match.similar)} renamed" if match.similar else ""
+            return Resolution(None, reason="unknown" + renamed, similar=match.similar)
         key = self._mint(firm, today or dt.date.today())
         return Resolution(key, created=True, reason="new", similar=match.similar)
 
@@ -372,22 +389,10 @@ def _norms(entry: _Entry) -> set[str]:
 
 
 def _reason(match: Match, firm: PrintedFirm) -> str:
-    if match.rule == "credit code":
-        return "credit code"
-    return "name" + (" and region" if firm.region else "")
+    region = " and region" if firm.region else ""
+    return "credit code" if match.rule == "credit code" else f"name{region}"
 
 
 def _key_number(key: str) -> int:
     m = _KEY.match(key)
     return int(m.group(1)) if m else 0
-
-
-def _atomic_csv(path: Path, fields: tuple[str, ...], rows: list[dict[str, str]]) -> None:
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)

@@ -29,7 +29,7 @@ from ontology.iris import Iris
 from ontology.names import has_cjk, language_of
 from ontology.namespaces import DCTERMS, LG, OWL, RDF, RDFS
 from ontology.rdf import GraphBuilder
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 NAMES_GRAPH = "names"
 MERGES_GRAPH = "merges"
@@ -56,7 +56,7 @@ def registry_graphs(
 def described_keys(
     iris: Iris,
     graphs: Iterable[tuple[str, GraphBuilder]],
-    store: EmbeddedStore | None = None,
+    store: GraphStore | None = None,
     *,
     replace_all: bool = False,
 ) -> set[str]:

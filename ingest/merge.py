@@ -12,6 +12,7 @@ as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,12 @@ from ingest.feed import feed_graph_name
 from ingest.identity import Registry
 from ingest.identity_graphs import DERIVED
 from ingest.load import CommitOutcome, Source, SourceGraph, commit, turtle_graph
+from ingest.writer import DEFAULT_WAIT_S, writing
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG
 from ontology.paths import DATA_DIR, ONTOLOGY_TTL
 from ontology.rdf import GraphBuilder
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Subject = ox.NamedNode | ox.BlankNode | ox.Triple
@@ -45,7 +47,7 @@ class MergeOutcome:
 
 
 def merge_keys(
-    store: EmbeddedStore,
+    store: GraphStore,
     registry: Registry,
     duplicate: str,
     into: str,
@@ -54,29 +56,34 @@ def merge_keys(
     reason: str = "",
     source_url: str = "",
     data_dir: Path = DATA_DIR,
+    wait_s: float = DEFAULT_WAIT_S,
 ) -> MergeOutcome:
-    """Record that ``duplicate`` is the firm ``into`` and move what the store says of it.
+    """Record that ``duplicate`` is the firm ``into`` and move what the store says of it, as
+    one writer (the registry is read under the store's lock and published with the result).
 
     Raises:
         ValueError: an unknown key, a key already merged, a cycle, or two credit codes.
         ingest.load.ValidationFailed: the merged store would break a shape (two designations
             of one title that disagree, say); nothing is written and the registry is unchanged.
+        ontology.store.StoreLocked: another writer kept the lock for ``wait_s`` seconds.
     """
     iris = Iris()
-    registry.merge(duplicate, into, on=on, reason=reason, source_url=source_url)
-    survivor = registry.canonical(into)
-    graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
-    graphs += build_default(iris, registry, data_dir)
-    rebuilt = {str(iris.graph(sg.source.name)) for sg in graphs}
-    rebuilt |= {str(iris.graph(name)) for name in DERIVED}
-    rewritten = [
-        sg
-        for name in store.named_graphs()
-        if name not in rebuilt and not _is_feed(iris, name)
-        if (sg := _rewrite(store, iris, name, duplicate, survivor)) is not None
-    ]
-    # forced: the curated files are unchanged, but what their rows resolve to is not
-    outcome = commit(store, iris, [*graphs, *rewritten], registry=registry, force=True)
+    with writing(store, registry, wait_s=wait_s) as w:
+        w.registry.merge(duplicate, into, on=on, reason=reason, source_url=source_url)
+        survivor = w.registry.canonical(into)
+        graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
+        graphs += build_default(iris, w.registry, data_dir)
+        rebuilt = {str(iris.graph(sg.source.name)) for sg in graphs}
+        rebuilt |= {str(iris.graph(name)) for name in DERIVED}
+        rewritten = [
+            sg
+            for name in store.named_graphs()
+            if name not in rebuilt and not _is_feed(iris, name)
+            if (sg := _rewrite(store, iris, name, duplicate, survivor)) is not None
+        ]
+        # forced: the curated files are unchanged, but what their rows resolve to is not
+        outcome = commit(w, iris, [*graphs, *rewritten], identity=True, force=True)
+    outcome = dataclasses.replace(outcome, generation=store.generation())
     return MergeOutcome(
         duplicate, survivor, tuple(str(iris.graph(sg.source.name)) for sg in rewritten), outcome
     )
@@ -87,9 +94,7 @@ def _is_feed(iris: Iris, graph: str) -> bool:
     return parsed is not None and parsed.local.startswith(_FEED_PREFIX)
 
 
-def _rewrite(
-    store: EmbeddedStore, iris: Iris, graph: str, old: str, new: str
-) -> SourceGraph | None:
+def _rewrite(store: GraphStore, iris: Iris, graph: str, old: str, new: str) -> SourceGraph | None:
     """The graph with the merged key's IRIs replaced by the survivor's (None if it has none).
 
     The graph's own description (title, source, hash, times) is written afresh by the commit,

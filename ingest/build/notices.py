@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import cast
 
 import pyoxigraph as ox
 
@@ -30,7 +29,7 @@ from ontology import rdf
 from ontology.iris import Iris
 from ontology.names import has_cjk
 from ontology.namespaces import DCTERMS, LG, RDF, RDFS, SCHEMA, SKOS, XSD
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 # the kind of list a notice's act amounts to; any other notice only describes its document
 _KIND_OF_ACT = {k: k for k in ("batch", "revocation", "review-passed", "review-failed")}
@@ -67,14 +66,14 @@ def notice_graph_name(notice: ParsedNotice, slug: str | None) -> str:
     return f"notice-{stem}"
 
 
-def find_document(store: EmbeddedStore, year: int, serial: int) -> list[str]:
+def find_document(store: GraphStore, year: int, serial: int) -> list[str]:
     """Documents in the store whose 文号 has this year and serial (any prefix)."""
     needle = f"〔{year}〕{serial}号"
     q = (
         "SELECT DISTINCT ?d WHERE { ?d <" + str(LG.documentNumber) + "> ?n . "
         'FILTER(STRENDS(STR(?n), "' + needle + '")) }'
     )
-    return sorted(s["d"].value for s in cast(ox.QuerySolutions, store.query(q)))
+    return sorted(s["d"].value for s in store.select(q))
 
 
 def build_notice(
@@ -83,7 +82,7 @@ def build_notice(
     *,
     iris: Iris,
     registry: Registry,
-    store: EmbeddedStore,
+    store: GraphStore,
     graph_name: str,
     notes: list[str],
 ) -> SourceGraph:
@@ -173,9 +172,10 @@ def _citations(ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode) -> li
 def _count_claim(
     ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode, batch: ox.NamedNode, label: str
 ) -> None:
-    """The batch's size as this notice declares it: one lg:CountClaim among the sources'."""
+    """The batch's size as this notice declares it: one lg:CountClaim among the sources' (the
+    original and a translation of one document are two sources, each with its own claim)."""
     b, count, ordinal = ctx.builder, notice.count, ctx.facts.batch
-    claim = ctx.iris.claim(doc.value, "batch", str(ordinal), str(count))
+    claim = ctx.iris.claim(doc.value, "batch", str(ordinal), str(count), ctx.source.value)
     b.type(claim, LG.CountClaim)
     text = f"{count} enterprises in batch {ordinal}, as {label} states"
     b.add(claim, RDFS.label, rdf.text(text, "en"))

@@ -6,7 +6,8 @@ credit codes, with the region spelt as the city, the province, or the province w
 with or without a note naming a former name, and with or without the optional flags (``kind``,
 ``batch``, ``document``) the file states itself. Whatever it draws, after every source has gone
 through the real parser, registry, shapes gate and store, each firm has exactly one key, two
-firms that share a name in two provinces have two, and each firm holds its title once.
+firms that share a name in two provinces have two, and each firm holds its title once (the
+notice, printed with its 文号, is one source: a later version replaces the earlier).
 
 Every firm, credit code and document number here is SYNTHETIC (测试, codes computed to be valid).
 """
@@ -23,7 +24,7 @@ from typing import cast
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from stdnum.cn import uscc
@@ -217,6 +218,17 @@ def start(default_build: DefaultBuild, tmp_path_factory: pytest.TempPathFactory)
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(drawn=st.lists(sources(), min_size=2, max_size=4))
+@example(  # a firm named only by a notice its later version leaves out holds no title from it
+    drawn=[
+        Source(
+            "notice",
+            (Printed(0, "浙江省", False, False), Printed(3, "广东省", False, False)),
+            False,
+        ),
+        Source("notice", (Printed(3, "广东", False, False),), True),
+        Source("csv", (Printed(4, "江苏", False, False), Printed(3, "深圳市", True, True)), True),
+    ]
+)
 def test_any_route_gives_one_key_per_firm(drawn: list[Source], start: Start) -> None:
     home, store, registry = start.world()
     known = len(registry)
@@ -242,9 +254,15 @@ def test_any_route_gives_one_key_per_firm(drawn: list[Source], start: Start) -> 
             assert registry.lookup_uscc(firm.uscc) == found[0]
     assert len(set(keys.values())) == len(seen), keys  # one key per firm, two firms two keys
     assert len(registry) - known == len(seen)  # nothing else minted
+    # each title held once, by the firms the lists and the last version of the notice name (a
+    # notice printed again with its 文号 replaces the earlier version's graph)
+    notices = [s for s in drawn if s.form == "notice"]
+    titled = {r.firm for s in drawn if s.form != "notice" for r in s.rows}
+    titled |= {r.firm for r in notices[-1].rows} if notices else set()
     held = _holders(store)
     holders = [h for _, h, _ in held]
-    assert len(holders) == len(set(holders)) == len(seen), held  # each title held once
+    assert len(holders) == len(set(holders)), held
+    assert set(holders) == {str(Iris(BASE).enterprise(keys[i])) for i in titled}, held
 
 
 def _code(registry: Registry, printed: str) -> str:

@@ -341,6 +341,22 @@ def test_seed_notice_with_its_number_given(world: World, seed_notice: Path) -> N
     assert ("Shanxi Changda Traffic Facilities Co., Ltd.",) in names
 
 
+def test_original_and_translation_are_two_sources_of_one_document(
+    world: World, seed_notice: Path
+) -> None:
+    world.ingest(DATA / "notice-zh-batch1.txt", kind="notice")
+    world.ingest(seed_notice, kind="notice", document=N153)
+    doc = world.iris.document(world.registry.document_slug(N153))
+    claims = _one(
+        world,
+        f"SELECT ?c ?source WHERE {{ <{world.iris.batch(1)}> <{LG.countClaim}> ?claim . "
+        f"?claim <{LG.count}> ?c ; <{DCTERMS.source}> ?source . "
+        f"FILTER (STRSTARTS(STR(?source), '{world.iris.graph('notice-')}')) }}",
+    )
+    graphs = [str(world.iris.graph(f"notice-{doc.rsplit('/', 1)[1]}{s}")) for s in ("", "-en")]
+    assert claims == [("248", g) for g in graphs]
+
+
 def test_chinese_revocation_notice_revokes_named_titles(awarded: World) -> None:
     awarded.ingest(DATA / "notice-zh-revocation.txt")
     for code_ in (BJ, ZJ):
