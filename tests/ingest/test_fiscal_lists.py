@@ -57,6 +57,7 @@ def store(built: Built) -> ox.Store:
 
 def _select(store: ox.Store, query: str) -> list[dict[str, str]]:
     result = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 
@@ -102,7 +103,7 @@ def test_each_list_states_its_size_and_that_every_firm_is_known(store: ox.Store)
              ?x lg:inList ?list . OPTIONAL { ?x lg:listedEnterprise ?e } }
            GROUP BY ?list ?size ?known""",
     )
-    stated = {IRIS.parse(r["list"]).local: (int(r["size"]), int(r["known"])) for r in rows}  # type: ignore[union-attr]
+    stated = {_local(r["list"]): (int(r["size"]), int(r["known"])) for r in rows}
     assert stated == {slug: (size, size) for slug, size in SIZES.items()}
     assert all(int(r["entries"]) == int(r["resolved"]) == int(r["size"]) for r in rows)
 
@@ -174,7 +175,7 @@ def test_firms_already_in_the_default_data_are_matched_not_duplicated(
               lg:listedEnterprise ?e . ?other lg:holder ?e }}""",
     )
     assert len(rows) == 1, rows  # the list's firm is the one the curated data already names
-    assert int(IRIS.parse(rows[0]["e"]).local.lstrip("E")) <= 193  # type: ignore[union-attr]
+    assert int(_local(rows[0]["e"]).lstrip("E")) <= 193
 
 
 def test_a_former_name_note_resolves_to_the_merged_firm(store: ox.Store) -> None:
@@ -224,7 +225,13 @@ def _key_of(store: ox.Store, printed: str) -> str:
         store, f'SELECT ?e WHERE {{ ?x lg:printedName "{printed}"@zh ; lg:listedEnterprise ?e }}'
     )
     assert len(rows) == 1
-    return IRIS.parse(rows[0]["e"]).local  # type: ignore[union-attr]
+    return _local(rows[0]["e"])
+
+
+def _local(iri: str) -> str:
+    parsed = IRIS.parse(iri)
+    assert parsed is not None, iri
+    return parsed.local
 
 
 def _cn(fiscal: str) -> str:
