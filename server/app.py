@@ -33,6 +33,7 @@ from server.routes import (
     query_page,
     reconcile,
     resolve,
+    search,
     sparql,
     vocabulary,
 )
@@ -46,6 +47,7 @@ ROUTERS = (
     health,
     sparql,
     query_page,
+    search,
     api,
     lookup,
     reconcile,
