@@ -103,6 +103,12 @@ def match_firm(index: FirmIndex, firm: PrintedFirm, regions: RegionTable) -> Mat
                 found.append(key)
     if len(found) == 1:
         return Match(found[0], "name")
+    printed = firm.name_keys()[:1]  # the name as printed, before its former names
+    own = [k for n in printed for k in index.keys_named(n) if _compatible(index, k, firm, regions)]
+    if len(own) == 1:
+        # the name as printed is one firm's; another key known by a former name the row
+        # gives is that firm under a second key: a person merges them, the row is placed
+        return Match(own[0], "name", similar=tuple(k for k in found if k != own[0]))
     if found:
         return Match(None, "ambiguous", candidates=tuple(found))
     head = name_head(firm.name or "", regions)
