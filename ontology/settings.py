@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # Deepest bracket nesting a SPARQL query may have: pyoxigraph's recursive parser takes
     # cubic time in it (64 nested collections: ~0.7 s) and overflows its stack near 20,000.
     max_query_nesting: int = 64
+    # How deep chains of operators, UNION/OPTIONAL/BIND and brackets may make the engine recurse
+    # (server.sparql.analyse.chain_depth); it crashes near 2,600 BINDs or 6,500 UNIONs.
+    max_query_chain: int = 2000
     # Query workers copy an on-disk generation into memory (3-5x faster on heavy queries)
     # when it holds at most this many quads; larger stores are queried on disk.
     query_memory_max_triples: int = 2_000_000

@@ -11,8 +11,11 @@ from server.render import represent_page
 from server.sparql.examples import load_examples
 
 
-def query_page(request: Request, query: str | None) -> Response:
-    """The page, its editor holding ``query`` (or the first example)."""
+def query_page(
+    request: Request, query: str | None, *, error: str = "", status: int = 200
+) -> Response:
+    """The page, its editor holding ``query`` (or the first example); ``error`` is why the
+    endpoint refuses that query (then ``status`` says so too)."""
     examples = load_examples()
     fallback = PROLOGUE + "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
     values = {
@@ -21,6 +24,9 @@ def query_page(request: Request, query: str | None) -> Response:
         "prefixes": PREFIXES,
         "initial_query": query or (examples[0].query if examples else fallback),
         "endpoint": "/sparql",
+        "error": error,
     }
     # /sparql negotiates this page against the service description and results
-    return represent_page(request, "query.html", values, vary=["Accept"], cache_control="no-cache")
+    return represent_page(
+        request, "query.html", values, vary=["Accept"], cache_control="no-cache", status=status
+    )

@@ -25,9 +25,16 @@ from server.pages.query import query_page
 from server.prefixes import PREFIXES
 from server.problems import NotAcceptable
 from server.render import get_and_head, represent, serialize
-from server.sparql.analyse import analyse
+from server.sparql.analyse import QueryRejectedError, analyse
 from server.sparql.errors import ENDPOINT_ERRORS, error_response, protocol_error
-from server.sparql.pool import Execution, Job, QueryPool, QueryTimeoutError, WorkerCrashedError
+from server.sparql.pool import (
+    EngineError,
+    Execution,
+    Job,
+    QueryPool,
+    QueryTimeoutError,
+    WorkerCrashedError,
+)
 from server.sparql.protocol import (
     ALLOW,
     ProtocolError,
@@ -108,17 +115,23 @@ async def answer(
             return query_page(request, None)
         return await describe_service(request, store, asked)
     check_length(asked.query, settings.max_query_length)
-    if wants_page:
-        return query_page(request, asked.query)
     endpoint = endpoint_url(request)
+    if wants_page:
+        return await checked_page(request, settings, pool, asked.query, endpoint)
     form = analyse(
         asked.query,
         base=endpoint,
         default_prefixes=PREFIXES,
         allowlist=frozenset(settings.service_allowlist),
         max_depth=settings.max_query_nesting,
+        max_chain=settings.max_query_chain,
     ).form
-    chosen = choose(accept, asked.format, offers_for(form)).offer
+    try:
+        chosen = choose(accept, asked.format, offers_for(form)).offer
+    except NotAcceptable:
+        # a bad query is a 400 whatever the client accepts: parse before refusing the format
+        await check_syntax(pool, settings, asked.query, form, endpoint)
+        raise
     job = Job(
         query=asked.query,
         format_name=chosen.worker_name or "",
@@ -130,6 +143,61 @@ async def answer(
     )
     execution = await pool.execute(job, settings.query_timeout_s)
     return await results(request, execution, chosen, settings.max_result_rows)
+
+
+async def check_syntax(
+    pool: QueryPool, settings: Settings, query: str, form: str, endpoint: str
+) -> None:
+    """Have the engine parse ``query``, evaluated over an empty dataset with no rows kept.
+
+    pyoxigraph offers no parse-only call, and evaluating in-process is unsafe (inline data and
+    aggregates are evaluated eagerly), so a worker does it, under the time limit: a query that
+    runs out of time there has parsed.
+
+    Raises:
+        EngineError: the engine's ``SyntaxError`` (answered 400 with its message).
+    """
+    probe = Job(
+        query=query,
+        format_name="TURTLE" if form in ("CONSTRUCT", "DESCRIBE") else "JSON",
+        default_graph=[],
+        named_graphs=[],
+        max_rows=0,
+        prefixes=PREFIXES,
+        base_iri=endpoint,
+    )
+    try:
+        execution = await pool.execute(probe, settings.query_timeout_s)
+    except EngineError as err:
+        if err.kind == "SyntaxError":
+            raise
+        return
+    except QueryTimeoutError:
+        return
+    await execution.read_all()
+
+
+async def checked_page(
+    request: Request, settings: Settings, pool: QueryPool, query: str, endpoint: str
+) -> Response:
+    """The query page holding ``query``; 400, with the parser's message on the page, for a
+    query the endpoint would refuse (a browser sees the same verdict as a client)."""
+    try:
+        form = analyse(
+            query,
+            base=endpoint,
+            default_prefixes=PREFIXES,
+            allowlist=frozenset(settings.service_allowlist),
+            max_depth=settings.max_query_nesting,
+            max_chain=settings.max_query_chain,
+        ).form
+        await check_syntax(pool, settings, query, form, endpoint)
+    except (QueryRejectedError, EngineError) as err:
+        refused = protocol_error(
+            err, timeout_s=settings.query_timeout_s, workers=settings.query_workers
+        )
+        return query_page(request, query, error=refused.message, status=refused.status)
+    return query_page(request, query)
 
 
 async def results(

@@ -135,7 +135,7 @@ def test_a_worker_crash_is_contained(curated_dir: Path) -> None:
     """With the nesting guard lifted, pyoxigraph's parser overflows its stack and the process
     dies: only the worker goes, the request gets an error, a fresh worker takes its place."""
     query = "SELECT * WHERE " + "{" * 30_000 + "}" * 30_000
-    lifted = {"max_query_nesting": 1_000_000, "query_workers": 1}
+    lifted = {"max_query_nesting": 1_000_000, "max_query_chain": 1_000_000, "query_workers": 1}
     before_app = worker_pids()
     with app_client(EmbeddedStore(curated_dir), **lifted) as c:
         assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200
