@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
-from ontology.store.dumps import Dump, read_manifest, write_dumps
 from ontology.iris import Iris
 from ontology.settings import Settings
 from ontology.store import EmbeddedStore, GraphStore
+from ontology.store.dumps import Dump, read_manifest, write_dumps
 from server.matching import NameIndex
 from server.sparql.errors import EndpointUnavailable
 from server.sparql.pool import QueryPool
