@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LG_", frozen=True)
 
     base_uri: str = DEFAULT_BASE_URI
+    # Where clients reach this service (its public URL behind a proxy): the root of every link a
+    # client fetches (server.links). None: the root the request itself was sent to.
+    public_url: str | None = None
     # On-disk store directory; None means an in-memory store (tests).
     store: Path | None = ROOT / "var" / "store"
     # Where minted enterprise and document keys are recorded (committed with the data).
@@ -48,6 +51,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("LG_BASE_URI must be an http(s) IRI")
         return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("LG_PUBLIC_URL must be an http(s) URL")
+        return value.rstrip("/") if value else None
 
     # URLs per sitemap file before the sitemap becomes an index (the protocol allows 50,000).
     sitemap_limit: int = 50_000

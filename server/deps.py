@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from ontology.iris import Iris
 from ontology.settings import Settings
 from ontology.store import GraphStore
+from server.links import Links, links_for
 from server.sparql.pool import QueryPool
 from server.state import AppState
 
@@ -38,6 +39,12 @@ async def get_iris(request: Request) -> Iris:
     return (await get_state(request)).iris
 
 
+async def get_links(request: Request) -> Links:
+    """Where this request's client fetches things (``server.links``)."""
+    state = await get_state(request)
+    return links_for(request, state.settings, state.iris)
+
+
 async def get_pool(request: Request) -> QueryPool:
     """The query workers.
 
@@ -51,4 +58,5 @@ StateDep = Annotated[AppState, Depends(get_state)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IrisDep = Annotated[Iris, Depends(get_iris)]
+LinksDep = Annotated[Links, Depends(get_links)]
 PoolDep = Annotated[QueryPool, Depends(get_pool)]

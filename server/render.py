@@ -39,7 +39,7 @@ from server.problems import NotAcceptable, NotFound, PreconditionFailed
 F = TypeVar("F", bound=Callable[..., Any])
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CACHE_CONTROL = "public, max-age=300"
-CONTEXT_VERSION = "0.1.0"
+CONTEXT_VERSION = "0.2.0"  # ontology/context.jsonld; earlier ones in ontology/contexts/
 Body = bytes | Path | Callable[[], bytes]
 
 __all__ = [

@@ -6,17 +6,17 @@ the dataset knows, and every count a source claims.
 
 from __future__ import annotations
 
-from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import GraphStore
 from server.describe import Description
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
 
 
-def batch_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
+def batch_page(store: GraphStore, links: Links, desc: Description, lang: str) -> dict[str, object]:
     """The template values of a batch's page, with its schema.org ItemList."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     iri = desc.iri
     holders = ctx.rows(
         f"SELECT DISTINCT ?e WHERE {{ ?d lg:batch <{iri}> ; lg:holder ?e }} LIMIT {LIST_LIMIT}"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import GraphStore
 from ontology.store.dumps import DUMP_NAME
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import PageContext
 
@@ -18,9 +18,9 @@ COUNTED = (
 )
 
 
-def home_page(store: GraphStore, iris: Iris, lang: str, site_url: str) -> dict[str, object]:
+def home_page(store: GraphStore, links: Links, lang: str) -> dict[str, object]:
     """The template values of the home page, with the schema.org Dataset."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     counts: dict[str, int] = {}
     for key, cls in COUNTED:
         row = ctx.rows(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")
@@ -33,7 +33,7 @@ def home_page(store: GraphStore, iris: Iris, lang: str, site_url: str) -> dict[s
           OPTIONAL { ?d lg:batch ?b ; lg:holder ?e }
         } GROUP BY ?b ?ord ?declared ORDER BY ?ord"""
     )
-    dataset = str(iris.dataset())
+    dataset = str(links.iris.dataset())
     return {
         "kind": "home",
         "name": NAME,
@@ -47,5 +47,7 @@ def home_page(store: GraphStore, iris: Iris, lang: str, site_url: str) -> dict[s
             }
             for r in batches
         ],
-        "schema": schema_org.dataset(dataset, NAME, site_url, str(iris.dump(DUMP_NAME))),
+        "schema": schema_org.dataset(
+            dataset, NAME, links.url("/"), links.url(f"/dumps/{DUMP_NAME}")
+        ),
     }

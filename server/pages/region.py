@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import GraphStore
 from server.describe import Description
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
 
 
-def region_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
+def region_page(store: GraphStore, links: Links, desc: Description, lang: str) -> dict[str, object]:
     """The template values of a region's page, with its schema.org AdministrativeArea."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     iri = desc.iri
     rows = ctx.rows(
         f"""SELECT ?e ?ord WHERE {{

@@ -21,6 +21,7 @@ from ontology.iris import Iris
 from ontology.namespaces import LG
 from server.deps import StateDep
 from server.i18n import ui_strings
+from server.links import Links, links_for
 from server.matching import Candidate, NameIndex
 from server.problems import NotFound, PayloadTooLarge, Problem, TooManyRequests
 from server.render import get_and_head, language, represent_page
@@ -58,10 +59,10 @@ class BadQueries(Problem):
     status, type_slug, title = 400, "bad-reconciliation-query", "Malformed reconciliation query"
 
 
-def manifest(request: Request, iris: Iris) -> dict[str, object]:
-    """The service manifest (v0.2), with service URLs on the host the client called."""
-    root = str(request.base_url).rstrip("/")
-    space = str(iris.uri_space("enterprise"))
+def manifest(links: Links) -> dict[str, object]:
+    """The service manifest (v0.2): identifiers canonical, every URL on the serving host."""
+    root = links.root
+    space = str(links.iris.uri_space("enterprise"))
     return {
         "versions": ["0.1", "0.2"],
         "name": "Little Giant KG enterprises (专精特新“小巨人”企业)",
@@ -70,7 +71,7 @@ def manifest(request: Request, iris: Iris) -> dict[str, object]:
         "documentation": f"{root}/docs#/reconciliation",
         "defaultTypes": [TYPE],
         "batchSize": BATCH_SIZE,
-        "view": {"url": space + "{{id}}"},
+        "view": {"url": links.url("/id/enterprise/{{id}}")},
         "preview": {"url": f"{root}/reconcile/preview?id={{{{id}}}}", "width": 400, "height": 200},
         "suggest": {
             "entity": {"service_url": root, "service_path": "/reconcile/suggest/entity"},
@@ -157,7 +158,7 @@ def _json(body: Mapping[str, object], status: int = 200) -> JSONResponse:
 
 def _answer(request: Request, state: AppState, queries: str | None) -> JSONResponse:
     if queries is None:
-        return _json(manifest(request, state.iris))
+        return _json(manifest(links_for(request, state.settings, state.iris)))
     slots = state.reconcile_slots
     if not slots.acquire(blocking=False):
         limit = state.settings.reconcile_max_concurrent

@@ -15,8 +15,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from ontology.namespaces import DCAT, LG, SH, VOID
-from ontology.paths import CONTEXT_JSONLD, ONTOLOGY_TTL, SHAPES_DIR
+from ontology.namespaces import DCAT, LG, SH, SPDX, VOID
+from ontology.paths import CONTEXT_JSONLD, CONTEXTS_DIR, ONTOLOGY_TTL, SHAPES_DIR
 from ontology.store import EmbeddedStore
 from ontology.store.dumps import DUMP_NAME, read_manifest, write_dumps
 from server.routes.crawl import sitemap_pages
@@ -59,7 +59,7 @@ def test_void_describes_the_dataset(client: TestClient) -> None:
     ds = URIRef(f"{BASE}/dataset")
     assert (ds, RDF.type, VOID.Dataset) in g
     assert (ds, RDF.type, DCAT.Dataset) in g
-    assert (ds, VOID.sparqlEndpoint, URIRef(f"{BASE}/sparql")) in g
+    assert (ds, VOID.sparqlEndpoint, URIRef("http://testserver/sparql")) in g
     ontology = len(Graph().parse(ONTOLOGY_TTL, format="turtle"))
     assert (ds, VOID.triples, Literal(SAMPLE_QUADS + ontology)) in g
     # class partitions count entities
@@ -92,11 +92,14 @@ def test_dataset_lists_the_dump(client: TestClient) -> None:
     manifest = client.get("/dumps")
     assert manifest.status_code == 200, manifest.text
     g = Graph().parse(data=client.get("/dataset.ttl").text, format="turtle")
-    dump = URIRef(f"{BASE}/dumps/{DUMP_NAME}")
-    assert (URIRef(f"{BASE}/dataset"), VOID.dataDump, dump) in g
-    assert (dump, DCAT.downloadURL, dump) in g
+    dump = URIRef(f"{BASE}/dumps/{DUMP_NAME}")  # the distribution, named canonically
+    url = URIRef(f"http://testserver/dumps/{DUMP_NAME}")  # where it is downloaded
+    assert (URIRef(f"{BASE}/dataset"), VOID.dataDump, url) in g
+    assert (dump, DCAT.downloadURL, url) in g
     assert int(g.value(dump, DCAT.byteSize)) > 0
-    assert len(str(g.value(dump, LG.sha256))) == 64
+    checksum = g.value(dump, SPDX.checksum)
+    assert g.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+    assert str(g.value(checksum, SPDX.checksumValue)) == manifest.json()["dumps"][0]["sha256"]
 
 
 def test_dataset_jsonld_expands_to_the_turtle_triples(client: TestClient) -> None:
@@ -234,17 +237,22 @@ def test_a_memory_store_dump_lives_only_as_long_as_the_app(sample_store: Embedde
 
 
 @pytest.mark.parametrize(
-    ("path", "immutable"), [("/context.jsonld", False), ("/ns/context/0.1.0.jsonld", True)]
+    ("path", "immutable", "file"),
+    [
+        ("/context.jsonld", False, CONTEXT_JSONLD),
+        ("/ns/context/0.2.0.jsonld", True, CONTEXT_JSONLD),
+        ("/ns/context/0.1.0.jsonld", True, CONTEXTS_DIR / "0.1.0.jsonld"),  # never withdrawn
+    ],
 )
 def test_context_is_published_with_cors_and_cache_headers(
-    client: TestClient, path: str, immutable: bool
+    client: TestClient, path: str, immutable: bool, file: Path
 ) -> None:
     r = client.get(path)
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/ld+json"
     assert r.headers["access-control-allow-origin"] == "*"
     assert ("immutable" in r.headers["cache-control"]) is immutable
-    assert r.content == CONTEXT_JSONLD.read_bytes()
+    assert r.content == file.read_bytes()
     assert client.get(path, headers={"If-None-Match": r.headers["etag"]}).status_code == 304
 
 

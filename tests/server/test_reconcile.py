@@ -43,7 +43,8 @@ def test_manifest(client: TestClient) -> None:
     assert m["identifierSpace"] == f"{BASE}/id/enterprise/"
     assert m["schemaSpace"] == str(LG)
     assert m["defaultTypes"][0]["id"] == str(LG.Enterprise)
-    assert m["view"]["url"] == f"{BASE}/id/enterprise/{{{{id}}}}"
+    assert m["view"]["url"] == "http://testserver/id/enterprise/{{id}}"  # on the serving host
+    assert m["identifierSpace"] == f"{BASE}/id/enterprise/"  # identifiers stay canonical
     assert "{{id}}" in m["preview"]["url"]
     assert m["batchSize"] == 10
     assert m["suggest"]["entity"]["service_path"] == "/reconcile/suggest/entity"
