@@ -8,6 +8,7 @@ emptied when the store publishes a new state.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 import threading
@@ -59,6 +60,7 @@ class PerGeneration:
         self._stamp: _Stamp | None = None
         self._values: dict[str, object] = {}
         self._key_locks: dict[str, threading.Lock] = {}
+        self._seen_at = _now()
 
     def stamp(self) -> _Stamp:
         """The store's current state."""
@@ -86,9 +88,24 @@ class PerGeneration:
                     self._values[key] = value
             return value
 
+    def seen_at(self) -> dt.datetime:
+        """When this app first saw the store's current state (to the second): no later than
+        anything derived from that state changed, so pages built from it can name it as their
+        ``Last-Modified`` (a restart, which may bring new code, starts the clock again)."""
+        stamp = self.stamp()
+        with self._lock:
+            self._refresh(stamp)
+            return self._seen_at
+
     def _refresh(self, stamp: _Stamp) -> None:
         if not stamp.same(self._stamp):
+            if self._stamp is not None:
+                self._seen_at = _now()
             self._stamp, self._values, self._key_locks = stamp, {}, {}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 @dataclass

@@ -33,7 +33,16 @@ from server.i18n import UI
 from server.jsonld import HYDRA_CONTEXT, compact_jsonld
 from server.links import Links
 from server.media_types import HTML, JSON_LD_COMPACTED, N_TRIPLES, TURTLE, MediaType
-from server.render import CONTEXT_VERSION, get_and_head, language, page_html, represent, serialize
+from server.render import (
+    CONTEXT_VERSION,
+    LANGUAGE_TAGS,
+    get_and_head,
+    language,
+    page_html,
+    page_modified,
+    represent,
+    serialize,
+)
 from server.state import AppState
 
 router = APIRouter(prefix="/api", tags=["collections"])
@@ -80,15 +89,25 @@ def collection(
     view = hydra.view_of(links, request.url.path, params, paging.limit, last)
     total = hydra.total(state.store, where)
     vary = ["Accept"]
+    headers: dict[str, str] = {}
     if offer is HTML:
         lang = language(request)
         vary += ["Accept-Language"] if lang.by_header else []
+        headers["Content-Language"] = LANGUAGE_TAGS[lang.tag]
         body = _page(request, state, kind, lang, members, total, view)
     else:
         triples = hydra.collection_triples(view, total, members)
         triples += hydra.member_triples(state.store, members, kind.name, f.day())
         body = _data(triples, offer, links.context(CONTEXT_VERSION))
-    return represent(request, body, media_type=offer.content_type, vary=vary, links=view.links())
+    return represent(
+        request,
+        body,
+        media_type=offer.content_type,
+        vary=vary,
+        links=view.links(),
+        last_modified=page_modified(request),  # members and statuses: from the store, for today
+        headers=headers,
+    )
 
 
 def _check_parameters(

@@ -27,7 +27,7 @@ from server.i18n import UI
 from server.links import Links
 from server.media_types import HTML, MediaType
 from server.problems import Problem
-from server.render import get_and_head, language, represent, represent_page
+from server.render import get_and_head, language, page_modified, represent, represent_page
 from server.store_results import count, strings
 
 router = APIRouter()
@@ -209,6 +209,7 @@ def get_changes(
         vary=["Accept"],
         links=rels,
         cache_control="no-cache",
+        last_modified=page_modified(request),
     )
 
 
@@ -222,5 +223,9 @@ def get_activity_terms(request: Request) -> Response:
     """The Activity Streams terms the feed's JSON-LD uses (a fixed document: cached a day)."""
     body = json.dumps(AS_TERMS, indent=2).encode("utf-8")
     return represent(
-        request, body, media_type="application/ld+json", cache_control="public, max-age=86400"
+        request,
+        body,
+        media_type="application/ld+json",
+        cache_control="public, max-age=86400",
+        last_modified=page_modified(request),
     )

@@ -17,7 +17,7 @@ from ontology.namespaces import LG
 from ontology.store import GraphStore
 from server.deps import IrisDep, StateDep
 from server.problems import NotFound
-from server.render import get_and_head, represent
+from server.render import get_and_head, page_modified, represent
 from server.state import AppState
 from server.store_results import iris_of, select
 
@@ -54,7 +54,13 @@ def _pages_of(state: AppState) -> list[list[str]]:
 
 
 def _xml(request: Request, text: str) -> Response:
-    return represent(request, text.encode("utf-8"), media_type=XML, cache_control=SITEMAP_CACHE)
+    return represent(
+        request,
+        text.encode("utf-8"),
+        media_type=XML,
+        cache_control=SITEMAP_CACHE,
+        last_modified=page_modified(request),
+    )
 
 
 def urlset(urls: list[str]) -> str:
@@ -94,6 +100,7 @@ def get_robots(request: Request, iris: IrisDep) -> Response:
         text.encode("utf-8"),
         media_type="text/plain; charset=utf-8",
         cache_control="public, max-age=86400",
+        last_modified=page_modified(request),
     )
 
 

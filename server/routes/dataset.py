@@ -17,7 +17,14 @@ from server.describe import digest_of, label_map, pick
 from server.links import Links
 from server.media_types import RESOURCE_OFFERS
 from server.prefixes import curie
-from server.render import CONTEXT_VERSION, format_list, get_and_head, page_html, represent_triples
+from server.render import (
+    CONTEXT_VERSION,
+    format_list,
+    get_and_head,
+    page_html,
+    page_modified,
+    represent_triples,
+)
 from server.state import AppState
 from server.store_results import named_objects
 from server.void import dataset_triples, partition_triples
@@ -78,7 +85,7 @@ def dataset_response(request: Request, state: AppState, links: Links) -> Respons
         offer=offer,
         triples=triples,
         digest=digest,
-        last_modified=None,
+        last_modified=page_modified(request),  # counted from the store as it is now
         context_url=links.context(CONTEXT_VERSION),
         html=html,
     )

@@ -47,7 +47,8 @@ def get_dump_manifest(request: Request, state: StateDep, links: LinksDep) -> Res
     path = f"/dumps/{dump.name}"
     entry = {**asdict(dump), "id": iri, "url": links.url(path), "href": path}
     body = json.dumps({"dumps": [entry]}, indent=2).encode("utf-8")
-    return represent(request, body, media_type="application/json")
+    created = dt.datetime.fromisoformat(dump.created)
+    return represent(request, body, media_type="application/json", last_modified=created)
 
 
 @get_and_head(router, "/dumps/{name}")
@@ -56,7 +57,10 @@ def get_dump(request: Request, state: StateDep, name: str) -> Response:
     dump = published(state)
     if name == f"{dump.name}.sha256":
         line = f"{dump.sha256}  {dump.name}\n".encode()
-        return represent(request, line, media_type="text/plain; charset=utf-8")
+        created = dt.datetime.fromisoformat(dump.created)
+        return represent(
+            request, line, media_type="text/plain; charset=utf-8", last_modified=created
+        )
     if name != dump.name:
         raise NotFound(f"No dump named {name!r}; try /dumps/{dump.name}")
     digest = base64.b64encode(bytes.fromhex(dump.sha256)).decode("ascii")

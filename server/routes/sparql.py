@@ -24,7 +24,7 @@ from server.media_types import GRAPH_OFFERS, HTML, RESULT_OFFERS, MediaType
 from server.pages.query import query_page
 from server.prefixes import PREFIXES
 from server.problems import NotAcceptable
-from server.render import get_and_head, represent, serialize
+from server.render import get_and_head, page_modified, represent, serialize
 from server.sparql.analyse import QueryRejectedError, analyse
 from server.sparql.errors import ENDPOINT_ERRORS, error_response, protocol_error
 from server.sparql.pool import (
@@ -239,7 +239,13 @@ async def describe_service(request: Request, store: GraphStore, asked: QueryRequ
     triples = service_description(endpoint_url(request), graphs, RESULT_OFFERS + GRAPH_OFFERS)
     body = serialize(triples, choice.offer)
     vary = ["Accept"] if choice.by_accept else []
-    return represent(request, body, media_type=choice.offer.content_type, vary=vary)
+    return represent(
+        request,
+        body,
+        media_type=choice.offer.content_type,
+        vary=vary,
+        last_modified=page_modified(request),
+    )
 
 
 async def read_body(request: Request, limit: int) -> bytes:

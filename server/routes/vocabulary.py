@@ -7,8 +7,10 @@ RDF/XML, each also at its own URL); their pages are generated from the Turtle it
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -136,6 +138,7 @@ def get_context(request: Request) -> Response:
         CONTEXT_JSONLD.read_bytes(),
         media_type=CONTEXT_MEDIA_TYPE,
         cache_control=CURRENT_CONTEXT_CACHE,
+        last_modified=_file_time(CONTEXT_JSONLD),
     )
 
 
@@ -150,4 +153,9 @@ def get_versioned_context(request: Request, version: str) -> Response:
         path.read_bytes(),
         media_type=CONTEXT_MEDIA_TYPE,
         cache_control=VERSIONED_CONTEXT_CACHE,
+        last_modified=_file_time(path),
     )
+
+
+def _file_time(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.UTC)
