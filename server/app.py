@@ -19,6 +19,7 @@ from ontology.settings import Settings
 from ontology.store import GraphStore, open_store
 from server.cors import CorsMiddleware
 from server.deps import STATE_KEY
+from server.error_pages import error_page
 from server.problems import add_problem_handlers
 from server.render import represent
 from server.routes import (
@@ -26,6 +27,7 @@ from server.routes import (
     changes,
     crawl,
     dataset,
+    docs,
     dumps,
     health,
     lookup,
@@ -51,6 +53,7 @@ ROUTERS = (
     changes,
     dataset,
     dumps,
+    docs,
     crawl,
     vocabulary,
     resolve,
@@ -101,8 +104,9 @@ def create_app(
         finally:
             await run_in_threadpool(state.close)
 
-    app = FastAPI(title="Little Giant KG", lifespan=lifespan)
-    add_problem_handlers(app)
+    # /docs is the vendored Swagger UI (server.routes.docs); FastAPI's pages load from CDNs
+    app = FastAPI(title="Little Giant KG", lifespan=lifespan, docs_url=None, redoc_url=None)
+    add_problem_handlers(app, error_page)
     add_endpoint_handlers(app)
     app.add_middleware(CorsMiddleware)
     app.mount("/static", StaticAssets(directory=STATIC), name="static")

@@ -33,7 +33,7 @@ from server.store_results import count, strings
 router = APIRouter()
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
-AS_JSON = MediaType("application/activity+json", None, "json")
+AS_JSON = MediaType("application/activity+json", None, "json", aliases=("application/json",))
 AS_JSONLD = MediaType("application/ld+json", None, "jsonld", profile=AS_CONTEXT)
 OFFERS = (AS_JSONLD, AS_JSON, HTML)
 # The AS2 terms the feed uses, as the normative context defines them, published on this host:
