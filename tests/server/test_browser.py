@@ -88,7 +88,8 @@ def test_an_error_page_is_in_the_readers_language(
 
 def test_the_change_feed_is_a_page_for_a_browser_and_data_for_clients(client: TestClient) -> None:
     page = client.get("/changes", headers=BROWSER)
-    assert page.status_code == 200 and "<table" in page.text
+    assert page.status_code == 200
+    assert "<table" in page.text
     data = client.get("/changes", headers={"Accept": "application/json"})
     assert data.json()["type"] == "OrderedCollection"
 
