@@ -29,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from server.conditional import EntityTag, Outcome, evaluate
-from server.conneg import Language, choose, negotiate, negotiate_language
+from server.conneg import LANGS, Language, choose, negotiate, negotiate_language
 from server.i18n import UI, ui_strings
 from server.jsonld import compact_jsonld
 from server.media_types import HTML, JSONLD_COMPACTED, RESOURCE_OFFERS, MediaType
@@ -98,13 +98,38 @@ def language(request: Request) -> Language:
     )
 
 
-def page_html(template: str, *, lang: Language, path: str, **values: object) -> str:
-    """Render one HTML page in ``lang`` (``path`` is the page's own path, for the language link)."""
+def page_html(template: str, *, lang: Language, request: Request, **values: object) -> str:
+    """Render one HTML page in ``lang``, with its URL in each language for crawlers.
+
+    Every page has a URL per language (``?lang=zh``, ``?lang=en``), which is its canonical URL
+    in that language, and names the others as ``hreflang`` alternates; the URL without
+    ``?lang=`` negotiates (``x-default``). A resource's page is its ``.html`` URL.
+    """
+    resource_path = values.get("resource_path")
+    path = f"{resource_path}.html" if isinstance(resource_path, str) else request.url.path
+    root = _public_root(request)
+    in_language = {tag: f"{root}{path}?lang={tag}" for tag in LANGS}
     return (
         environment()
         .get_template(template)
-        .render(lang=lang.tag, other_lang=lang.other, t=ui_strings(lang.tag), path=path, **values)
+        .render(
+            lang=lang.tag,
+            html_lang=LANGUAGE_TAGS[lang.tag],
+            other_lang=lang.other,
+            t=ui_strings(lang.tag),
+            path=request.url.path,
+            canonical=in_language[lang.tag],
+            alternates=[(LANGUAGE_TAGS[tag], url) for tag, url in in_language.items()],
+            default_url=f"{root}{path}",
+            **values,
+        )
     )
+
+
+def _public_root(request: Request) -> str:
+    state = getattr(request.state, "app_state", None)
+    configured = state.settings.public_url if state is not None else None
+    return (configured or str(request.base_url)).rstrip("/")
 
 
 def represent(
@@ -187,7 +212,7 @@ def represent_page(
     """Render a page in the reader's language and answer it (validated by its own hash and
     :func:`page_modified`), in ``Content-Language``."""
     lang = lang or language(request)
-    html = page_html(template, lang=lang, path=request.url.path, **values)
+    html = page_html(template, lang=lang, request=request, **values)
     varies = [*vary, *(["Accept-Language"] if lang.by_header else [])]
     return represent(
         request,

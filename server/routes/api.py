@@ -149,7 +149,7 @@ def _page(
     return page_html(
         "collection.html",
         lang=lang,
-        path=request.url.path,
+        request=request,
         name=UI[kind.name][lang.tag],
         items=items,
         total=total,

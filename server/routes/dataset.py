@@ -68,13 +68,12 @@ def dataset_response(request: Request, state: AppState, links: Links) -> Respons
         return page_html(
             "dataset.html",
             lang=lang,
-            path=request.url.path,
+            request=request,
             name="Little Giant KG — VoID / DCAT",
             rows=rows(state, triples, lang.tag),
             dump=dump,
             dump_href=state.iris.relative(str(state.iris.dump(DUMP_NAME))),
             resource_path="/dataset",
-            canonical=iri + ".html",
             canonical_iri=iri,
             formats=format_list(),
         )

@@ -96,9 +96,8 @@ def html_for(
         return page_html(
             template,
             lang=lang,
-            path=request.url.path,
+            request=request,
             resource_path=path,
-            canonical=desc.iri + ".html",
             canonical_iri=desc.iri,
             formats=format_list(),
             **values,

@@ -58,9 +58,8 @@ def _document(
         return page_html(
             template,
             lang=lang,
-            path=request.url.path,
+            request=request,
             resource_path=path,
-            canonical=canonical,
             canonical_iri=canonical,
             formats=format_list(),
             **values(lang),
