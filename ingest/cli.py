@@ -34,7 +34,7 @@ def build_store(
 ) -> CommitOutcome:
     """(Re)build the default dataset's graphs: the ontology and the curated facts in ``data/``."""
     iris = Iris(settings.base_uri)
-    registry = Registry.load(settings.registry)
+    registry = Registry.open(settings.registry)
     graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
     graphs += build_default(iris, registry, data_dir)
     outcome = commit(store, iris, graphs, registry=registry, replace_all=clean)
@@ -110,7 +110,7 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: EmbeddedSto
     if store.is_empty():
         build_store(settings, store)
     iris = Iris(settings.base_uri)
-    registry = Registry.load(settings.registry)
+    registry = Registry.open(settings.registry)
     started = time.perf_counter()
     try:
         result = ingest_file(

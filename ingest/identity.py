@@ -10,10 +10,12 @@ import csv
 import datetime as dt
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ontology.names import compact_uscc, normalise_name, parse_document_number, validate_uscc
+from ontology.paths import SHIPPED_REGISTRY
 
 ENTERPRISE_FILE = "enterprises.csv"
 DOCUMENT_FILE = "documents.csv"
@@ -63,6 +65,17 @@ class Registry:
         self.dirty = False
 
     # -- loading and saving
+    @classmethod
+    def open(cls, directory: Path, shipped: Path = SHIPPED_REGISTRY) -> Registry:
+        """The registry in ``directory``, which starts as a copy of the shipped registry when it
+        does not exist yet (an installation's first run), so the shipped data keeps its keys."""
+        if not directory.exists() and shipped.is_dir():
+            directory.mkdir(parents=True)
+            for name in (ENTERPRISE_FILE, DOCUMENT_FILE):
+                if (shipped / name).is_file():
+                    shutil.copyfile(shipped / name, directory / name)
+        return cls.load(directory)
+
     @classmethod
     def load(cls, directory: Path) -> Registry:
         reg = cls(directory)

@@ -23,7 +23,7 @@ from ingest.progress import Steps
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
-from ontology.paths import ONTOLOGY_TTL, ROOT, SHAPES_DIR
+from ontology.paths import ONTOLOGY_TTL, SHAPES_DIR, label
 from ontology.rdf import GraphBuilder
 from ontology.store import EmbeddedStore
 
@@ -54,13 +54,7 @@ class Source:
 
     def file_label(self) -> str:
         """The files as recorded in the graph: repo-relative when shipped, else their names."""
-        labels = []
-        for path in self.files:
-            resolved = path.resolve()
-            labels.append(
-                str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else path.name
-            )
-        return "; ".join(labels)
+        return "; ".join(label(path) for path in self.files)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ontology.paths import ROOT
+from ontology.paths import default_registry, work_dir
 
 DEFAULT_BASE_URI = "https://w3id.org/littlegiant"
 
@@ -21,10 +21,12 @@ class Settings(BaseSettings):
     # Where clients reach this service (its public URL behind a proxy): the root of every link a
     # client fetches (server.links). None: the root the request itself was sent to.
     public_url: str | None = None
-    # On-disk store directory; None means an in-memory store (tests).
-    store: Path | None = ROOT / "var" / "store"
-    # Where minted enterprise and document keys are recorded (committed with the data).
-    registry: Path = ROOT / "data" / "registry"
+    # On-disk store directory; None means an in-memory store (tests). Default: var/store in the
+    # checkout, or in the current folder when installed (ontology.paths.work_dir).
+    store: Path | None = Field(default_factory=lambda: work_dir() / "var" / "store")
+    # Where minted enterprise and document keys are recorded: data/registry in a checkout
+    # (committed with the data); var/registry when installed, first copied from the shipped one.
+    registry: Path = Field(default_factory=default_registry)
     query_timeout_s: float = 30.0
     query_workers: int = 2
     max_query_length: int = 100_000

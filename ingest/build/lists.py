@@ -23,10 +23,10 @@ from ingest.load import Source, SourceGraph
 from ingest.parse_list import ListRow, ParsedList
 from ontology.iris import Iris
 from ontology.names import has_cjk
-from ontology.paths import ROOT
+from ontology.paths import work_dir
 from ontology.store import EmbeddedStore
 
-DEFAULT_REVIEW_DIR = ROOT / "var" / "review"
+DEFAULT_REVIEW_DIR = work_dir() / "var" / "review"
 
 Ambiguous = list[tuple[ListRow, tuple[str, ...]]]
 
