@@ -116,10 +116,40 @@ def _checksum(g: GraphBuilder, subject: ox.NamedNode | URIRef, sha256: str) -> N
     g.add(checksum, SPDX.checksumValue, typed(sha256, XSD.hexBinary))
 
 
+# The dates the data is about: documents published, batches announced, designations' events.
+DATED = (LG.datePublished, LG.announcementDate, LG.eventDate)
+
+
+def temporal_coverage(store: GraphStore) -> tuple[str, str] | None:
+    """The first and the last date the data speaks of (ISO 8601), None when it has none."""
+    values = " ".join(f"<{p}>" for p in DATED)
+    rows = select(
+        store,
+        f"""SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{
+          VALUES ?p {{ {values} }} ?s ?p ?d FILTER(DATATYPE(?d) = <{XSD.date}>) }}""",
+    )
+    if not rows or "first" not in rows[0]:
+        return None
+    return rows[0]["first"].value, rows[0]["last"].value
+
+
+def _temporal(g: GraphBuilder, ds: URIRef, period: tuple[str, str] | None) -> None:
+    """DCAT 3's temporal coverage: a dct:PeriodOfTime with dcat:startDate and dcat:endDate."""
+    if period is None:
+        return
+    node = ox.BlankNode()
+    g.add(ds, DCTERMS.temporal, node)
+    g.type(node, DCTERMS.PeriodOfTime)
+    g.add(node, DCAT.startDate, typed(period[0], XSD.date))
+    g.add(node, DCAT.endDate, typed(period[1], XSD.date))
+
+
 def partition_triples(store: GraphStore, iris: Iris) -> list[ox.Triple]:
-    """Entities per class, triples per source graph, declared vs known per batch."""
+    """Entities per class, triples per source graph, declared vs known per batch; the period
+    the data covers."""
     g = GraphBuilder()
     ds = iris.dataset()
+    _temporal(g, ds, temporal_coverage(store))
     for row in select(
         store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
     ):

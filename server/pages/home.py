@@ -33,7 +33,6 @@ def home_page(store: GraphStore, links: Links, lang: str) -> dict[str, object]:
           OPTIONAL { ?d lg:batch ?b ; lg:holder ?e }
         } GROUP BY ?b ?ord ?declared ORDER BY ?ord"""
     )
-    dataset = str(links.iris.dataset())
     return {
         "kind": "home",
         "name": NAME,
@@ -48,6 +47,6 @@ def home_page(store: GraphStore, links: Links, lang: str) -> dict[str, object]:
             for r in batches
         ],
         "schema": schema_org.dataset(
-            dataset, NAME, links.url("/"), links.url(f"/dumps/{DUMP_NAME}")
+            links, lang, download=schema_org.data_download(links.url(f"/dumps/{DUMP_NAME}"))
         ),
     }

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ontology.store.dumps import Dump
+from server.links import Links
 from server.pages.common import Link
-from server.void import LICENSE
+from server.void import DESCRIPTION, LICENSE, PUBLISHER, TITLES
 
 CONTEXT = "https://schema.org"
 MIIT = "中华人民共和国工业和信息化部"
@@ -122,20 +124,60 @@ def legislation(
     return node
 
 
-def dataset(iri: str, name: str, url: str, dump_url: str) -> Json:
-    """The dataset as a whole, with its bulk download."""
+def dataset(
+    links: Links, lang: str, *, download: Json | None, period: tuple[str, str] | None = None
+) -> Json:
+    """The dataset for dataset search engines (schema.org Dataset, as Google's dataset search
+    reads it): who makes and publishes it, where its facts come from, the period and the place it
+    covers, its licence, and its bulk download; named and described as the VoID and DCAT say."""
+    publisher = {
+        "@type": "Organization",
+        "@id": str(links.iris.agent("littlegiant-kg-project")),
+        "name": in_language(PUBLISHER, lang),
+        "url": links.url("/"),
+    }
     return thing(
         "Dataset",
-        iri,
-        name,
-        url,
-        description="Linked data on MIIT's 专精特新“小巨人” enterprise program, with sources.",
+        str(links.iris.dataset()),
+        in_language(TITLES, lang),
+        links.page(str(links.iris.dataset()), lang),
+        alternateName=[title for title, tag in TITLES if tag != lang],
+        description=DESCRIPTION,
+        inLanguage=["zh", "en"],
+        keywords=["专精特新", "小巨人", "Little Giant", "SME", "MIIT", "linked data"],
         license=LICENSE,
-        distribution=[
-            {
-                "@type": "DataDownload",
-                "encodingFormat": "application/n-quads",
-                "contentUrl": dump_url,
-            }
-        ],
+        isAccessibleForFree=True,
+        creator=publisher,
+        publisher=publisher,
+        sourceOrganization={"@type": "GovernmentOrganization", "name": MIIT},
+        temporalCoverage=f"{period[0]}/{period[1]}" if period else None,
+        spatialCoverage={
+            "@type": "Country",
+            "name": "中华人民共和国" if lang == "zh" else "People's Republic of China",
+            "identifier": "CN",  # ISO 3166-1 alpha-2
+        },
+        distribution=[download] if download else [],
     )
+
+
+def data_download(url: str, dump: Dump | None = None) -> Json:
+    """The bulk download (gzip-compressed N-Quads), with its size and checksum when published."""
+    node: Json = {
+        "@type": "DataDownload",
+        "encodingFormat": "application/n-quads",
+        "contentUrl": url,
+    }
+    if dump is not None:
+        node.update(
+            name=dump.name,
+            description="N-Quads, gzip-compressed",
+            contentSize=f"{dump.size} B",
+            sha256=dump.sha256,
+            uploadDate=dump.created,
+        )
+    return node
+
+
+def in_language(texts: Sequence[tuple[str, str]], lang: str) -> str:
+    """The text tagged ``lang`` among (text, tag) pairs, else the first."""
+    return next((text for text, tag in texts if tag == lang), texts[0][0])

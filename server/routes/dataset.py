@@ -16,6 +16,7 @@ from server.deps import LinksDep, StateDep
 from server.describe import digest_of, label_map, pick
 from server.links import Links
 from server.media_types import RESOURCE_OFFERS
+from server.pages import schema_org
 from server.prefixes import curie
 from server.render import (
     CONTEXT_VERSION,
@@ -27,7 +28,7 @@ from server.render import (
 )
 from server.state import AppState
 from server.store_results import named_objects
-from server.void import dataset_triples, partition_triples
+from server.void import dataset_triples, partition_triples, temporal_coverage
 
 router = APIRouter(tags=["dataset"])
 
@@ -61,6 +62,8 @@ def dataset_response(request: Request, state: AppState, links: Links) -> Respons
         "void-partitions", lambda: partition_triples(state.store, state.iris)
     )
     triples = dataset_triples(state.store, links, dump, partitions)
+    period = state.generations.get("temporal-coverage", lambda: temporal_coverage(state.store))
+    download = schema_org.data_download(links.url(f"/dumps/{dump.name}"), dump) if dump else None
     digest = digest_of(triples)  # blank nodes are named in order: the same state, the same tag
     iri = str(state.iris.dataset())
 
@@ -76,6 +79,7 @@ def dataset_response(request: Request, state: AppState, links: Links) -> Respons
             resource_path="/dataset",
             canonical_iri=iri,
             formats=format_list(),
+            schema=schema_org.dataset(links, lang.tag, download=download, period=period),
         )
 
     return represent_triples(
