@@ -6,6 +6,8 @@ the dataset knows, and every count a source claims.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ontology.namespaces import LG
 from ontology.store import GraphStore
 from server.describe import Description
@@ -33,6 +35,7 @@ def batch_page(store: GraphStore, links: Links, desc: Description, lang: str) ->
     name = ctx.label(iri)
     known_count = int(known[0].get("n", "0")) if known else 0
     members = [row["e"] for row in holders]
+    enterprises = ctx.links(members)
     return {
         "kind": "batch",
         "name": name,
@@ -45,8 +48,14 @@ def batch_page(store: GraphStore, links: Links, desc: Description, lang: str) ->
             {"count": r["count"], "basis": r.get("basis", ""), "source": r.get("src", "")}
             for r in claims
         ],
-        "enterprises": ctx.links(members),
+        "enterprises": enterprises,
         "truncated": known_count > len(holders),
         "statements": statements(ctx, desc),
-        "schema": schema_org.item_list(iri, name, ctx.page_url(iri), known_count, members),
+        "schema": schema_org.item_list(
+            iri,
+            name,
+            ctx.page_url(iri),
+            known_count,
+            [replace(e, href=ctx.page_url(e.iri)) for e in enterprises],
+        ),
     }

@@ -76,8 +76,10 @@ def organisation(
     )
 
 
-def item_list(iri: str, name: str, url: str, count: int, members: Sequence[str]) -> Json:
-    """A batch: the number of enterprises known, the first hundred as list items."""
+def item_list(iri: str, name: str, url: str, count: int, members: Sequence[Link]) -> Json:
+    """A batch: the number of enterprises the dataset knows in it (``numberOfItems``; the
+    notice's declared count is stated apart), the first hundred as list items, each with its
+    name and page (``members``' ``href`` is the page on the serving host)."""
     return thing(
         "ItemList",
         iri,
@@ -85,7 +87,13 @@ def item_list(iri: str, name: str, url: str, count: int, members: Sequence[str])
         url,
         numberOfItems=count,
         itemListElement=[
-            {"@type": "ListItem", "position": i + 1, "item": {"@id": member}}
+            {
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": member.label,
+                "url": member.href,
+                "item": {"@type": "Organization", "@id": member.iri, "name": member.label},
+            }
             for i, member in enumerate(members[:100])
         ],
     )

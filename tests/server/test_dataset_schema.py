@@ -1,6 +1,6 @@
-"""``/dataset`` as dataset search engines read it: a schema.org ``Dataset`` in each language that
-says what the VoID / DCAT description says (title, licence, publisher, period, download), and a
-page whose words are all in the reader's language."""
+"""What catalogues and crawlers read in schema.org: ``/dataset`` as a ``Dataset`` in each language
+that says what the VoID / DCAT description says (title, licence, publisher, period, download), on
+a page whose words are all in the reader's language; a batch as an ``ItemList`` of named pages."""
 
 from __future__ import annotations
 
@@ -122,3 +122,32 @@ def test_the_page_speaks_one_language(client: TestClient, lang: str) -> None:
     body = html.split("<main", 1)[1].split("</main>", 1)[0]
     words = re.sub(r"<(script|code|td)\b.*?</\1>", "", body, flags=re.S)  # data, not UI
     assert [w for w in OWN_WORDS[other] if re.search(rf">[^<]*\b{w}\b", words)] == []
+
+
+# -- a batch as a schema.org ItemList
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_batch_list_items_have_name_and_page_and_count_the_known(
+    client: TestClient, sample_source: ox.Store, lang: str
+) -> None:
+    batch = f"{BASE}/id/batch/1"
+    html = client.get("/id/batch/1.html", params={"lang": lang}).text
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    [node] = [n for n in map(json.loads, blocks) if n.get("@type") == "ItemList"]
+    holders = {
+        row["e"].value
+        for row in sample_source.query(
+            f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?d <{LG.batch}> <{batch}> ; "
+            f"<{LG.holder}> ?e }} }}"
+        )
+    }
+    assert node["numberOfItems"] == len(holders) > 0
+    items = node["itemListElement"]
+    assert [i["position"] for i in items] == list(range(1, len(holders) + 1))
+    assert {i["item"]["@id"] for i in items} == holders
+    for item in items:
+        path = item["item"]["@id"].removeprefix(BASE)
+        assert item["url"] == f"http://testserver{path}.html?lang={lang}"
+        assert item["name"]
+        assert item["name"] == item["item"]["name"]
