@@ -33,6 +33,7 @@ from server.i18n import UI
 from server.jsonld import HYDRA_CONTEXT, compact_jsonld
 from server.links import Links
 from server.media_types import HTML, JSON_LD_COMPACTED, N_TRIPLES, TURTLE, MediaType
+from server.pages.filter_form import filter_fields, filter_values
 from server.render import (
     CONTEXT_VERSION,
     LANGUAGE_TAGS,
@@ -154,7 +155,13 @@ def _page(
         items=items,
         total=total,
         next_href=view.next,
-        filters=[(k, request.query_params.get(k, "")) for k in kind.filters],
+        filters=filter_fields(
+            state.store,
+            kind.filters,
+            request.query_params,
+            state.generations.get("filter-values", lambda: filter_values(state.store, state.iris)),
+            lang.tag,
+        ),
     ).encode("utf-8")
 
 
