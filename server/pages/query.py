@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
+from server.i18n import YASGUI_ZH
 from server.prefixes import PREFIXES, PROLOGUE
-from server.render import represent_page
+from server.render import language, represent_page
 from server.sparql.examples import load_examples
 
 
@@ -25,8 +26,18 @@ def query_page(
         "initial_query": query or (examples[0].query if examples else fallback),
         "endpoint": "/sparql",
         "error": error,
+        # YASGUI's result links to our IRIs are pointed at this host (static/query.js), and
+        # its own controls speak the page's language
+        "iri_base": _iri_base(request),
+        "yasgui_words": YASGUI_ZH if language(request).tag == "zh" else {},
     }
     # /sparql negotiates this page against the service description and results
     return represent_page(
         request, "query.html", values, vary=["Accept"], cache_control="no-cache", status=status
     )
+
+
+def _iri_base(request: Request) -> str:
+    """The canonical base of our identifiers (``https://w3id.org/littlegiant``)."""
+    state = getattr(request.state, "app_state", None)
+    return state.iris.base if state is not None else ""
