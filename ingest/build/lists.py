@@ -21,10 +21,11 @@ from ingest.facts import Facts, IngestError
 from ingest.identity import Registry
 from ingest.load import Source, SourceGraph
 from ingest.parse_list import ListRow, ParsedList
+from ingest.row_errors import RULE_AMBIGUOUS, RULE_REJECTED, RULE_UNKNOWN_FIRM, RowError
 from ontology.iris import Iris
 from ontology.names import has_cjk
 from ontology.paths import work_dir
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, GraphStore
 
 DEFAULT_REVIEW_DIR = work_dir() / "var" / "review"
 
@@ -41,7 +42,7 @@ def build_list(
     source_url: str | None,
     iris: Iris,
     registry: Registry,
-    store: EmbeddedStore,
+    store: GraphStore,
     graph_name: str | None = None,
     review_dir: Path = DEFAULT_REVIEW_DIR,
 ) -> SourceGraph:
@@ -60,12 +61,20 @@ def build_list(
     ctx = BuildContext(store, iris, registry, str(iris.graph(name)), facts)
     ctx.source_page()
     doc = ctx.document(document, parsed.title or parsed.file, parsed.title)
-    problems: list[str] = []
+    problems: list[RowError | str] = []
     ambiguous: Ambiguous = []
     for row in parsed.rows:
         where = f"{parsed.file}{f' [{row.sheet}]' if row.sheet else ''} row {row.row}"
         if problem := _place(ctx, row, where, doc, ambiguous):
-            problems.append(problem)
+            rule = (
+                RULE_AMBIGUOUS
+                if ambiguous and ambiguous[-1][0] is row
+                else RULE_UNKNOWN_FIRM
+                if "is not in the store" in problem
+                else RULE_REJECTED
+            )
+            message = problem.removeprefix(f"{where}: ")
+            problems.append(RowError(parsed.file, row.sheet, row.row, rule, message))
     if ambiguous:
         path = write_review_file(review_dir, name, ambiguous)
         problems.append(f"ambiguous matches written to {path} for a person to decide")
@@ -121,9 +130,10 @@ def list_graph_name(parsed: ParsedList, facts: Facts) -> str:
     return "-".join(parts)[:120].rstrip("-")
 
 
-def review_dir_for(store: EmbeddedStore) -> Path:
+def review_dir_for(store: GraphStore) -> Path:
     """Review files sit beside the store they concern (``var/review`` for the default store)."""
-    return store.path.parent / "review" if store.path is not None else DEFAULT_REVIEW_DIR
+    path = store.path if isinstance(store, EmbeddedStore) else None
+    return path.parent / "review" if path is not None else DEFAULT_REVIEW_DIR
 
 
 def write_review_file(directory: Path, source: str, ambiguous: Ambiguous) -> Path:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import cast
 
 import pyoxigraph as ox
 
@@ -27,7 +26,7 @@ from ontology import rdf
 from ontology.iris import Iris
 from ontology.names import has_cjk
 from ontology.namespaces import DCTERMS, LG, RDFS, XSD
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 # the list kinds a notice's act amounts to; any other notice only describes its document
 _KIND_OF_ACT = {"batch": "batch", "revocation": "revocation"}
@@ -62,14 +61,14 @@ def notice_graph_name(notice: ParsedNotice, slug: str | None) -> str:
     return f"notice-{stem}"
 
 
-def find_document(store: EmbeddedStore, year: int, serial: int) -> list[str]:
+def find_document(store: GraphStore, year: int, serial: int) -> list[str]:
     """Documents in the store whose 文号 has this year and serial (any prefix)."""
     needle = f"〔{year}〕{serial}号"
     q = (
         "SELECT DISTINCT ?d WHERE { ?d <" + str(LG.documentNumber) + "> ?n . "
         'FILTER(STRENDS(STR(?n), "' + needle + '")) }'
     )
-    return sorted(s["d"].value for s in cast(ox.QuerySolutions, store.query(q)))
+    return sorted(s["d"].value for s in store.select(q))
 
 
 def build_notice(
@@ -78,7 +77,7 @@ def build_notice(
     *,
     iris: Iris,
     registry: Registry,
-    store: EmbeddedStore,
+    store: GraphStore,
     graph_name: str,
     notes: list[str],
 ) -> SourceGraph:

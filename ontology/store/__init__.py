@@ -47,6 +47,10 @@ class Transaction(Protocol):
         """Remove the named graph ``name`` (nothing happens if it does not exist)."""
         ...
 
+    def publish_file(self, path: Path, data: bytes) -> None:
+        """Write ``data`` at ``path`` as part of publishing this state (the key registry)."""
+        ...
+
     def select(
         self,
         sparql: str,
@@ -66,6 +70,10 @@ class GraphStore(Protocol):
         ...
 
     def is_empty(self) -> bool: ...
+
+    def publish_pending(self) -> bool:
+        """Whether a publish was decided but not finished (the next writer finishes it)."""
+        ...
 
     def __len__(self) -> int:
         """The number of quads in the named graphs."""

@@ -31,6 +31,7 @@ from ontology.store.common import (
     TypedQueries,
     count,
     ntriples,
+    write_atomically,
 )
 
 STATE_GRAPH = "https://w3id.org/littlegiant/store/state"
@@ -52,6 +53,15 @@ class RemoteTransaction:
     def __init__(self, store: RemoteStore) -> None:
         self._store = store
         self.operations: list[str] = []
+        self.files: dict[Path, bytes] = {}
+
+    def publish_file(self, path: Path, data: bytes) -> None:
+        """Write ``data`` at ``path`` once the engine has applied the commit.
+
+        A remote engine cannot take part in a local rename: a writer killed between the two
+        leaves the file behind the store, which ``littlegiant validate`` reports.
+        """
+        self.files[path] = data
 
     def replace_graph(self, name: str, ntriples: bytes) -> None:
         """Replace the named graph ``name`` by the triples of an N-Triples document."""
@@ -142,6 +152,10 @@ class RemoteStore(TypedQueries):
                 return term.value
         return ""
 
+    def publish_pending(self) -> bool:
+        """Always False: a remote commit is one request, with nothing left to finish."""
+        return False
+
     def is_empty(self) -> bool:
         return not self.ask(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{STATE_GRAPH}>) }}")
 
@@ -226,6 +240,9 @@ class RemoteStore(TypedQueries):
                     _release(holder),
                 ]
             )
+            for path, data in tx.files.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, data)
         except BaseException:
             with contextlib.suppress(Exception):
                 self._update([_release(holder)])
