@@ -31,13 +31,15 @@ def property_value(property_id: str, value: str) -> Json:
 
 
 def credential(iri: str, name: str, valid_from: str, until: str) -> Json:
-    """A Little Giant designation as an EducationalOccupationalCredential MIIT recognises."""
+    """A Little Giant designation as a schema.org ``Certification``: a status a ministry grants an
+    organisation after assessing it against published criteria, for a period (validFrom,
+    expires). ``EducationalOccupationalCredential`` is earned by a person's education or work,
+    and an ``award`` is a prize with no period; neither says what the title is."""
     node: Json = {
-        "@type": "EducationalOccupationalCredential",
+        "@type": "Certification",
         "@id": iri,
         "name": name,
-        "credentialCategory": "专精特新“小巨人”企业",
-        "recognizedBy": {"@type": "GovernmentOrganization", "name": MIIT},
+        "issuedBy": {"@type": "GovernmentOrganization", "name": MIIT},
     }
     if valid_from:
         node["validFrom"] = valid_from
@@ -70,7 +72,7 @@ def organisation(
         address={"@type": "PostalAddress", "addressRegion": region.label, "addressCountry": "CN"}
         if region
         else None,
-        hasCredential=list(credentials),
+        hasCertification=list(credentials),
         award=[c["name"] for c in credentials],
         sameAs=list(same_as),
     )
@@ -128,7 +130,8 @@ def legislation(
         ],
         citation=[{"@id": c.iri, "name": c.label} for c in cites],
     )
-    node["sameAs"] = list(sources)
+    # the pages a source copy was read from (often a news mirror): about the document, not it
+    node["subjectOf"] = [{"@type": "WebPage", "url": source} for source in sources]
     return node
 
 
