@@ -34,6 +34,7 @@ from server.routes import (
     query_page,
     reconcile,
     resolve,
+    search,
     sparql,
     vocabulary,
 )
@@ -47,6 +48,7 @@ ROUTERS = (
     health,
     sparql,
     query_page,
+    search,
     api,
     lookup,
     reconcile,

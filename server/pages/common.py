@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ontology.iris import Iris
 from ontology.namespaces import LG, RDF
 from ontology.store import GraphStore
 from server.describe import Description, label_map, pick
@@ -35,7 +36,9 @@ class Link:
 class PageContext:
     """Labels and links for one page in one language."""
 
-    def __init__(self, store: GraphStore, urls: Links, lang: str) -> None:
+    def __init__(self, store: GraphStore, urls: Links | Iris, lang: str) -> None:
+        """``urls``: where the page's links point; bare ``Iris``, links relative to this host."""
+        urls = urls if isinstance(urls, Links) else Links("", urls)
         self.store, self.urls, self.iris, self.lang = store, urls, urls.iris, lang
         self.labels: dict[str, dict[str, list[str]]] = {}
 

@@ -8,6 +8,7 @@ from ontology.store.dumps import DUMP_NAME
 from server.links import Links
 from server.pages import schema_org
 from server.pages.common import PageContext
+from server.pages.overview import overview
 
 NAME = "专精特新“小巨人”企业知识图谱 (Little Giant KG)"
 COUNTED = (
@@ -46,6 +47,7 @@ def home_page(store: GraphStore, links: Links, lang: str) -> dict[str, object]:
             }
             for r in batches
         ],
+        "overview": overview(ctx, batches),
         "schema": schema_org.dataset(
             links, lang, download=schema_org.data_download(links.url(f"/dumps/{DUMP_NAME}"))
         ),

@@ -27,7 +27,7 @@ def config(client: TestClient, lang: str) -> dict:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_page_names_the_canonical_base_for_result_links(client: TestClient, lang: str) -> None:
-    assert config(client, lang)["iriBase"] == BASE
+    assert config(client, lang)["base"] == BASE
 
 
 @pytest.mark.parametrize(("lang", "words"), [("zh", YASGUI_ZH), ("en", {})])
