@@ -102,6 +102,8 @@ class LG(DefinedNamespace):
     formerName: URIRef
     reportingRegion: URIRef
     uscc: URIRef
+    mergedOn: URIRef
+    reportedBy: URIRef
 
     # -- regions
     gbCode: URIRef

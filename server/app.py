@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from ontology.settings import Settings
 from ontology.store import GraphStore, open_store
+from server.aliases import AliasRedirects
 from server.cors import CorsMiddleware
 from server.deps import STATE_KEY
 from server.error_pages import error_page
@@ -111,6 +112,7 @@ def create_app(
     add_problem_handlers(app, error_page)
     add_endpoint_handlers(app)
     app.add_middleware(CorsMiddleware)
+    app.add_middleware(AliasRedirects, bases=settings.alias_bases)
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for routes in ROUTERS:
         app.include_router(routes.router)

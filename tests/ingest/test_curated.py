@@ -10,9 +10,10 @@ import pytest
 
 from ingest.build.curated import CuratedDataError, build_default
 from ingest.identity import Registry
-from ingest.load import SourceGraph
+from ingest.load import SourceGraph, with_registry_graphs
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR
+from ontology.store import EmbeddedStore
 
 BASE = "https://w3id.org/littlegiant"
 IRIS = Iris(BASE)
@@ -41,8 +42,10 @@ def _registry_copy(tmp: Path) -> Registry:
     return Registry.load(target)
 
 
-def _load(changes: list[SourceGraph]) -> ox.Store:
+def _load(changes: list[SourceGraph], registry: Registry) -> ox.Store:
+    """The curated graphs and, as ``littlegiant build`` writes them, the registry's names."""
     store = ox.Store()
+    changes = with_registry_graphs(EmbeddedStore(None), IRIS, registry, changes)
     for change in changes:
         graph = ox.NamedNode(str(IRIS.graph(change.source.name)))
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in change.builder)
@@ -57,7 +60,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[SourceGraph], 
 
 @pytest.fixture(scope="module")
 def store(built: tuple[list[SourceGraph], Registry]) -> ox.Store:
-    return _load(built[0])
+    return _load(*built)
 
 
 def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
@@ -174,7 +177,7 @@ def test_building_twice_gives_identical_triples_and_mints_no_key(tmp_path: Path)
 def test_a_fresh_registry_gives_one_key_per_firm_across_files(tmp_path: Path) -> None:
     registry = Registry(tmp_path)
     changes = build_default(IRIS, registry, DATA_DIR)
-    store = _load(changes)
+    store = _load(changes, registry)
     # 宁波中意 is in enterprises.csv and review_outcomes.csv: one enterprise, its event on it
     rows = _select(
         store,

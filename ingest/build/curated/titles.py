@@ -10,8 +10,10 @@ from rdflib import URIRef
 from ingest.build.curated.graph import CuratedGraph
 from ingest.build.curated.lookups import BatchFacts, Lookups
 from ingest.build.curated.rows import CuratedRow, read_rows
+from ingest.regions import Region
 from ontology import rdf
 from ontology.iris import KEY_LITTLE_GIANT, LITTLE_GIANT, designation_local
+from ontology.names import split_name_notes
 from ontology.namespaces import LG, PROV, RDFS, XSD
 from ontology.temporal import RULE_DOCUMENT, renewed_until
 
@@ -31,9 +33,12 @@ _KEY_COLUMNS = (
 
 def enterprise(
     g: CuratedGraph, lk: Lookups, row: CuratedRow, name_en: str = ""
-) -> tuple[str, URIRef]:
-    """Resolve the row's firm to its key (minted once) and state what this source prints."""
-    name_zh = row["name_zh"]
+) -> tuple[str, URIRef, Region | None]:
+    """Resolve the row's firm to its key (minted once) and state what this source prints: its
+    names and the former names a note gives. The region the row prints is the listing's (the
+    caller puts it on the designation or event); the current name is the registry's to say."""
+    printed = split_name_notes(row["name_zh"])
+    name_zh = printed.name
     if not name_zh and not name_en:
         raise row.fail("an enterprise needs a Chinese or an English name")
     region = lk.region(row["region"], row)
@@ -41,6 +46,7 @@ def enterprise(
     resolution = lk.registry.resolve(
         name=name_zh or None,
         english_name=name_en or None,
+        former_names=printed.former_names,
         uscc=uscc or None,
         region=region.code if region else None,
     )
@@ -48,17 +54,16 @@ def enterprise(
         raise row.fail(f"cannot tell which enterprise this is: {resolution.reason}")
     ent = g.node(lk.iris.enterprise(resolution.key), row, LG.Enterprise)
     if name_zh:
-        g.add(ent, LG.legalName, rdf.text(name_zh, "zh"))
         g.add(ent, RDFS.label, rdf.text(name_zh, "zh"))
+    for former in printed.former_names:
+        g.add(ent, LG.formerName, rdf.text(former, "zh"))
     if name_en:
         g.add(ent, LG.englishName, rdf.text(name_en, "en"))
         g.add(ent, RDFS.label, rdf.text(name_en, "en"))
-    if region is not None:
-        g.add(ent, LG.reportingRegion, region.iri(lk.iris))
     if uscc:
         g.add(ent, LG.uscc, rdf.text(lk.registry.uscc_of(resolution.key)))
     g.source(ent, row["source_url"], row.as_date("source_date"), row)
-    return resolution.key, ent
+    return resolution.key, ent, region
 
 
 def enterprises_graph(lk: Lookups) -> CuratedGraph:
@@ -69,9 +74,11 @@ def enterprises_graph(lk: Lookups) -> CuratedGraph:
         n = row.as_int("batch")
         if n is None or n not in lk.batches:
             raise row.fail(f"batch {row['batch']!r} is not described in data/batches.csv")
-        key, ent = enterprise(g, lk, row, row["name_en"])
+        key, ent, region = enterprise(g, lk, row, row["name_en"])
         g.comment(ent, row["note"])
         des = g.node(lk.iris.designation(key, LITTLE_GIANT, n), row, LG.Designation)
+        if region is not None:
+            g.add(des, LG.reportedBy, region.iri(lk.iris))
         known[n].add(des)
         lk.designations.add(des)
         _designation(g, lk, row, des, ent, lk.batches[n])
@@ -122,7 +129,7 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
             raise row.fail(f"no review round {year} of batch {n} in data/batches.csv")
         if day is None:
             raise row.fail("a review outcome needs its date")
-        key, _ = enterprise(g, lk, row)
+        key, _, region = enterprise(g, lk, row)
         des = lk.iris.designation(key, LITTLE_GIANT, n)
         if des not in lk.designations:
             raise row.fail(f"no batch-{n} designation of this firm in data/enterprises.csv")
@@ -130,6 +137,8 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
         event = lk.iris.event("review-passed", local, day.isoformat())
         g.node(event, row, LG.ReviewPassed, LG.DesignationEvent)
         g.add(event, LG.designation, des)
+        if region is not None:
+            g.add(event, LG.reportedBy, region.iri(lk.iris))
         g.add(event, LG.eventDate, rdf.date(day))
         g.add(event, LG.reviewRound, lk.iris.review(year))
         g.add(event, LG.evidence, rdf.text("公示"))
@@ -157,9 +166,11 @@ def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
         fiscal = row["fiscal_batch_key"]
         if not re.fullmatch(r"\d+-\d+", fiscal):
             raise row.fail(f"fiscal_batch_key {fiscal!r} is not batch-year such as 2-2")
-        key, ent = enterprise(g, lk, row)
+        key, ent, region = enterprise(g, lk, row)
         des = g.node(lk.iris.designation(key, KEY_LITTLE_GIANT, fiscal), row, LG.Designation)
         g.add(des, LG.holder, ent)
+        if region is not None:
+            g.add(des, LG.reportedBy, region.iri(lk.iris))
         g.add(des, LG.tier, LG.KeyLittleGiant)
         g.add(des, LG.fiscalBatch, rdf.text(row["fiscal_batch"], "zh"))
         g.add(des, LG.listTitle, rdf.text(row["list_title"], "zh"))
