@@ -114,6 +114,7 @@ def _merges(iris: Iris, registry: Registry) -> RegistryGraph:
         b.add(merged, RDFS.label, rdf.text(f"{m.key}, merged into {m.into}", "en"))
         if m.source_url:
             b.add(merged, DCTERMS.source, rdf.node(m.source_url))
+            b.type(rdf.node(m.source_url), LG.SourcePage)
         if m.reason:
             b.add(merged, RDFS.comment, rdf.text(m.reason, language_of(m.reason)))
     title = "Merged enterprise keys, as the key registry records them"

@@ -18,6 +18,9 @@ Patterns (all under the canonical base):
     /id/designation/{key}-{tier}-{batch}   tier slug: little-giant | key-little-giant (TIER_SLUGS)
     /id/event/{kind}/{designation-local}/{date}
     /id/claim/{sha1-prefix}       a count claimed by one source
+    /id/document/{slug}/entry/{n} row 序号 n of a published list (lg:ListEntry)
+    /id/fiscal-batch/{n}          a fiscal-support batch of key Little Giants (财建〔2021〕2号)
+    /id/support/{key}-fiscal-{n}  a firm's fiscal support in fiscal batch n (lg:FiscalSupport)
     /id/activity/{local}          an ingest (prov:Activity)
     /id/agent/{local}             the software that ran it
     /graph/{source}
@@ -51,6 +54,8 @@ ID_KINDS = (
     "designation",
     "event",
     "claim",
+    "fiscal-batch",
+    "support",
     "activity",
     "agent",
 )
@@ -121,6 +126,18 @@ class Iris:
 
     def claim(self, *parts: str) -> URIRef:
         return self._mint("claim", _digest(*parts))
+
+    def list_entry(self, list_slug: str, position: int) -> URIRef:
+        """Row 序号 ``position`` of the published list ``/id/document/{list_slug}``: under the
+        document, not the file read, so a corrected copy of the list keeps its entries' IRIs."""
+        return self._mint("document", f"{list_slug}/entry/{int(position)}")
+
+    def fiscal_batch(self, n: int) -> URIRef:
+        return self._mint("fiscal-batch", str(int(n)))
+
+    def support(self, key: str, fiscal_batch: int) -> URIRef:
+        """One firm's fiscal support in one fiscal batch, whatever years the lists show."""
+        return self._mint("support", f"{key}-fiscal-{int(fiscal_batch)}")
 
     def agent(self, local: str) -> URIRef:
         return self._mint("agent", local)

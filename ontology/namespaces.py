@@ -118,8 +118,6 @@ class LG(DefinedNamespace):
     validUntil: URIRef
     status: URIRef
     evidence: URIRef
-    fiscalBatch: URIRef
-    listTitle: URIRef
     designation: URIRef
     eventDate: URIRef
     eventDocument: URIRef
@@ -155,6 +153,25 @@ class LG(DefinedNamespace):
     KindMeasures: URIRef
     KindPublicity: URIRef
     KindList: URIRef
+
+    # -- published lists and fiscal support (重点“小巨人”)
+    PublishedList: URIRef
+    ListEntry: URIRef
+    FiscalSupportBatch: URIRef
+    FiscalSupport: URIRef
+    SupportProgramScheme: URIRef
+    inList: URIRef
+    position: URIRef
+    printedName: URIRef
+    printedRegion: URIRef
+    listedEnterprise: URIRef
+    entryCount: URIRef
+    knownEntryCount: URIRef
+    fiscalBatch: URIRef
+    supportYear: URIRef
+    printedFiscalBatch: URIRef
+    program: URIRef
+    legalBasis: URIRef
 
 
 PREFIXES: dict[str, str] = {

@@ -2,8 +2,9 @@
 
 Run as users script it (``main(argv)`` with ``LG_*`` settings, over an on-disk store built from
 the shipped data), then served by the real app over that store. The listed firms are SYNTHETIC
-(示例); 精工阀门有限公司 (E000018) and 精工阀门集团有限公司 (E000136) are the shipped pair the
-data keeps apart; the merge here is a test's decision, made in a copy of the registry.
+(示例); 唐山贺祥机电股份有限公司 (E000003, batch 1) and 唐山贺祥智能科技股份有限公司 (E000227, on a
+2024 fiscal-support list) are a shipped pair the data keeps apart (a possible renaming, listed
+for review); the merge here is a test's decision, made in a copy of the registry.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests.server.support import turtle_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 IRIS = Iris()
-OLD, NEW = "E000018", "E000136"
+OLD, NEW = "E000003", "E000227"
 LIST_A = (
     "第七批专精特新“小巨人”企业名单（测试用合成数据）\n序号,省份,企业名称\n"
     "1,北京市,北京示例甲科技有限公司\n"
@@ -112,12 +113,13 @@ XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 def test_titles_names_and_sources_move_to_the_survivor(merged: TestClient) -> None:
     new = URIRef(str(IRIS.enterprise(NEW)))
     g = turtle_graph(merged.get(f"/id/enterprise/{NEW}.ttl").text)
-    assert set(g.objects(new, LG.legalName)) == {Literal("精工阀门集团有限公司", lang="zh")}
-    assert Literal("精工阀门有限公司", lang="zh") in set(g.objects(new, LG.formerName))
-    assert URIRef("http://tupvw34.cn/news/d257083.html") in set(g.objects(new, DCTERMS.source))
-    r = merged.get(f"/id/designation/{OLD}-little-giant-2", follow_redirects=False)
+    assert set(g.objects(new, LG.legalName)) == {Literal("唐山贺祥智能科技股份有限公司", lang="zh")}
+    assert Literal("唐山贺祥机电股份有限公司", lang="zh") in set(g.objects(new, LG.formerName))
+    page = URIRef("http://kjzch.com/cn/gongxin/2019-06-13/138381.html")
+    assert page in set(g.objects(new, DCTERMS.source))
+    r = merged.get(f"/id/designation/{OLD}-little-giant-1", follow_redirects=False)
     assert r.status_code == 301, r.text
-    assert r.headers["location"] == f"/id/designation/{NEW}-little-giant-2"
+    assert r.headers["location"] == f"/id/designation/{NEW}-little-giant-1"
 
 
 def test_an_ingested_graph_is_rewritten_to_the_survivor(home: Path, merged: TestClient) -> None:
@@ -145,11 +147,11 @@ def test_a_later_list_naming_the_merged_firm_finds_the_survivor(
     keys = len(list(csv.DictReader((home / "registry" / "enterprises.csv").open())))
     path = home / "review.csv"
     path.write_text(
-        "通过复核的第二批专精特新“小巨人”企业名单（测试用合成数据）\n序号,省份,企业名称\n"
-        "1,浙江省,精工阀门有限公司\n",
+        "通过复核的第一批专精特新“小巨人”企业名单（测试用合成数据）\n序号,省份,企业名称\n"
+        "1,河北省,唐山贺祥机电股份有限公司\n",
         encoding="utf-8",
     )
-    assert main(["ingest", str(path), "--date", "2024-01-10"]) == 0
+    assert main(["ingest", str(path), "--date", "2022-08-08"]) == 0
     assert len(list(csv.DictReader((home / "registry" / "enterprises.csv").open()))) == keys
 
 

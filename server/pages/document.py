@@ -9,6 +9,7 @@ from server.describe import Description
 from server.links import Links
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
+from server.pages.published_list import list_values
 from server.pages.sources import sources as marked_sources
 
 
@@ -61,4 +62,5 @@ def document_page(
         "sources": sources,
         "statements": statements(ctx, desc),
         "schema": schema,
+        **list_values(ctx, desc),
     }

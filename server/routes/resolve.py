@@ -96,7 +96,11 @@ def html_for(
             values = pages.enterprise_page(store, links, desc, lang.tag, as_of)
             template = "enterprise.html"
         else:
-            build, template = PAGES.get(kind, (pages.generic_page, "resource.html"))
+            # a row of a list lives under its document's IRI but is not a document
+            entry = str(LG.ListEntry) in desc.iris(str(RDF.type))
+            build, template = PAGES.get(
+                "entry" if entry else kind, (pages.generic_page, "resource.html")
+            )
             values = build(store, links, desc, lang.tag)
         return page_html(
             template,

@@ -7,6 +7,11 @@ import re
 
 from rdflib import URIRef
 
+from ingest.build.curated.fiscal_lists import (
+    describe_fiscal_batch,
+    describe_support,
+    fiscal_batch_year,
+)
 from ingest.build.curated.graph import CuratedGraph
 from ingest.build.curated.lookups import BatchFacts, Lookups
 from ingest.build.curated.rows import CuratedRow, read_rows
@@ -14,7 +19,7 @@ from ingest.regions import Region
 from ontology import rdf
 from ontology.iris import KEY_LITTLE_GIANT, LITTLE_GIANT, designation_local
 from ontology.names import split_name_notes
-from ontology.namespaces import LG, PROV, RDFS, XSD
+from ontology.namespaces import DCTERMS, LG, PROV, RDFS, XSD
 from ontology.temporal import RULE_DOCUMENT, renewed_until
 
 _ENTERPRISE_COLUMNS = (
@@ -160,38 +165,32 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
 
 
 def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
-    """Key Little Giant (重点“小巨人”) titles, by fiscal-support batch (2-2: 第二批第二年)."""
+    """Firms named on key Little Giant (重点“小巨人”) lists by a page that does not print the whole
+    list: one lg:FiscalSupport per firm and fiscal-support batch (2-2: 第二批第二年, batch 2,
+    year 2), not a title. The designation IRIs these rows once had answer 301 to the support."""
     g = CuratedGraph()
     for row in read_rows(lk.data_dir, "key_little_giants.csv", _KEY_COLUMNS):
-        fiscal = row["fiscal_batch_key"]
-        if not re.fullmatch(r"\d+-\d+", fiscal):
-            raise row.fail(f"fiscal_batch_key {fiscal!r} is not batch-year such as 2-2")
-        key, ent, region = enterprise(g, lk, row)
-        des = g.node(lk.iris.designation(key, KEY_LITTLE_GIANT, fiscal), row, LG.Designation)
-        g.add(des, LG.holder, ent)
-        if region is not None:
-            g.add(des, LG.reportedBy, region.iri(lk.iris))
-        g.add(des, LG.tier, LG.KeyLittleGiant)
-        g.add(des, LG.fiscalBatch, rdf.text(row["fiscal_batch"], "zh"))
-        g.add(des, LG.listTitle, rdf.text(row["list_title"], "zh"))
-        label = f"{row['name_zh']}：重点“小巨人”（{row['fiscal_batch']}）"
-        g.add(des, RDFS.label, rdf.text(label, "zh"))
-        name_en = row.get("name_en") or row["name_zh"]
-        label_en = f"{name_en}: Key Little Giant (fiscal support {fiscal})"
-        g.add(des, RDFS.label, rdf.text(label_en, "en"))
+        m = re.fullmatch(r"(\d+)-(\d+)", row["fiscal_batch_key"])
+        if m is None:
+            raise row.fail(f"fiscal_batch_key {row['fiscal_batch_key']!r} is not batch-year (2-2)")
+        batch, year = int(m[1]), int(m[2])
+        if fiscal_batch_year(row["fiscal_batch"], row) != (batch, year):
+            raise row.fail(f"fiscal_batch {row['fiscal_batch']!r} is not {row['fiscal_batch_key']}")
+        key, _, _ = enterprise(g, lk, row)
+        describe_fiscal_batch(g.builder, lk, batch, row, URIRef(row["source_url"]))
+        name = split_name_notes(row["name_zh"]).name
+        support = describe_support(g.builder, lk.iris, key, name, batch, year)
+        g.rows.setdefault(str(support), row.where)
         if not row.as_list("awarded_by"):
-            raise row.fail("no awarding list (awarded_by) for this designation")
+            raise row.fail("no list (awarded_by) naming this firm")
         for ref in row.as_list("awarded_by"):
-            g.add(des, LG.awardedBy, lk.document(ref, row))
-        if row["evidence"]:
-            g.add(des, LG.evidence, rdf.text(row["evidence"]))
-        notes = [row["note"]]
-        if row["basis_doc"]:
-            notes.append(f"Fiscal support under {row['basis_doc']}.")
+            g.add(support, PROV.wasDerivedFrom, lk.document(ref, row))
+        old = lk.iris.designation(key, KEY_LITTLE_GIANT, row["fiscal_batch_key"])
+        g.add(old, DCTERMS.isReplacedBy, support)
+        notes = [row["note"], f"Named on {row['list_title']} ({row['evidence']})."]
         if row["list_date"]:
-            notes.append(
-                f"List dated {row['list_date']}; the fiscal batch's start is not established."
-            )
-        g.comment(des, " ".join(x for x in notes if x))
-        g.source(des, row["source_url"], row.as_date("source_date"), row)
+            notes.append(f"List dated {row['list_date']}.")
+        g.comment(support, " ".join(x for x in notes if x))
+        for node in (support, old):
+            g.source(node, row["source_url"], row.as_date("source_date"), row)
     return g
