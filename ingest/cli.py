@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ingest.build.curated import build_default
 from ingest.facts import IngestError
 from ingest.identity import Registry
@@ -23,14 +25,14 @@ from ingest.load import CommitOutcome, ValidationFailed, commit, default_gate, t
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR, ONTOLOGY_TTL
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore, open_store
+from ontology.store import EmbeddedStore, GraphStore, open_store
 
 INGEST_KINDS = ("notice", "batch", "review-passed", "review-failed", "revocation")
 COMMANDS_GROUP = "littlegiant.commands"
 
 
 def build_store(
-    settings: Settings, store: EmbeddedStore, *, clean: bool = False, data_dir: Path = DATA_DIR
+    settings: Settings, store: GraphStore, *, clean: bool = False, data_dir: Path = DATA_DIR
 ) -> CommitOutcome:
     """(Re)build the default dataset's graphs: the ontology and the curated facts in ``data/``."""
     iris = Iris(settings.base_uri)
@@ -43,13 +45,13 @@ def build_store(
     return outcome
 
 
-def publish_dumps(settings: Settings, store: EmbeddedStore) -> None:
-    """Regenerate the bulk download after a commit (on-disk stores only)."""
-    if settings.store is None:
-        return
-    from ontology.store.dumps import write_dumps
+def publish_dumps(settings: Settings, store: GraphStore) -> None:
+    """Regenerate the bulk download after a commit (where the store has a dumps directory)."""
+    from ontology.store.dumps import dumps_directory, write_dumps
 
-    write_dumps(store, settings.store / "dumps")
+    directory = dumps_directory(store, settings.dumps_dir)
+    if directory is not None:
+        write_dumps(store, directory)
 
 
 def _date(text: str) -> dt.date:
@@ -96,14 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _cmd_build(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+def _cmd_build(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     started = time.perf_counter()
     outcome = build_store(settings, store, clean=args.clean)
     _report(outcome, time.perf_counter() - started, len(store))
     return 0
 
 
-def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     if not args.file.is_file():
         _err(f"{args.file}: no such file")
         return 1
@@ -136,15 +138,24 @@ def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: EmbeddedSto
     return 0
 
 
-def _cmd_validate(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+def _cmd_validate(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     started = time.perf_counter()
-    report = default_gate().validate(store.raw)
+    report = default_gate().validate(_validation_copy(store))
     _out(report.text())
     _err(f"validated {len(store)} triples in {time.perf_counter() - started:.2f} s")
     return 0 if report.conforms else 1
 
 
-def _cmd_serve(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+def _validation_copy(store: GraphStore) -> ox.Store:
+    """The store as the gate reads it: the embedded one itself, a remote one copied in."""
+    if isinstance(store, EmbeddedStore):
+        return store.raw
+    copy = ox.Store()
+    copy.bulk_extend(store.quads())
+    return copy
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     serve = installed_command("serve")
     if serve is None:
         _err(f"serve is not installed (no {COMMANDS_GROUP} entry point); pip install -e .")
@@ -163,7 +174,7 @@ def installed_command(name: str) -> Callable[..., None] | None:
     return next((ep.load() for ep in found), None)
 
 
-def _cmd_dump(args: argparse.Namespace, settings: Settings, store: EmbeddedStore) -> int:
+def _cmd_dump(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     store.dump(args.file)
     _err(f"wrote {len(store)} quads to {args.file}")
     return 0

@@ -21,7 +21,7 @@ from ontology import rdf
 from ontology.iris import Iris
 from ontology.namespaces import AS, DCTERMS, LG, RDF, RDFS
 from ontology.rdf import GraphBuilder
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 CREATE, UPDATE, REMOVE, DELETE = "Create", "Update", "Remove", "Delete"
 _ENDING = (str(LG.Revocation), str(LG.ReviewFailed))
@@ -66,7 +66,7 @@ class _NewGraph:
         return new
 
 
-def feed_entries(store: EmbeddedStore, graph: str, builder: GraphBuilder) -> list[FeedEntry]:
+def feed_entries(store: GraphStore, graph: str, builder: GraphBuilder) -> list[FeedEntry]:
     """Compare a source graph about to be written with the store as it is now.
 
     Enterprises and designations new to the store are ``Create``; those whose description in this
@@ -86,7 +86,7 @@ def feed_entries(store: EmbeddedStore, graph: str, builder: GraphBuilder) -> lis
     return entries
 
 
-def _described(store: EmbeddedStore, new: _NewGraph, old: dict[str, Statements]) -> list[FeedEntry]:
+def _described(store: GraphStore, new: _NewGraph, old: dict[str, Statements]) -> list[FeedEntry]:
     """Create / Update for the enterprises and designations the new graph describes."""
     tracked = sorted(s for s in new.statements if new.types.get(s, set()) & set(_TRACKED))
     known = _existing(store, tracked)
@@ -161,7 +161,7 @@ def feed_graph_name(source_name: str, sha: str) -> str:
     return f"changes-{source_name}-{sha[:12]}"
 
 
-def _graph_statements(store: EmbeddedStore, g: ox.NamedNode) -> dict[str, Statements]:
+def _graph_statements(store: GraphStore, g: ox.NamedNode) -> dict[str, Statements]:
     out: dict[str, Statements] = {}
     for q in store.quads(None, None, None, g):
         if isinstance(q.subject, ox.NamedNode):
@@ -169,7 +169,7 @@ def _graph_statements(store: EmbeddedStore, g: ox.NamedNode) -> dict[str, Statem
     return out
 
 
-def _existing(store: EmbeddedStore, iris: list[str]) -> set[str]:
+def _existing(store: GraphStore, iris: list[str]) -> set[str]:
     """Which of these IRIs the store already types (one query per thousand, not one per IRI)."""
     found: set[str] = set()
     for i in range(0, len(iris), 1000):
@@ -179,7 +179,7 @@ def _existing(store: EmbeddedStore, iris: list[str]) -> set[str]:
     return found
 
 
-def _adds_to(store: EmbeddedStore, iri: str, statements: Statements) -> bool:
+def _adds_to(store: GraphStore, iri: str, statements: Statements) -> bool:
     """Whether these statements say anything the store does not already say about ``iri``."""
     known = {(q.predicate.value, str(q.object)) for q in store.quads(ox.NamedNode(iri))}
     return bool(statements - known)

@@ -24,7 +24,7 @@ from ingest.parse_list import parse_list
 from ingest.parse_notice import parse_notice
 from ontology import __version__
 from ontology.iris import Iris
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 NOTICE_SUFFIXES = (".txt", ".md")
 
@@ -54,7 +54,7 @@ class _Prepared:
 
 
 def ingest_file(
-    store: EmbeddedStore,
+    store: GraphStore,
     iris: Iris,
     registry: Registry,
     path: Path | str,
@@ -106,7 +106,7 @@ def _notice(
     path: Path,
     given: Stated,
     source_url: str | None,
-    store: EmbeddedStore,
+    store: GraphStore,
     iris: Iris,
     registry: Registry,
 ) -> _Prepared:
@@ -134,7 +134,7 @@ def _list(
     path: Path,
     given: Stated,
     source_url: str | None,
-    store: EmbeddedStore,
+    store: GraphStore,
     iris: Iris,
     registry: Registry,
     review_dir: Path,

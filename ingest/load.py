@@ -15,17 +15,18 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NoReturn, cast
 
 import pyoxigraph as ox
 
+from ingest.commit_tx import write_validated
 from ingest.progress import Steps
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
 from ontology.paths import ONTOLOGY_TTL, ROOT, SHAPES_DIR
 from ontology.rdf import GraphBuilder
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, GraphStore
 
 if TYPE_CHECKING:
     from ingest.identity import Registry
@@ -116,7 +117,7 @@ def default_gate() -> ShapesGate:
     return ShapesGate(SHAPES_DIR, ONTOLOGY_TTL)
 
 
-def stored_fingerprint(store: EmbeddedStore, graph: str) -> tuple[str, str] | None:
+def stored_fingerprint(store: GraphStore, graph: str) -> tuple[str, str] | None:
     """The (sha256, software version) recorded in a graph, or None if the graph is absent."""
     g = ox.NamedNode(graph)
     sha = next(iter(store.quads(g, rdf.node(LG.sha256), None, g)), None)
@@ -140,7 +141,7 @@ class _Pending:
 
 
 def commit(
-    store: EmbeddedStore,
+    store: GraphStore,
     iris: Iris,
     graphs: Sequence[SourceGraph],
     *,
@@ -175,7 +176,23 @@ def commit(
     pending = [_prepare(sg, iris, started, now) for sg in todo]
     rows = {node: where for sg in todo for node, where in sg.rows.items()}
     gate = gate if gate is not None else default_gate()
-    report = _write_validated(store, iris, pending, rows, gate, registry, replace_all)
+    if isinstance(store, EmbeddedStore):
+        report = _write_validated(store, iris, pending, rows, gate, registry, replace_all)
+    else:
+
+        def refuse(report: ValidationReport) -> NoReturn:
+            raise ValidationFailed(report, rows)
+
+        report = write_validated(
+            store,
+            pending,
+            ontology=str(iris.graph("ontology")),
+            gate=gate,
+            validate=_validate,
+            registry=registry,
+            replace_all=replace_all,
+            refuse=refuse,
+        )
     return CommitOutcome(
         tuple(p.graph for p in pending),
         tuple(unchanged),

@@ -22,7 +22,7 @@ from ontology.iris import Iris
 from ontology.names import has_cjk, language_of, normalise_name
 from ontology.namespaces import DCTERMS, LG, RDF, RDFS, XSD
 from ontology.rdf import GraphBuilder
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 _KIND_FROM_TEXT = (
     ("通告", LG.KindAnnouncement),
@@ -56,7 +56,7 @@ class BuildContext:
     """The graph being built (``builder``, the source row behind each node) and its lookups."""
 
     def __init__(
-        self, store: EmbeddedStore, iris: Iris, registry: Registry, graph: str, facts: Facts
+        self, store: GraphStore, iris: Iris, registry: Registry, graph: str, facts: Facts
     ) -> None:
         self.store = store
         self.iris = iris

@@ -24,7 +24,7 @@ from ingest.parse_list import ListRow, ParsedList
 from ontology.iris import Iris
 from ontology.names import has_cjk
 from ontology.paths import ROOT
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 DEFAULT_REVIEW_DIR = ROOT / "var" / "review"
 
@@ -41,7 +41,7 @@ def build_list(
     source_url: str | None,
     iris: Iris,
     registry: Registry,
-    store: EmbeddedStore,
+    store: GraphStore,
     graph_name: str | None = None,
     review_dir: Path = DEFAULT_REVIEW_DIR,
 ) -> SourceGraph:
@@ -121,9 +121,10 @@ def list_graph_name(parsed: ParsedList, facts: Facts) -> str:
     return "-".join(parts)[:120].rstrip("-")
 
 
-def review_dir_for(store: EmbeddedStore) -> Path:
+def review_dir_for(store: GraphStore) -> Path:
     """Review files sit beside the store they concern (``var/review`` for the default store)."""
-    return store.path.parent / "review" if store.path is not None else DEFAULT_REVIEW_DIR
+    path = getattr(store, "path", None)  # an on-disk embedded store's directory
+    return path.parent / "review" if isinstance(path, Path) else DEFAULT_REVIEW_DIR
 
 
 def write_review_file(directory: Path, source: str, ambiguous: Ambiguous) -> Path:

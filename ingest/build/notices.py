@@ -27,7 +27,7 @@ from ontology import rdf
 from ontology.iris import Iris
 from ontology.names import has_cjk
 from ontology.namespaces import DCTERMS, LG, RDFS, XSD
-from ontology.store import EmbeddedStore
+from ontology.store import GraphStore
 
 # the list kinds a notice's act amounts to; any other notice only describes its document
 _KIND_OF_ACT = {"batch": "batch", "revocation": "revocation"}
@@ -62,7 +62,7 @@ def notice_graph_name(notice: ParsedNotice, slug: str | None) -> str:
     return f"notice-{stem}"
 
 
-def find_document(store: EmbeddedStore, year: int, serial: int) -> list[str]:
+def find_document(store: GraphStore, year: int, serial: int) -> list[str]:
     """Documents in the store whose 文号 has this year and serial (any prefix)."""
     needle = f"〔{year}〕{serial}号"
     q = (
@@ -78,7 +78,7 @@ def build_notice(
     *,
     iris: Iris,
     registry: Registry,
-    store: EmbeddedStore,
+    store: GraphStore,
     graph_name: str,
     notes: list[str],
 ) -> SourceGraph:

@@ -127,6 +127,7 @@ class EmbeddedStore(TypedQueries):
         self._memory_commits = 0
         self._memory_writer = threading.Lock()
         self._memory_holder = ""
+        self._memory_counts = {"ok": 0, "refused": 0}
         if self.generation() and merge.missing(self._store()):
             self._upgrade()
 
@@ -221,6 +222,12 @@ class EmbeddedStore(TypedQueries):
         ox.serialize(self.quads(), str(tmp), format=ox.RdfFormat.N_QUADS)
         tmp.replace(path)
 
+    def commit_counts(self) -> dict[str, int]:
+        """How many commits were published and how many refused, by every writer."""
+        if self._generations is None:
+            return dict(self._memory_counts)
+        return self._generations.counts()
+
     # -- writing
     @contextlib.contextmanager
     def transaction(self, *, wait_s: float = DEFAULT_WAIT_S) -> Iterator[EmbeddedTransaction]:
@@ -278,9 +285,14 @@ class EmbeddedStore(TypedQueries):
                 before = self._store()
                 draft = ox.Store()
                 draft.bulk_extend(before)
-                yield before, draft
+                try:
+                    yield before, draft
+                except BaseException:
+                    self._memory_counts["refused"] += 1
+                    raise
                 self._memory = draft
                 self._memory_commits += 1
+                self._memory_counts["ok"] += 1
             return
         gens = self._generations
         with gens.locked(wait_s):
@@ -291,10 +303,14 @@ class EmbeddedStore(TypedQueries):
                 yield (live if live is not None else ox.Store()), draft
                 gens.pause("graphs-staged")
                 name = gens.checkpoint(draft)
+            except BaseException:
+                gens.count("refused")
+                raise
             finally:
                 del draft  # this handle is the draft's last one unless a caller kept its own
                 shutil.rmtree(draft_dir, ignore_errors=True)
             gens.publish(name)
+            gens.count("ok")
 
     @contextlib.contextmanager
     def _memory_lock(self, wait_s: float) -> Iterator[None]:
