@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     query_budget_s: float = 60.0
     reconcile_budget: int = 600
     trusted_proxies: tuple[str, ...] = ()
+    # The shared spending table of every server process (a temporary file when unset).
+    ledger: Path | None = None
 
     # Slow and greedy clients: the request head must arrive within this time and size, a body
     # must keep arriving, and an idle keep-alive connection is closed after this time.

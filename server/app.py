@@ -17,8 +17,10 @@ from starlette.types import Scope
 
 from ontology.settings import Settings
 from ontology.store import GraphStore, open_store
+from server import http_limits
 from server.cors import CorsMiddleware
 from server.deps import STATE_KEY
+from server.observe import ObservedRequests
 from server.problems import add_problem_handlers
 from server.render import represent
 from server.routes import (
@@ -92,7 +94,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, AppState]]:
         # `is not None`, not `or`: an empty store is falsy
-        opened = store if store is not None else open_store(settings.store)
+        opened = store if store is not None else open_store(settings)
         state = await run_in_threadpool(open_state, settings, opened)
         try:
             if start_workers:
@@ -105,6 +107,7 @@ def create_app(
     add_problem_handlers(app)
     add_endpoint_handlers(app)
     app.add_middleware(CorsMiddleware)
+    app.add_middleware(ObservedRequests, trusted_proxies=settings.trusted_proxies)
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for routes in ROUTERS:
         app.include_router(routes.router)
@@ -112,5 +115,13 @@ def create_app(
 
 
 def from_env() -> FastAPI:
-    """Entry point for ``uvicorn server.app:from_env --factory``."""
-    return create_app(Settings(), start_workers=True)
+    """Entry point for ``uvicorn server.app:from_env --factory`` (once per server process)."""
+    settings = Settings()
+    http_limits.configure(
+        http_limits.Limits(
+            header_timeout_s=settings.header_timeout_s,
+            body_timeout_s=settings.body_timeout_s,
+            max_header_bytes=settings.max_header_bytes,
+        )
+    )
+    return create_app(settings, start_workers=True)

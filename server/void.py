@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ontology.store.dumps import Dump
 from ontology.iris import Iris
 from ontology.namespaces import DCAT, DCTERMS, IANA_MEDIA_TYPES, LG, ONTOLOGY_IRI, VOID, XSD
 from ontology.rdf import GraphBuilder, text, typed
 from ontology.store import GraphStore
+from ontology.store.dumps import Dump
 from server.describe import name_blank_nodes
 from server.store_results import select
 

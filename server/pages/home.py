@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ontology.store.dumps import DUMP_NAME
 from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import GraphStore
+from ontology.store.dumps import DUMP_NAME
 from server.pages import schema_org
 from server.pages.common import PageContext
 
