@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve; builds the store first if it is empty")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="web processes over the one store (default: the number of cores)",
+    )
     d = sub.add_parser("dump", help="write all graphs as N-Quads")
     d.add_argument("file", type=Path)
     return parser
@@ -164,7 +170,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, store: GraphStore) 
         _err("store is empty: building it from the default dataset")
         build_store(settings, store)
     del store  # the server opens its own view of the store
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

@@ -45,7 +45,7 @@ def test_manifest(client: TestClient) -> None:
     assert m["defaultTypes"][0]["id"] == str(LG.Enterprise)
     assert m["view"]["url"] == f"{BASE}/id/enterprise/{{{{id}}}}"
     assert "{{id}}" in m["preview"]["url"]
-    assert m["batchSize"] == 10
+    assert m["batchSize"] == 100  # what the server really takes (issue 15.6)
     assert m["suggest"]["entity"]["service_path"] == "/reconcile/suggest/entity"
 
 
