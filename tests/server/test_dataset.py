@@ -15,10 +15,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from ontology.store.dumps import DUMP_NAME, read_manifest, write_dumps
 from ontology.namespaces import DCAT, LG, SH, VOID
 from ontology.paths import CONTEXT_JSONLD, ONTOLOGY_TTL, SHAPES_DIR
 from ontology.store import EmbeddedStore
+from ontology.store.dumps import DUMP_NAME, read_manifest, write_dumps
 from server.routes.crawl import sitemap_pages
 from tests.server.support import (
     BASE,

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from ontology.store import EmbeddedStore
+from ontology.store.dumps import write_dumps
 from tests.server.support import disk_copy, same_dataset, uvicorn_server
 
 pytestmark = pytest.mark.slow

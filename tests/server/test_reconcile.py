@@ -62,7 +62,7 @@ def test_openrefine_session(client: TestClient) -> None:
         }
         for i, (q, hints, _, _) in enumerate(BATCH)
     }
-    assert len(queries) == manifest["batchSize"]
+    assert len(queries) <= manifest["batchSize"]
     answer = post_batch(client, queries)
     assert set(answer) == set(queries)
     for i, (query, _, top, match) in enumerate(BATCH):
