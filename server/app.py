@@ -38,6 +38,7 @@ from server.routes import (
     vocabulary,
 )
 from server.sparql.errors import add_endpoint_handlers
+from server.sparql.fast_path import SparqlFastPath
 from server.state import AppState, open_state
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -106,6 +107,7 @@ def create_app(
     app = FastAPI(title="Little Giant KG", lifespan=lifespan)
     add_problem_handlers(app)
     add_endpoint_handlers(app)
+    app.add_middleware(SparqlFastPath)
     app.add_middleware(CorsMiddleware)
     app.add_middleware(ObservedRequests, trusted_proxies=settings.trusted_proxies)
     app.mount("/static", StaticAssets(directory=STATIC), name="static")

@@ -106,7 +106,9 @@ def unreadable(scope: Scope) -> str | None:
 
 
 def _undecodable(raw: bytes, what: str, *, controls_allowed: bool = False) -> str | None:
-    decoded = unquote_to_bytes(raw)
+    if raw.isascii() and b"%" not in raw and (controls_allowed or raw.isalnum()):
+        return None  # the common case, decided without decoding
+    decoded = unquote_to_bytes(raw) if b"%" in raw else raw
     try:
         decoded.decode("utf-8")
     except UnicodeDecodeError as err:

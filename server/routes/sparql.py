@@ -63,7 +63,7 @@ async def query_get(request: Request, state: StateDep, pool: PoolDep) -> Respons
         asked = QueryRequest.from_params(params, from_get=True)
         return await answer(request, state, pool, asked, from_get=True)
     except ENDPOINT_ERRORS as err:
-        return _refusal(request, err, state.settings)
+        return refusal(request, err, state.settings)
 
 
 @router.post("/sparql", response_model=None)
@@ -77,7 +77,7 @@ async def query_post(request: Request, state: StateDep, pool: PoolDep) -> Respon
         asked = QueryRequest.from_params(post_params(ctype, body, url_params), from_get=False)
         return await answer(request, state, pool, asked, from_get=False)
     except ENDPOINT_ERRORS as err:
-        return _refusal(request, err, settings)
+        return refusal(request, err, settings)
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -94,7 +94,7 @@ async def query_options() -> Response:
     return Response(status_code=204, headers={"Allow": ALLOW})
 
 
-def _refusal(request: Request, err: Exception, settings: Settings) -> Response:
+def refusal(request: Request, err: Exception, settings: Settings) -> Response:
     refused = protocol_error(
         err, timeout_s=settings.query_timeout_s, workers=settings.query_workers
     )
