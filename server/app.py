@@ -17,7 +17,7 @@ from starlette.types import Scope
 
 from ontology.settings import Settings
 from ontology.store import GraphStore, open_store
-from server import http_limits
+from server import http_limits, openapi
 from server.cors import CorsMiddleware
 from server.deps import STATE_KEY
 from server.observe import ObservedRequests
@@ -106,6 +106,7 @@ def create_app(
 
     app = FastAPI(title="Little Giant KG", lifespan=lifespan)
     add_problem_handlers(app)
+    openapi.install(app)
     add_endpoint_handlers(app)
     app.add_middleware(SparqlFastPath)
     app.add_middleware(CorsMiddleware)
