@@ -59,9 +59,10 @@ def engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def store_of(source: ox.Store, engine: str, request: pytest.FixtureRequest) -> GraphStore:
+def store_of(source: ox.Store, engine: str, request: pytest.FixtureRequest | None) -> GraphStore:
     """A copy of ``source`` in the engine the test runs over."""
     if engine == "remote":
+        assert request is not None, "the remote engine is a fixture of the session"
         return remote_copy(source, request.getfixturevalue("oxigraph_endpoint"))
     return memory_copy(source)
 
