@@ -60,6 +60,17 @@ class SparqlClient:
         auth = httpx.BasicAuth(user, password or "") if user else None
         self._http = httpx.Client(auth=auth, timeout=timeout_s)
         self.timeout_s = timeout_s
+        self._engine: str | None = None
+
+    def engine(self) -> str:
+        """The engine's ``Server`` header (``Oxigraph/0.5.13``, ``Virtuoso/07.20.3229 …``)."""
+        if self._engine is None:
+            try:
+                r = self._http.get(self.query_endpoint, params={"query": "ASK {}"})
+            except httpx.HTTPError as err:
+                raise OSError(f"{self.query_endpoint}: {err}") from err
+            self._engine = r.headers.get("server", "")
+        return self._engine
 
     def ask_raw(
         self,
