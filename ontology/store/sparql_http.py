@@ -172,7 +172,7 @@ def parse_answer(answer: Answer) -> QueryResult:
 def _check(r: httpx.Response, endpoint: str) -> None:
     if r.status_code < 300:
         return
-    text = r.text.strip()[:500]
+    text = r.text.strip()[:2000]
     if 400 <= r.status_code < 500 and r.status_code not in (401, 403, 404, 408, 429):
         raise SyntaxError(f"{endpoint} refused the request ({r.status_code}): {text}")
     raise OSError(f"{endpoint} answered {r.status_code}: {text}")
