@@ -257,6 +257,23 @@ class RemoteStore(TypedQueries):
             for name, quads in graphs.items():
                 tx.replace_graph(name, ntriples(quads))
 
+    def adopt(self, graphs: Iterable[str]) -> None:
+        """Publish graphs an engine's own bulk loader wrote (``deploy/virtuoso/load.sh``, with
+        ``--merge-graph MERGE_GRAPH``) as the store's state: a new marker and these data graphs.
+
+        Raises: StoreLocked when another writer holds the lease.
+        """
+        names = sorted(set(graphs))
+        for name in names:
+            ops.check_data_graph(name)
+        holder = self._acquire(0.0)
+        marker = f"{dt.datetime.now(dt.UTC).isoformat()} {uuid.uuid4()}"
+        try:
+            self.client.update(" ;\n".join([*ops.publish(marker, names), ops.release(holder)]))
+        finally:
+            with self._view_lock:
+                self._view = None
+
     def _one_request(self) -> bool:
         """Whether a commit goes as one update request (the engine applies it as a unit).
 
