@@ -257,9 +257,10 @@ class RemoteStore(TypedQueries):
             for name, quads in graphs.items():
                 tx.replace_graph(name, ntriples(quads))
 
-    def adopt(self, graphs: Iterable[str]) -> None:
-        """Publish graphs an engine's own bulk loader wrote (``deploy/virtuoso/load.sh``, with
-        ``--merge-graph MERGE_GRAPH``) as the store's state: a new marker and these data graphs.
+    def adopt(self, graphs: Iterable[str], *, build_merge: bool = False) -> None:
+        """Publish graphs an engine's own bulk loader wrote (``oxigraph load``, or
+        ``deploy/virtuoso/load.sh --merge-graph MERGE_GRAPH``) as the store's state: the merge
+        (built here with ``build_merge``), a new marker and these data graphs.
 
         Raises: StoreLocked when another writer holds the lease.
         """
@@ -269,6 +270,10 @@ class RemoteStore(TypedQueries):
         holder = self._acquire(0.0)
         marker = f"{dt.datetime.now(dt.UTC).isoformat()} {uuid.uuid4()}"
         try:
+            if build_merge:
+                self.client.update(f"DROP SILENT GRAPH <{MERGE_GRAPH}>")
+                for name in names:
+                    self.client.update(ops.copy_to_merge(name))
             self.client.update(" ;\n".join([*ops.publish(marker, names), ops.release(holder)]))
         finally:
             with self._view_lock:

@@ -91,9 +91,14 @@ def replace_graph(name: str, data: bytes) -> list[str]:
     operations += [f"INSERT DATA {{ GRAPH <{name}> {{\n{chunk}\n}} }}" for chunk in _chunks(plain)]
     if blank:  # one operation: a blank node label names one node within one operation only
         operations.append(f"INSERT {{ GRAPH <{name}> {{\n{chr(10).join(blank)}\n}} }} WHERE {{}}")
-    into_merge = f"INSERT {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }}"
-    operations.append(f"{into_merge} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+    operations.append(copy_to_merge(name))
     return operations
+
+
+def copy_to_merge(name: str) -> str:
+    """Add the triples of graph ``name`` to the merge (copied inside the engine)."""
+    into_merge = f"INSERT {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }}"
+    return f"{into_merge} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
 
 
 def drop_graph(name: str) -> list[str]:

@@ -446,3 +446,18 @@ def test_there_are_at_least_twelve_bilingual_examples() -> None:
         assert e.title_en
         assert e.title_zh
         assert e.title_en != e.title_zh
+
+
+def test_an_answer_is_revalidated_without_running_the_query(client: TestClient) -> None:
+    """A cache in front (deploy/nginx) revalidates with the ETag: 304 while the generation is
+    the one that answered, for the same query and format only."""
+    r = client.get("/sparql", params={"query": COUNT_BATCHES})
+    assert r.status_code == 200, r.text
+    tag = r.headers["etag"]
+    again = client.get("/sparql", params={"query": COUNT_BATCHES}, headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+    other = client.get("/sparql", params={"query": BATCHES}, headers={"If-None-Match": tag})
+    assert other.status_code == 200
+    xml = {"If-None-Match": tag, "Accept": "application/sparql-results+xml"}
+    assert client.get("/sparql", params={"query": COUNT_BATCHES}, headers=xml).status_code == 200
