@@ -18,6 +18,10 @@ from typing import Any
 from ontology.settings import Settings
 
 ACCESS_LOG = "littlegiant.access"
+# uvicorn pings each web process and replaces one that has not answered within this time; a
+# process opening the store and starting its query workers on a busy machine can take longer
+# than uvicorn's 5 s, and was then killed and restarted for ever without serving.
+STARTUP_HEALTHCHECK_S = 120
 
 
 def log_config() -> dict[str, Any]:
@@ -69,6 +73,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int | None = Non
             http="server.http_limits:GuardedHttpTools",
             timeout_keep_alive=int(max(1, settings.keep_alive_s)),
             timeout_graceful_shutdown=int(settings.shutdown_grace_s),
+            timeout_worker_healthcheck=STARTUP_HEALTHCHECK_S,
             h11_max_incomplete_event_size=settings.max_header_bytes,
             log_config=log_config(),
             access_log=False,

@@ -56,6 +56,11 @@ expect "$(status "$page")" REVALIDATED "an expired entry is revalidated with its
 grep -q '"route": "/dataset.{ext}", "method": "GET", "status": 304' "$work/access.log" \
   || { echo "FAIL: the service did not answer the revalidation with 304" >&2; exit 1; }
 echo "ok: the service answered the revalidation 304"
+expect "$(status -H 'Accept: application/sparql-results+json' "$query")" REVALIDATED \
+  "an expired answer is revalidated with its ETag"
+grep -q '"route": "/sparql", "method": "GET", "status": 304' "$work/access.log" \
+  || { echo "FAIL: the service did not answer the query's revalidation with 304" >&2; exit 1; }
+echo "ok: the service answered the query's revalidation 304 (the query was not run)"
 before=$(curl -s -H 'Accept: application/sparql-results+json' "$query")
 printf 'No.,Province,Enterprise,USCC\n1,Beijing,测试缓存科技有限公司（合成）,%s\n' \
   "$(.venv/bin/python -c "from stdnum.cn import uscc; b='91110108MA01CA01C'; print(b+uscc.calc_check_digit(b))")" \
