@@ -31,6 +31,7 @@ from ingest.cli import build_store  # noqa: E402
 from ingest.identity import Registry  # noqa: E402
 from ingest.load import commit  # noqa: E402
 from ingest.parse_list import parse_list  # noqa: E402
+from ingest.writer import writing  # noqa: E402
 from ontology.iris import Iris  # noqa: E402
 from ontology.settings import Settings  # noqa: E402
 from ontology.store import open_store  # noqa: E402
@@ -64,9 +65,11 @@ def main() -> None:
         print(f"{'stage':<44}{'wall s':>8}{'cpu s':>9}")
         with step("build default dataset (data/)"):
             build_store(settings, store)
-        registry = Registry.load(settings.registry)
+        registry = Registry(settings.registry)
         with step("parse 7 lists", f"{len(batches)} files"):
             parsed = [parse_list(p) for p in batches]
+        session = writing(store, registry)  # the lock, then the registry (as every writer)
+        w = session.__enter__()
         with step("build RDF of 7 lists"):
             changes = [
                 build_list(
@@ -77,7 +80,7 @@ def main() -> None:
                     date=DATES[p.batch or 1],
                     source_url=None,
                     iris=iris,
-                    registry=registry,
+                    registry=w.registry,
                     store=store,
                     review_dir=work / "review",
                 )
@@ -85,11 +88,14 @@ def main() -> None:
             ]
         triples = sum(len(c.builder) for c in changes)
         with step("commit: validate + load to disk", f"{triples} triples"):
-            outcome = commit(store, iris, changes, registry=registry)
+            outcome = commit(w, iris, changes)
+            session.__exit__(None, None, None)  # the loads finish; the generation is published
         violations = len(outcome.report.violations) if outcome.report else 0
         print(f"  gate: {violations} violations; store {len(store)} quads")
         with step("4k list: parse + build"):
             p = parse_list(extra[0])
+            session = writing(store, registry)
+            w = session.__enter__()
             change = build_list(
                 p,
                 kind="batch",
@@ -98,12 +104,13 @@ def main() -> None:
                 date=DATES[8],
                 source_url=None,
                 iris=iris,
-                registry=registry,
+                registry=w.registry,
                 store=store,
                 review_dir=work / "review",
             )
         with step("4k list: commit (validate + load)", f"{len(change.builder)} triples"):
-            commit(store, iris, [change], registry=registry)
+            commit(w, iris, [change])
+            session.__exit__(None, None, None)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -8,41 +8,69 @@ points in the ``littlegiant.commands`` group and found by name, so ingest never 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import os
 import sys
+import tempfile
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import pyoxigraph as ox
+from pydantic import ValidationError
 
 from ingest.build.curated import build_default
+from ingest.consistency import compare_registry
 from ingest.facts import IngestError
 from ingest.identity import Registry
-from ingest.ingest_file import ingest_file
+from ingest.ingest_file import IngestResult, ingest_file
+from ingest.limits import ReadLimits
 from ingest.load import CommitOutcome, ValidationFailed, commit, default_gate, turtle_graph
+from ingest.progress import Progress
+from ingest.read_tables import UnreadableFile, read_input
+from ingest.report import FIRST_CASES, shape_errors, success_lines, summary, write_errors
+from ingest.row_errors import RowError, clip
+from ingest.writer import writing
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR, ONTOLOGY_TTL
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore, GraphStore, open_store
+from ontology.store import EmbeddedStore, GraphStore, StoreLocked, open_store
 
 INGEST_KINDS = ("notice", "batch", "review-passed", "review-failed", "revocation")
 COMMANDS_GROUP = "littlegiant.commands"
 
 
 def build_store(
-    settings: Settings, store: GraphStore, *, clean: bool = False, data_dir: Path = DATA_DIR
+    settings: Settings,
+    store: GraphStore,
+    *,
+    clean: bool = False,
+    data_dir: Path = DATA_DIR,
+    wait_s: float | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> CommitOutcome:
-    """(Re)build the default dataset's graphs: the ontology and the curated facts in ``data/``."""
+    """(Re)build the default dataset's graphs: the ontology and the curated facts in ``data/``.
+
+    Like every writer, under the store's lock from before the registry is read until the
+    result is published with it (``ingest.writer``).
+    """
     iris = Iris(settings.base_uri)
-    registry = Registry.load(settings.registry)
-    graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
-    graphs += build_default(iris, registry, data_dir)
-    outcome = commit(store, iris, graphs, registry=registry, replace_all=clean)
+    wait = settings.write_wait_s if wait_s is None else wait_s
+    progress = Progress(delay_s=settings.progress_delay_s)
+    try:
+        with writing(store, Registry(settings.registry), wait_s=wait, waiting=waiting) as w:
+            progress.step("build")
+            graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
+            graphs += build_default(iris, w.registry, data_dir)
+            outcome = commit(w, iris, graphs, replace_all=clean, progress=progress)
+    finally:
+        progress.close()
     if outcome.changed:
         publish_dumps(settings, store)
-    return outcome
+    return dataclasses.replace(outcome, generation=store.generation())
 
 
 def publish_dumps(settings: Settings, store: GraphStore) -> None:
@@ -70,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="(re)build the store from the shipped default dataset")
     b.add_argument("--clean", action="store_true", help="drop every other graph (ingested lists)")
+    _wait_option(b)
     i = sub.add_parser("ingest", help="ingest a notice or an attachment list")
     i.add_argument("file", type=Path)
     i.add_argument("--kind", choices=INGEST_KINDS)
@@ -77,7 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--document", help="文号 of the notice the list belongs to")
     i.add_argument("--date", type=_date, help="YYYY-MM-DD")
     i.add_argument("--source-url", dest="source_url")
-    sub.add_parser("validate", help="validate the store; exit 1 on violations")
+    i.add_argument(
+        "--encoding",
+        help="the encoding of a CSV or HTML list that is not UTF-8 (gbk, gb18030); never guessed",
+    )
+    i.add_argument("--errors", type=Path, metavar="FILE.csv", help="write every problem here")
+    _wait_option(i)
+    sub.add_parser("validate", help="validate the store and its registry; exit 1 on violations")
     s = sub.add_parser("serve", help="serve; builds the store first if it is empty")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -92,72 +127,179 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _wait_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait while another writer holds the store (default LG_WRITE_WAIT_S, "
+        "300); 0 fails at once",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit status is 0 on success, 1 on rejected input, 2 on usage."""
+    """Run one command; the exit status is 0 on success, 1 on rejected input (or a store another
+    writer kept), 2 on usage, 3 on an unexpected error (one line; the report goes to a file)."""
     args = _parser().parse_args(argv)
-    settings = Settings()
-    store = open_store(settings)
     try:
+        settings = Settings()
+    except ValidationError as exc:
+        _err(f"littlegiant: a setting is not valid: {clip(str(exc).replace(chr(10), ' '), 300)}")
+        return 2
+    try:
+        store = open_store(settings)
         return _COMMANDS[args.command](args, settings, store)
     except ValidationFailed as exc:
-        _err(str(exc))
+        return _rejected(args, shape_errors(_file_name(args), _violations(exc)))
+    except IngestError as exc:
+        return _rejected(args, exc.errors)
+    except UnreadableFile as exc:
+        return _rejected(args, [exc.error])
+    except StoreLocked as exc:
+        _err(
+            f"littlegiant {args.command}: {exc}; nothing was written (--wait SECONDS waits longer)"
+        )
         return 1
+    except KeyboardInterrupt:
+        _err(f"littlegiant {args.command}: interrupted; nothing was written")
+        return 130
+    except Exception as exc:  # the last line of defence: one line, the traceback in a file
+        report = crash_report(settings, args, exc)
+        _err(
+            f"littlegiant {args.command}: unexpected error ({type(exc).__name__}: "
+            f"{clip(str(exc), 160)}); nothing was written; the full report is in {report}"
+        )
+        return 3
+
+
+def _file_name(args: argparse.Namespace) -> str:
+    file = getattr(args, "file", None)
+    return file.name if isinstance(file, Path) else args.command
+
+
+def _violations(exc: ValidationFailed) -> list[tuple[str, str, str, str, str]]:
+    return [
+        (exc.rows.get(r.focus, r.focus), r.shape, r.path or "", r.value or "", r.message)
+        for r in exc.report.results
+        if r.severity == "Violation"
+    ]
+
+
+def _rejected(args: argparse.Namespace, errors: list[RowError]) -> int:
+    """The rejection summarised by rule on stderr; every case in ``--errors`` if given."""
+    _err(summary(_file_name(args), errors))
+    target = getattr(args, "errors", None)
+    if target is not None:
+        n = write_errors(target, errors)
+        _err(f"every problem ({n:,}) is in {target}")
+    elif len(errors) > FIRST_CASES:
+        _err("give --errors FILE.csv to get every problem")
+    return 1
+
+
+def crash_report(settings: Settings, args: argparse.Namespace, exc: BaseException) -> Path:
+    """Write the traceback of an unexpected error to a file of its own, and return its path."""
+    where = settings.store.parent / "crash" if settings.store is not None else None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    text = f"littlegiant {' '.join(sys.argv[1:])}\n{args}\n\n" + "".join(
+        traceback.format_exception(exc)
+    )
+    for directory in (where, Path(tempfile.gettempdir())):
+        if directory is None:
+            continue
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            path = directory / f"littlegiant-{args.command}-{stamp}-{os.getpid()}.txt"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return Path("(nowhere: no directory could be written)")
 
 
 def _cmd_build(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     started = time.perf_counter()
-    outcome = build_store(settings, store, clean=args.clean)
+    outcome = build_store(settings, store, clean=args.clean, wait_s=args.wait, waiting=_err)
     _report(outcome, time.perf_counter() - started, len(store))
     return 0
 
 
 def _cmd_ingest(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
-    if not args.file.is_file():
-        _err(f"{args.file}: no such file")
-        return 1
-    if store.is_empty():
-        build_store(settings, store)
-    iris = Iris(settings.base_uri)
-    registry = Registry.load(settings.registry)
+    limits = ReadLimits.of(settings)
+    read_input(args.file, limits)  # a directory, FIFO or device is refused here, unopened
+    wait = settings.write_wait_s if args.wait is None else args.wait
+
+    def build_if_empty() -> None:
+        if store.is_empty():
+            build_store(settings, store, wait_s=wait, waiting=_err)
+
     started = time.perf_counter()
+    progress = Progress(delay_s=settings.progress_delay_s)
     try:
-        result = ingest_file(
-            store,
-            iris,
-            registry,
-            args.file,
-            kind=args.kind,
-            batch=args.batch,
-            document=args.document,
-            date=args.date,
-            source_url=args.source_url,
-        )
-    except IngestError as exc:
-        _err(str(exc))
-        return 1
+        result = _ingest(args, settings, store, limits, wait, build_if_empty, progress)
+    finally:
+        progress.close()
     for note in result.notes:
         _err(f"note: {note}")
-    outcome = result.outcome
-    if outcome.changed:
+    if result.outcome.changed:
         publish_dumps(settings, store)
-    _report(outcome, time.perf_counter() - started, len(store))
+    for line in success_lines(result):
+        _err(line)
+    _report(result.outcome, time.perf_counter() - started, len(store))
     return 0
+
+
+def _ingest(
+    args: argparse.Namespace,
+    settings: Settings,
+    store: GraphStore,
+    limits: ReadLimits,
+    wait: float,
+    build_if_empty: Callable[[], None],
+    progress: Progress,
+) -> IngestResult:
+    return ingest_file(
+        store,
+        Iris(settings.base_uri),
+        Registry(settings.registry),
+        args.file,
+        kind=args.kind,
+        batch=args.batch,
+        document=args.document,
+        date=args.date,
+        source_url=args.source_url,
+        encoding=args.encoding,
+        limits=limits,
+        wait_s=wait,
+        waiting=_err,
+        parsed=build_if_empty,
+        progress=progress,
+    )
 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     started = time.perf_counter()
-    report = default_gate().validate(_validation_copy(store))
+    store = _validation_copy(store)
+    report = default_gate().validate(store)
     _out(report.text())
+    disagreements = compare_registry(store, Registry.load(settings.registry), settings.base_uri)
+    for line in disagreements[:FIRST_CASES]:
+        _out(f"registry: {line}")
+    if len(disagreements) > FIRST_CASES:
+        _out(f"registry: … and {len(disagreements) - FIRST_CASES:,} more")
     _err(f"validated {len(store)} triples in {time.perf_counter() - started:.2f} s")
-    return 0 if report.conforms else 1
+    return 0 if report.conforms and not disagreements else 1
 
 
-def _validation_copy(store: GraphStore) -> ox.Store:
-    """The store as the gate reads it: the embedded one itself, a remote one copied in."""
+def _validation_copy(store: GraphStore) -> EmbeddedStore:
+    """The store as the gate reads it: the embedded one itself, a remote one copied into memory."""
     if isinstance(store, EmbeddedStore):
-        return store.raw
-    copy = ox.Store()
-    copy.bulk_extend(store.quads())
+        return store
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in store.quads():
+        graphs.setdefault(str(quad.graph_name.value), []).append(quad)  # type: ignore[union-attr]
+    copy = EmbeddedStore(None)
+    copy.replace_graphs(graphs)
     return copy
 
 
@@ -168,7 +310,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, store: GraphStore) 
         return 1
     if store.is_empty():
         _err("store is empty: building it from the default dataset")
-        build_store(settings, store)
+        build_store(settings, store, waiting=_err)
     del store  # the server opens its own view of the store
     serve(settings, host=args.host, port=args.port, workers=args.workers)
     return 0

@@ -13,20 +13,32 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ingest.parse_list import LIST_KINDS
-from ingest.row_errors import RowError
+from ingest.row_errors import RULE_REJECTED, RowError
 
 T = TypeVar("T")
 
 
 class IngestError(Exception):
-    """The input cannot be ingested as it is; every reason is listed, nothing was written."""
+    """The input cannot be ingested as it is; every reason is listed, nothing was written.
+
+    ``errors`` holds every problem (``ingest.report`` summarises them by rule); the message
+    shows the first few only, since a list can have thousands.
+    """
+
+    SHOWN = 20
 
     def __init__(self, file: str, problems: Iterable[RowError | str]) -> None:
         self.file = file
-        self.problems = [str(p) for p in problems]
+        self.errors = [
+            p if isinstance(p, RowError) else RowError(file, "", 0, RULE_REJECTED, p)
+            for p in problems
+        ]
+        self.problems = [str(e) for e in self.errors[: self.SHOWN]]
+        more = len(self.errors) - len(self.problems)
         super().__init__(
-            f"{file}: rejected, nothing written ({len(self.problems)} problem(s)):\n  "
+            f"{file}: rejected, nothing written ({len(self.errors)} problem(s)):\n  "
             + "\n  ".join(self.problems)
+            + (f"\n  … and {more:,} more" if more > 0 else "")
         )
 
 
@@ -82,3 +94,16 @@ def reconcile_facts(
     if problems or kind is None or day is None:
         raise IngestError(file, problems)
     return Facts(kind, batch, document, day, source_url)
+
+
+def fact_origins(own: Stated, given: Stated) -> dict[str, str]:
+    """Where each fact of a list or notice came from: the command line, the file, or nowhere."""
+    out = {}
+    for what in ("kind", "batch", "document", "date"):
+        if getattr(given, what) is not None:
+            out[what] = f"--{what}"
+        elif getattr(own, what) is not None:
+            out[what] = "the file's own text"
+        else:
+            out[what] = "not stated"
+    return out

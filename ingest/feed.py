@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
 
 import pyoxigraph as ox
 
@@ -175,7 +174,7 @@ def _existing(store: GraphStore, iris: list[str]) -> set[str]:
     for i in range(0, len(iris), 1000):
         values = " ".join(f"<{s}>" for s in iris[i : i + 1000])
         q = f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"
-        found.update(row["s"].value for row in cast(ox.QuerySolutions, store.query(q)))
+        found.update(row["s"].value for row in store.select(q))
     return found
 
 

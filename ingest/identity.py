@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Registry:
         self._docs: dict[str, str] = {}  # doc_number -> slug
         self._doc_minted: dict[str, str] = {}
         self._highest = 0  # highest key number ever recorded: keys are never reused
+        self._shared: list[tuple[str, str, str]] = []  # (credit code, key, key): never legal
         self.dirty = False
 
     # -- loading and saving
@@ -87,10 +89,17 @@ class Registry:
                     reg._doc_minted[row["doc_number"]] = row.get("minted") or ""
         return reg
 
+    def reload(self) -> None:
+        """Read the directory again, dropping whatever this object holds that is not on disk."""
+        self.__dict__.update(Registry.load(self.directory).__dict__)
+
     def _index(self, entry: _Entry) -> None:
         self._entries[entry.key] = entry
         self._highest = max(self._highest, _key_number(entry.key))
         if entry.uscc:
+            other = self._by_uscc.get(entry.uscc)
+            if other is not None and other != entry.key:
+                self._shared.append((entry.uscc, other, entry.key))
             self._by_uscc[entry.uscc] = entry.key
         for n in entry.names:
             keys = self._by_name.setdefault(n, [])
@@ -98,10 +107,20 @@ class Registry:
                 keys.append(entry.key)
 
     def save(self) -> None:
-        """Write both registries atomically (temporary file, fsync, rename)."""
+        """Write both registries atomically (temporary file, fsync, rename).
+
+        Only for a registry that belongs to no store; a writer publishes ``files()`` with the
+        store's new state instead (``ingest.writer``).
+        """
         if not self.dirty:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
+        for path, data in self.files().items():
+            _atomic_write(path, data)
+        self.dirty = False
+
+    def files(self) -> dict[Path, bytes]:
+        """Both registries as the bytes of their CSV files, by path."""
         rows = [
             {
                 "key": e.key,
@@ -113,13 +132,14 @@ class Registry:
             }
             for e in sorted(self._entries.values(), key=lambda e: _key_number(e.key))
         ]
-        _atomic_csv(self.directory / ENTERPRISE_FILE, _ENTERPRISE_FIELDS, rows)
         docs = [
             {"slug": slug, "doc_number": number, "minted": self._doc_minted.get(number, "")}
             for number, slug in sorted(self._docs.items(), key=lambda kv: kv[1])
         ]
-        _atomic_csv(self.directory / DOCUMENT_FILE, _DOCUMENT_FIELDS, docs)
-        self.dirty = False
+        return {
+            self.directory / ENTERPRISE_FILE: _csv_bytes(_ENTERPRISE_FIELDS, rows),
+            self.directory / DOCUMENT_FILE: _csv_bytes(_DOCUMENT_FIELDS, docs),
+        }
 
     # -- lookups
     def __len__(self) -> int:
@@ -149,6 +169,21 @@ class Registry:
 
     def uscc_of(self, key: str) -> str:
         return self._entries[key].uscc
+
+    def names_of(self, key: str) -> list[str]:
+        """The normalised names recorded for a key (and for the keys merged into it)."""
+        canonical = self.canonical(key)
+        return [
+            n for e in self._entries.values() if self.canonical(e.key) == canonical for n in e.names
+        ]
+
+    def shared_codes(self) -> list[str]:
+        """One line per credit code that two keys record: one code is one enterprise."""
+        return [
+            f"credit code {code} is recorded for both {a} and {b}"
+            for code, a, b in self._shared
+            if self.canonical(a) != self.canonical(b)
+        ]
 
     # -- resolving and minting
     def resolve(
@@ -268,12 +303,18 @@ def _key_number(key: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def _atomic_csv(path: Path, fields: tuple[str, ...], rows: list[dict[str, str]]) -> None:
+def _csv_bytes(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    with tmp.open("wb") as fh:
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)

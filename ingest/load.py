@@ -1,9 +1,10 @@
 """The validated, atomic load: source graphs (+ PROV) → SHACL gate → one published generation.
 
-Each source is one named graph. The change is written into a draft generation of the store, the
-shapes gate validates the nodes the change touches (with everything else in the store as their
-context), and the draft is published only if no shape is violated. A failed gate discards the
-draft: the store, the registry and every reader are exactly as before.
+Each source is one named graph. The change is staged in the writer's transaction (``writer``),
+where it starts loading at once; meanwhile the shapes gate validates the nodes the change touches
+(with what the rest of the store says of them as their context), and the transaction publishes
+only if no shape is violated. A failed gate discards it: the store, the registry and every
+reader are exactly as before.
 """
 
 from __future__ import annotations
@@ -12,25 +13,24 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, cast
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ingest.commit_tx import write_validated
-from ingest.progress import Steps
+from ingest.progress import QUIET, Progress
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
 from ontology.paths import ONTOLOGY_TTL, ROOT, SHAPES_DIR
 from ontology.rdf import GraphBuilder
-from ontology.store import EmbeddedStore, GraphStore
+from ontology.store import GraphStore, Transaction
+from ontology.store.common import count, expect_solutions
 
 if TYPE_CHECKING:
-    from ingest.identity import Registry
     from ingest.shacl import ShapesGate, ValidationReport
+    from ingest.writer import Writing
 
 
 @dataclass(frozen=True)
@@ -141,17 +141,18 @@ class _Pending:
 
 
 def commit(
-    store: GraphStore,
+    writing: Writing,
     iris: Iris,
     graphs: Sequence[SourceGraph],
     *,
-    registry: Registry | None = None,
     gate: ShapesGate | None = None,
     now: dt.datetime | None = None,
     force: bool = False,
     replace_all: bool = False,
+    progress: Progress = QUIET,
 ) -> CommitOutcome:
-    """Validate and publish the source graphs as one new state of the store.
+    """Validate the source graphs and stage them in the writer's transaction, published as one
+    new state (with the registry) when its block ends.
 
     A source whose bytes and software version match what its graph records is skipped, so the
     same file twice changes nothing; ``replace_all`` drops every other graph (a clean rebuild).
@@ -159,8 +160,9 @@ def commit(
     second commit of them writes the same triples.
 
     Raises:
-        ValidationFailed: a shape is violated (store and registry untouched).
+        ValidationFailed: a shape is violated (leave the block with it: nothing is published).
     """
+    store = writing.store
     force = force or replace_all
     started = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     todo: list[SourceGraph] = []
@@ -176,23 +178,8 @@ def commit(
     pending = [_prepare(sg, iris, started, now) for sg in todo]
     rows = {node: where for sg in todo for node, where in sg.rows.items()}
     gate = gate if gate is not None else default_gate()
-    if isinstance(store, EmbeddedStore):
-        report = _write_validated(store, iris, pending, rows, gate, registry, replace_all)
-    else:
-
-        def refuse(report: ValidationReport) -> NoReturn:
-            raise ValidationFailed(report, rows)
-
-        report = write_validated(
-            store,
-            pending,
-            ontology=str(iris.graph("ontology")),
-            gate=gate,
-            validate=_validate,
-            registry=registry,
-            replace_all=replace_all,
-            refuse=refuse,
-        )
+    ontology = str(iris.graph("ontology"))
+    report = _stage_validated(writing, ontology, pending, rows, gate, replace_all, progress)
     return CommitOutcome(
         tuple(p.graph for p in pending),
         tuple(unchanged),
@@ -217,58 +204,41 @@ def _prepare(
     return _Pending(graph, sha, data, len(triples), subjects)
 
 
-def _write_validated(
-    store: EmbeddedStore,
-    iris: Iris,
+def _stage_validated(
+    writing: Writing,
+    ontology: str,
     pending: list[_Pending],
     rows: Mapping[str, str],
     gate: ShapesGate,
-    registry: Registry | None,
     replace_all: bool,
+    progress: Progress,
 ) -> ValidationReport:
-    """Write the graphs into a draft generation and publish it only if the gate passes."""
-    steps = Steps(["write", "validate", "publish"])
-    steps.start("writing draft")
+    """Stage the graphs (they load in the background) and validate what they touch meanwhile."""
+    store, tx = writing.store, writing.tx
+    keep = {p.graph for p in pending}
+    dropped = [g for g in store.named_graphs() if g not in keep] if replace_all else []
+    for g in dropped:
+        tx.drop_graph(g)
     focus: set[str] = set()
-    with store.writer() as draft:
-        if replace_all:
-            keep = {p.graph for p in pending}
-            for g in list(draft.named_graphs()):
-                if isinstance(g, ox.NamedNode) and g.value not in keep:
-                    draft.remove_graph(g)
-        for p in pending:
-            focus |= _drop(draft, p.graph) | p.subjects
-        serialised = {p.graph: p.ntriples for p in pending}
-        # the disk write overlaps validation; pyoxigraph releases the GIL while it loads
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            written = pool.submit(_load_all, draft, serialised)
-            steps.start(f"validating {len(focus)} nodes")
-            ontology = str(iris.graph("ontology"))
-            context = neighbourhood(draft, focus, changed=serialised, ontology=ontology)
-            report = _validate(gate, context, focus)
-            written.result()
-        if not report.conforms:
-            steps.close()
-            raise ValidationFailed(report, rows)
-        if registry is not None:
-            registry.save()  # before publishing: every key in the store is in the registry
-        steps.start("publishing")
-        # the last reference but the writer's own: the draft is closed (its background work
-        # done) before it is published, so that no reader opens a directory still being written
-        del draft
-    steps.close()
+    for p in pending:
+        focus |= _old_subjects(tx, p.graph) | p.subjects
+        tx.replace_graph(p.graph, p.ntriples)
+    progress.step(f"validate {len(focus):,} nodes")
+    serialised = {p.graph: p.ntriples for p in pending}
+    context = neighbourhood(
+        store, focus, changed=serialised, ontology=ontology, dropped=frozenset(dropped)
+    )
+    report = _validate(gate, context, focus)
+    progress.step("load")  # the staged graphs finish loading; the writer's block publishes
+    if not report.conforms:
+        raise ValidationFailed(report, rows)
     return report
 
 
-def _drop(draft: ox.Store, graph: str) -> set[str]:
-    """Remove the graph's previous version; its subjects, which lose triples, need revalidating."""
-    g = ox.NamedNode(graph)
-    if not draft.contains_named_graph(g):
-        return set()
-    q = f"SELECT DISTINCT ?s WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER isIRI(?s) }}"
-    subjects = {row["s"].value for row in cast(ox.QuerySolutions, draft.query(q))}
-    draft.remove_graph(g)
-    return subjects
+def _old_subjects(tx: Transaction, graph: str) -> set[str]:
+    """The subjects of the graph's previous version: they lose triples, so they are revalidated."""
+    q = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} FILTER isIRI(?s) }}"
+    return {row["s"].value for row in tx.select(q)}
 
 
 def _describe_graph(
@@ -322,66 +292,66 @@ def _validate(gate: ShapesGate, context: ox.Store, focus: set[str]) -> Validatio
     context (a rebuild), validating everything and keeping the focus nodes' results is faster.
     """
     q = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?s) }"
-    n = int(next(iter(cast(ox.QuerySolutions, context.query(q))))["n"].value)
-    if len(focus) * 2 < n:
+    if len(focus) * 2 < count(context.query(q)):
         return gate.validate(context, focus=focus)
     whole = gate.validate(context)
     return whole.restricted_to(focus)
 
 
-def _load_all(store: ox.Store, serialised: Mapping[str, bytes]) -> None:
-    for graph, data in serialised.items():
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-
-
 def neighbourhood(
-    store: ox.Store,
+    store: GraphStore,
     focus: set[str],
     *,
     changed: Mapping[str, bytes],
     ontology: str,
+    dropped: frozenset[str] = frozenset(),
 ) -> ox.Store:
     """The part of the store the shapes read when validating ``focus``, copied into memory.
 
-    A shape reads its focus node's own triples (in every graph) and, one hop out, the nodes they
-    point to (a region's division-code prefixes, a batch's ordinal, an object's type), plus the
-    ontology for class hierarchies. Validating that copy gives the same results for the focus
-    nodes as the whole store at in-memory speed: the changed graphs (N-Triples) load straight
-    into memory, and what other graphs say of the focus nodes comes in one query, so the cost
-    follows the size of the change, not of the store. Whole-store rules (batch completeness)
-    run in ``littlegiant validate``.
+    ``store`` is the state the change applies to (the writer's, under its lock). A shape reads
+    its focus node's own triples (in every graph) and, one hop out, the nodes they point to (a
+    region's division-code prefixes, a batch's ordinal, an object's type), plus the ontology for
+    class hierarchies. Validating that copy gives the same results for the focus nodes as the
+    whole new state at in-memory speed: the changed graphs (N-Triples) load straight into
+    memory, and what the other graphs (less the ``dropped`` ones) say of the focus nodes comes in
+    one query, so the cost follows the size of the change, not of the store. Whole-store rules
+    (batch completeness) run in ``littlegiant validate``.
     """
     context = ox.Store()
-    _load_all(context, changed)
+    for graph, data in changed.items():
+        context.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
     g = ox.NamedNode(ontology)
-    if ontology not in changed and store.contains_named_graph(g):
-        context.bulk_extend(store.quads_for_pattern(None, None, None, g))
-    exclude = ", ".join(f"<{graph}>" for graph in [*changed, ontology])
+    if ontology not in changed and ontology not in dropped:
+        context.bulk_extend(store.quads(None, None, None, g))
+    skip = {*changed, *dropped, ontology}
+    exclude = ", ".join(f"<{graph}>" for graph in sorted(skip))
     nodes = " ".join(f"<{iri}>" for iri in sorted(focus))
-    others = store.query(
+    others = store.select(
         f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {nodes} }} GRAPH ?g {{ ?s ?p ?o }}"
         f" FILTER (?g NOT IN ({exclude})) }}"
     )
-    context.bulk_extend(
-        ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in cast(ox.QuerySolutions, others)
-    )
-    context.bulk_extend(_one_hop(store, context, focus))
+    context.bulk_extend(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in others)
+    context.bulk_extend(_one_hop(store, context, focus, skip))
     return context
 
 
-def _one_hop(store: ox.Store, context: ox.Store, focus: set[str]) -> list[ox.Quad]:
-    """What the store says of the nodes the context points to (and of blank nodes, all the way)."""
-    objects = context.query(
-        "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (!isLiteral(?o)) }"
+def _one_hop(
+    store: GraphStore, context: ox.Store, focus: set[str], skip: set[str]
+) -> list[ox.Quad]:
+    """What the other graphs say of the nodes the context points to (blank nodes all the way)."""
+    objects = expect_solutions(
+        context.query("SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (!isLiteral(?o)) }")
     )
-    todo = {row["o"] for row in cast(ox.QuerySolutions, objects)}
+    todo = {row["o"] for row in objects}
     todo -= {ox.NamedNode(iri) for iri in focus}
     seen: set[ox.NamedNode | ox.BlankNode] = set()
     hop: list[ox.Quad] = []
     while todo:
         node = todo.pop()
         seen.add(node)
-        for q in store.quads_for_pattern(node, None, None, None):
+        for q in store.quads(node, None, None, None):  # the named graphs, never the merge
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in skip:
+                continue
             hop.append(q)
             if isinstance(q.object, ox.BlankNode) and q.object not in seen:
                 todo.add(q.object)

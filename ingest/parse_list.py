@@ -9,14 +9,18 @@ reported, not repaired. Pure: the store and the URI scheme play no part.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.read_tables import Sheet, UnreadableFile, read_tables
+from ingest.limits import DEFAULT_LIMITS, ReadLimits
+from ingest.read_tables import UnreadableFile, read_input, read_tables
 from ingest.regions import resolve_region
 from ingest.row_errors import (
+    RULE_CONTROL,
     RULE_DUPLICATE,
     RULE_EMPTY,
     RULE_KIND,
@@ -25,7 +29,9 @@ from ingest.row_errors import (
     RULE_REGION,
     RULE_USCC,
     RowError,
+    clip,
 )
+from ingest.sheet import Sheet
 from ingest.title_facts import detect_batch, detect_date, detect_document, detect_kind
 from ontology.names import InvalidUSCC, normalise_name, validate_uscc
 
@@ -73,6 +79,26 @@ _HEADERS: dict[str, tuple[str, ...]] = {
 _HEADER_INDEX = {normalise_name(s): col for col, syns in _HEADERS.items() for s in syns}
 _NAME_HEADERS = frozenset(normalise_name(s) for s in _HEADERS["name"])
 REQUIRED = ("region", "name")
+MAX_NAME = 200  # characters: the longest registered Chinese company names run to about 60
+# C0 control characters but TAB, LF and CR (a line break inside a cell is layout; readers join)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _names_a_column(cells: Sequence[str]) -> bool:
+    return any(normalise_name(c) in _HEADER_INDEX for c in cells if c)
+
+
+def _stacked(upper: tuple[int, list[str]], lower: tuple[int, list[str]]) -> list[str]:
+    """Two header rows as one: each column named by its lower cell when that is a known
+    header, else by its upper one (a group label over sub-columns, or a cell spanning both)."""
+    first, second = upper[1], lower[1]
+    width = max(len(first), len(second))
+    out = []
+    for i in range(width):
+        top = first[i] if i < len(first) else ""
+        low = second[i] if i < len(second) else ""
+        out.append(low if low and normalise_name(low) in _HEADER_INDEX else top or low)
+    return out
 
 
 @dataclass(frozen=True)
@@ -105,24 +131,35 @@ class ParsedList:
     data: bytes = field(default=b"", repr=False)
 
 
-def parse_list(path: Path | str, *, kind_hint: str | None = None) -> ParsedList:
-    """Read an attachment list (``.csv``, ``.xlsx``, ``.html``/``.htm``) into rows and errors.
+def parse_list(
+    path: Path | str,
+    *,
+    kind_hint: str | None = None,
+    encoding: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> ParsedList:
+    """Read an attachment list (PDF, XLS, XLSX, HTML or CSV, told by its bytes) into rows and
+    errors.
 
     ``kind_hint`` is the kind the caller says the list is; when the list's own title says
-    otherwise, that is a ``wrong-list-kind`` error rather than a silent choice.
+    otherwise, that is a ``wrong-list-kind`` error rather than a silent choice. ``encoding``
+    is the caller's word for a text file's encoding (never guessed).
 
     Raises:
         ValueError: ``kind_hint`` is not one of :data:`LIST_KINDS`.
     """
     path = Path(path)
     name = path.name
-    data = path.read_bytes()
     if kind_hint is not None and kind_hint not in LIST_KINDS:
         raise ValueError(f"unknown list kind {kind_hint!r}; one of {', '.join(LIST_KINDS)}")
+    try:
+        data = read_input(path, limits)
+    except UnreadableFile as exc:
+        return _refused(name, b"", exc.error)
     if not data.strip():
         return _refused(name, data, RowError(name, "", 0, RULE_EMPTY, "the file is empty"))
     try:
-        sheets = read_tables(data, name, path.suffix.lower())
+        sheets = read_tables(data, name, encoding=encoding, limits=limits)
     except UnreadableFile as exc:
         return _refused(name, data, exc.error)
     return _ListReader(name).read(sheets, data, kind_hint)
@@ -138,6 +175,7 @@ class _Header:
 
     columns: dict[str, int]
     cells: tuple[str, ...]
+    sheet_region: str = ""  # the region a sheet's name gives every row, when it has no column
 
     @classmethod
     def of(cls, cells: Sequence[str]) -> _Header | None:
@@ -190,24 +228,36 @@ class _ListReader:
             self.errors.append(self._error("", 0, RULE_EMPTY, "the list has a header but no rows"))
         return self._parsed(data, kind_hint)
 
-    def _error(self, sheet: str, row: int, rule: str, message: str) -> RowError:
-        return RowError(self.file, sheet, row, rule, message)
+    def _error(self, sheet: str, row: int, rule: str, message: str, value: str = "") -> RowError:
+        return RowError(self.file, sheet, row, rule, message, value=value)
 
     def _sheet(self, sheet: str, rows: list[tuple[int, list[str]]]) -> None:
-        """Title rows until the header; then every row, unless the header lacks a column."""
+        """Title rows until the header (one row, or two where the second names the columns the
+        first groups); then every row, unless the header lacks a column. A list with no region
+        column takes its region from the sheet's name when that names one."""
         for i, (n, cells) in enumerate(rows):
-            header = _Header.of(cells)
+            header, width = _Header.of(cells), 1
+            if header is None and i + 1 < len(rows) and _names_a_column(cells):
+                below, stacked = _Header.of(rows[i + 1][1]), _Header.of(_stacked(*rows[i : i + 2]))
+                if stacked and (below is None or len(stacked.columns) > len(below.columns)):
+                    header, width = stacked, 2
             if header is None:
                 self.preamble.append(" ".join(cells))
                 continue
-            missing = [c for c in REQUIRED if c not in header.columns]
+            if "region" not in header.columns and resolve_region(sheet):
+                header = dataclasses.replace(header, sheet_region=sheet)
+            missing = [
+                c
+                for c in REQUIRED
+                if c not in header.columns and not (c == "region" and header.sheet_region)
+            ]
             for col in missing:
                 synonyms = f"{' / '.join(_HEADERS[col][:3])}, {_HEADERS[col][-3]}"
-                message = f"no {col} column ({synonyms}) in the header {cells!r}"
+                message = f"no {col} column ({synonyms}) in the header {clip(' | '.join(cells))!r}"
                 self.errors.append(self._error(sheet, n, RULE_MISSING_COLUMN, message))
             if not missing:
-                for m, row_cells in rows[i + 1 :]:
-                    if not header.repeated_in(row_cells):
+                for m, row_cells in rows[i + width :]:
+                    if not header.repeated_in(row_cells) and self._clean(sheet, m, row_cells):
                         self._add(self._row(sheet, m, row_cells, header))
             return
         message = (
@@ -216,21 +266,41 @@ class _ListReader:
         )
         self.errors.append(self._error(sheet, rows[0][0], RULE_MISSING_COLUMN, message))
 
+    def _clean(self, sheet: str, n: int, cells: list[str]) -> bool:
+        """Whether no cell holds a control character (C0 but TAB, and line breaks, which the
+        readers join); each one that does is reported."""
+        ok = True
+        for i, cell in enumerate(cells):
+            if m := CONTROL.search(cell):
+                code = f"U+{ord(m.group()):04X}"
+                message = f"column {i + 1} holds the control character {code}; it is refused"
+                self.errors.append(
+                    RowError(self.file, sheet, n, RULE_CONTROL, message, str(i + 1), clip(cell))
+                )
+                ok = False
+        return ok
+
     def _row(self, sheet: str, n: int, cells: list[str], header: _Header) -> ListRow | None:
         """The row as a ListRow, or None (its problems recorded) when it is not a usable one."""
-        printed, region_text = header.get(cells, "name"), header.get(cells, "region")
+        printed = header.get(cells, "name")
+        region_text = header.get(cells, "region") or header.sheet_region
         seq, raw_code = header.get(cells, "seq"), header.get(cells, "uscc")
         if not printed:
             # a page footer or a note line under the table: only an error if it looks like a row
             if raw_code or seq.isdigit():
                 self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, "no enterprise name"))
             return None
+        if len(printed) > MAX_NAME:
+            message = f"the enterprise name has {len(printed):,} characters; at most {MAX_NAME}"
+            self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, message, clip(printed)))
+            return None
         ok, code = True, ""
         if raw_code:
             try:
                 code = validate_uscc(raw_code)
             except InvalidUSCC as exc:
-                self.errors.append(self._error(sheet, n, RULE_USCC, str(exc)))
+                message = clip(str(exc), 200)
+                self.errors.append(self._error(sheet, n, RULE_USCC, message, clip(raw_code)))
                 ok = False
         region = self._region(sheet, n, printed, region_text)
         if region is None or not ok:
@@ -240,7 +310,7 @@ class _ListReader:
     def _region(self, sheet: str, n: int, printed: str, text: str) -> str | None:
         """The code of the region the cell names; None (and the error recorded) when none."""
         if not text:
-            message = f"{printed!r} has no region"
+            message = f"{clip(printed)!r} has no region"
             self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, message))
             return None
         if text not in self._regions:
@@ -248,8 +318,8 @@ class _ListReader:
             self._regions[text] = region.code if region is not None else None
         code = self._regions[text]
         if code is None:
-            message = f"{text!r} is not a province, planned city or 新疆生产建设兵团"
-            self.errors.append(self._error(sheet, n, RULE_REGION, message))
+            message = f"{clip(text)!r} is not a province, planned city or 新疆生产建设兵团"
+            self.errors.append(self._error(sheet, n, RULE_REGION, message, clip(text)))
         return code
 
     def _add(self, row: ListRow | None) -> None:
@@ -259,8 +329,10 @@ class _ListReader:
         key = (normalise_name(row.name), row.region)
         if key in self._names:
             where = _at(*self._names[key])
-            message = f"{row.name!r} in {row.region_text or row.region!r} already on {where}"
-            self.errors.append(self._error(row.sheet, row.row, RULE_DUPLICATE, message))
+            message = (
+                f"{clip(row.name)!r} in {clip(row.region_text or row.region)!r} already on {where}"
+            )
+            self.errors.append(self._error(row.sheet, row.row, RULE_DUPLICATE, message, row.name))
             return
         if row.uscc and row.uscc in self._codes:
             message = f"credit code {row.uscc} already on {_at(*self._codes[row.uscc])}"

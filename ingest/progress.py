@@ -1,29 +1,80 @@
-"""Progress bars for long steps, shown only when a person watches a terminal."""
+"""Progress bars for long steps, shown only when a person watches a terminal.
+
+Each step of a command (parse, build, validate, load) gets a bar once it has run longer than
+``delay_s`` (LG_PROGRESS_DELAY_S): a ticker redraws it while the step blocks in one long call
+(pyoxigraph loading, the shapes gate), so it shows the elapsed time even where no count is
+known. Scripts, CI and pipes get no bar at all: stderr is not a terminal there.
+"""
 
 from __future__ import annotations
 
 import sys
+import threading
+import time
+from typing import TextIO
 
 from tqdm import tqdm
 
-
-def interactive() -> bool:
-    """Whether stderr is a terminal (scripts and CI get clean output)."""
-    return sys.stderr.isatty()
+_TICK_S = 0.25
 
 
-class Steps:
-    """A bar over the named stages of one command (parse, validate, publish ...)."""
+def interactive(stream: TextIO | None = None) -> bool:
+    """Whether the stream (default stderr) is a terminal."""
+    return (stream or sys.stderr).isatty()
 
-    def __init__(self, stages: list[str]) -> None:
-        self._bar = tqdm(total=len(stages), leave=False) if interactive() else None
 
-    def start(self, stage: str) -> None:
-        if self._bar is not None:
-            if self._bar.n or self._bar.desc:
-                self._bar.update(1)
-            self._bar.set_description(stage)
+class Progress:
+    """The steps of one command, one bar each; a no-op unless stderr is a terminal."""
+
+    def __init__(self, *, delay_s: float = 1.0, enabled: bool | None = None) -> None:
+        self.delay_s = delay_s
+        self.enabled = interactive() if enabled is None else enabled
+        self._bar: tqdm[None] | None = None
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def step(self, name: str, total: int | None = None) -> None:
+        """End the current step and start ``name`` (``total`` units, if it counts any)."""
+        self.close()
+        if not self.enabled:
+            return
+        self._stop = threading.Event()
+        with self._lock:
+            self._bar = tqdm(
+                total=total,
+                desc=name,
+                delay=self.delay_s,
+                leave=False,
+                file=sys.stderr,
+                bar_format="{desc}: {elapsed}" if total is None else None,
+            )
+        self._ticker = threading.Thread(target=self._tick, args=(self._stop,), daemon=True)
+        self._ticker.start()
+
+    def advance(self, n: int = 1) -> None:
+        with self._lock:
+            if self._bar is not None:
+                self._bar.update(n)
+
+    def _tick(self, stop: threading.Event) -> None:
+        started = time.monotonic()
+        while not stop.wait(_TICK_S):
+            if time.monotonic() - started >= self.delay_s:
+                with self._lock:
+                    if self._bar is not None:
+                        self._bar.refresh()
 
     def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
+        """End the current step (its bar, if one was drawn, is cleared)."""
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+            self._ticker = None
+        with self._lock:
+            if self._bar is not None:
+                self._bar.close()
+                self._bar = None
+
+
+QUIET = Progress(enabled=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import io
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,11 +24,11 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import PdfminerException
 
+from ingest.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits
 from ingest.pdf_layout import Line, column_edges, gutter_cells, text_lines
 from ingest.sheet import (
     ReadError,
     Sheet,
-    TooLargeError,
     fill_region_column,
     join_lines,
     resolve_sections,
@@ -35,8 +36,8 @@ from ingest.sheet import (
     spanning_text,
 )
 
-MAX_PAGES = 2_000
 MAX_CHARS = 5_000_000  # about 2,500 characters a page at the page cap
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _SCAN_COVER = 0.5  # a page without text whose images cover this much of it is a scanned page
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
@@ -64,7 +65,7 @@ class _Page:
     outside: list[str] = field(default_factory=list)
 
 
-def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CHARS) -> list[Sheet]:
+def read_pdf(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> list[Sheet]:
     """Read the attachment list a PDF prints into one sheet: the header row, then the rows.
 
     Cells hold text as printed, a wrapped cell's lines joined (no space next to a CJK
@@ -75,9 +76,13 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CH
         EncryptedPdfError: the PDF needs a password.
         NoTextLayerError: a scan (pages of images), or glyphs that map to no characters.
             OCR is not done.
-        TooLargeError: more than ``max_pages`` pages or ``max_chars`` characters.
+        LimitExceeded: more pages than ``limits`` allow, or more characters than its rows
+            and cells can hold, or a stream that inflates past the unzipped limit.
         ReadError: not a PDF pdfminer can parse, or no table in it.
     """
+    max_pages = limits.max_pdf_pages
+    max_chars = min(MAX_CHARS, limits.max_list_rows * 50)
+    check_streams(data, limits)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
@@ -85,15 +90,16 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CH
     with pdf:
         count = _page_count(pdf)
         if count > max_pages:
-            raise TooLargeError(f"the PDF has {count} pages; at most {max_pages} are read")
+            raise LimitExceeded("max_pdf_pages", f"the PDF has {count} pages", limits)
         pages, chars = [], 0
         for page in pdf.pages:
             if page.page_number > max_pages:  # a page tree whose Count understates it
-                raise TooLargeError(f"the PDF has more than {max_pages} pages")
+                raise LimitExceeded("max_pdf_pages", "the PDF has more pages than it says", limits)
             try:
                 chars += len(page.chars)
                 if chars > max_chars:
-                    raise TooLargeError(f"the PDF has more than {max_chars} characters")
+                    what = f"the PDF has more than {max_chars:,} characters"
+                    raise LimitExceeded("max_list_rows", what, limits)
                 pages.append(_read_page(page))
             except PdfminerException as exc:
                 raise ReadError(f"page {page.page_number} cannot be read: {exc}") from None
@@ -120,6 +126,30 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CH
             "a spreadsheet"
         )
     return [_join(pages)]
+
+
+def check_streams(data: bytes, limits: ReadLimits) -> None:
+    """Inflate the PDF's Flate streams, all together up to the unzipped limit, before pdfminer
+    does: it inflates each whole, and a few kilobytes can inflate to gigabytes.
+
+    Raises:
+        LimitExceeded: the streams inflate past ``max_unzipped_bytes``.
+    """
+    budget = limits.max_unzipped_bytes
+    for m in _STREAM.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            return
+        inflater, chunk = zlib.decompressobj(), data[m.end() : end]
+        try:
+            while chunk and budget >= 0:
+                budget -= len(inflater.decompress(chunk, budget + 1))
+                chunk = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not a Flate stream: pdfminer decodes the other filters on its own
+        if budget < 0:
+            what = "the PDF's compressed streams inflate to more bytes than it can hold"
+            raise LimitExceeded("max_unzipped_bytes", what, limits)
 
 
 def _refusal(exc: PdfminerException) -> ReadError:

@@ -1,34 +1,35 @@
-"""Attachment-list files as sheets of cells: CSV, XLSX (merged cells filled in) and HTML tables.
+"""Attachment-list files as sheets of cells, whatever their name says: the format is sniffed.
 
-Format readers only: what the cells mean is ``parse_list``'s concern. A file that cannot be read
-as tables at all raises UnreadableFile naming the rule it breaks. Nothing is guessed: a CSV file
-that is not UTF-8 is refused, not decoded as GBK.
+PDF, BIFF (.xls), XLSX, HTML and CSV are told apart by their bytes (``sniff``), never by the
+file's suffix: a province's ``.xls`` is as often an HTML table or an XLSX workbook. Text is
+UTF-8 (with or without a byte-order mark) unless the caller names another encoding or an HTML
+page declares one; it is never guessed. Every reader keeps ``ReadLimits``. Format readers only:
+what the cells mean is ``parse_list``'s concern, except the layout rules every format shares
+(province section rows become a region column).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
-import zipfile
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+import os
+import stat
+from pathlib import Path
 
-from ingest.row_errors import RULE_EMPTY, RULE_ENCODING, RULE_FORMAT, RowError
-from ontology.names import CJK_RANGE
+from ingest.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits
+from ingest.read_html import read_html
+from ingest.read_xlsx import read_xlsx
+from ingest.row_errors import (
+    RULE_EMPTY,
+    RULE_ENCODING,
+    RULE_FORMAT,
+    RULE_TOO_LARGE,
+    RowError,
+)
+from ingest.sheet import ReadError, Sheet, TooLargeError, resolve_sections
+from ingest.sniff import Format, sniff
 
-# a line break inside a Chinese name is layout, not a space in the name
-_CJK_GAP = re.compile(rf"(?<=[{CJK_RANGE}（）()])\s+(?=[{CJK_RANGE}（）()])")
-
-
-@dataclass
-class Sheet:
-    """One sheet (or HTML table): its rows of cell text, and the title text printed around it."""
-
-    name: str
-    rows: list[tuple[int, list[str]]]  # (1-based row number as the source counts, cells)
-    preamble: list[str] = field(default_factory=list)  # title text outside the table
+READ = ("PDF", "XLS (BIFF)", "XLSX", "HTML", "CSV")
 
 
 class UnreadableFile(Exception):  # noqa: N818 - reads as the verdict it carries
@@ -39,170 +40,144 @@ class UnreadableFile(Exception):  # noqa: N818 - reads as the verdict it carries
         self.error = error
 
 
-def read_tables(data: bytes, name: str, suffix: str) -> list[Sheet]:
-    """Read a ``.csv``, ``.xlsx``/``.xlsm`` or ``.html``/``.htm`` file into sheets of cells.
+def read_input(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a regular file within the size limit; anything else refused unopened.
 
     Raises:
-        UnreadableFile: an unknown suffix, a CSV that is not UTF-8, a damaged workbook, a page
-            with no table.
+        UnreadableFile: no such file, a directory, a FIFO, a device or a socket (each said as
+            such, never opened: a FIFO would block the reader), or a file past the limit.
     """
+    name = path.name or str(path)
     try:
-        if suffix == ".csv":
-            return read_csv(data, name)
-        if suffix in (".xlsx", ".xlsm"):
-            return read_xlsx(data)
-        if suffix in (".html", ".htm"):
-            return read_html(data, name)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        # openpyxl on a file that is not a workbook (or a damaged one)
-        message = f"cannot read the {suffix} file: {exc}"
-        raise UnreadableFile(RowError(name, "", 0, RULE_FORMAT, message)) from None
-    message = (
-        f"cannot read {suffix or 'files without a suffix'}; lists are read from .csv, .xlsx, .html"
-    )
-    raise UnreadableFile(RowError(name, "", 0, RULE_FORMAT, message))
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise _refusal(name, RULE_FORMAT, f"{path}: no such file") from None
+    except OSError as exc:
+        raise _refusal(name, RULE_FORMAT, f"{path}: cannot be read ({exc.strerror})") from None
+    kind = _not_regular(mode)
+    if kind:
+        raise _refusal(name, RULE_FORMAT, f"{path} is {kind}, not a file; nothing was read")
+    size = os.stat(path).st_size
+    if size > limits.max_list_bytes:
+        message = f"the file has {size:,} bytes; at most {limits.max_list_bytes:,}"
+        raise _refusal(name, RULE_TOO_LARGE, f"{message} ({limits.name('max_list_bytes')})")
+    with path.open("rb") as fh:
+        data = fh.read(limits.max_list_bytes + 1)
+    if len(data) > limits.max_list_bytes:  # grew while it was read
+        raise _refusal(name, RULE_TOO_LARGE, f"the file grew past {limits.name('max_list_bytes')}")
+    return data
 
 
-def read_csv(data: bytes, name: str) -> list[Sheet]:
-    """A UTF-8 CSV file (with or without a byte-order mark) as one sheet."""
+def _not_regular(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _refusal(name: str, rule: str, message: str) -> UnreadableFile:
+    return UnreadableFile(RowError(name, "", 0, rule, message))
+
+
+def read_tables(
+    data: bytes, name: str, *, encoding: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+) -> list[Sheet]:
+    """Read a list file of any format this project reads into sheets of cells.
+
+    ``encoding`` is the caller's word for a text file's encoding (``--encoding gbk``).
+
+    Raises:
+        UnreadableFile: a format not read, a file that does not decode, a damaged one, a limit
+            passed (rule ``too-large``, the message naming the setting).
+    """
+    if len(data) > limits.max_list_bytes:
+        raise _refusal(name, RULE_TOO_LARGE, f"the file is past {limits.name('max_list_bytes')}")
     try:
-        text = data.decode("utf-8-sig")
+        sniffed = sniff(data, encoding=encoding)
+        return _read(data, sniffed.format, sniffed.encoding or "utf-8", encoding, limits)
+    except TooLargeError as exc:
+        raise _refusal(name, RULE_TOO_LARGE, str(exc)) from None
+    except _Undecodable as exc:
+        raise UnreadableFile(RowError(name, "", exc.line, RULE_ENCODING, str(exc))) from None
+    except ReadError as exc:
+        rule = RULE_EMPTY if "holds no table" in str(exc) else RULE_FORMAT
+        raise _refusal(name, rule, str(exc)) from None
+
+
+class _Undecodable(ReadError):  # noqa: N818 - reads as the verdict it carries
+    """Text that is not in the encoding it is read in (``line``: where, 0 if unknown)."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _read(
+    data: bytes, fmt: Format, codec: str, asked: str | None, limits: ReadLimits
+) -> list[Sheet]:
+    if fmt is Format.PDF:
+        from ingest.read_pdf import read_pdf  # pdfminer is slow to import; only PDFs need it
+
+        return read_pdf(data, limits)
+    if fmt is Format.XLS:
+        from ingest.read_xls import read_xls
+
+        return read_xls(data, encoding=asked, limits=limits)
+    if fmt is Format.XLSX:
+        sheets = read_xlsx(data, limits)
+    elif fmt is Format.HTML:
+        sheets = read_html(data, codec, limits)
+    elif fmt is Format.TEXT:
+        sheets = [read_csv(data, codec, limits)]
+    else:
+        raise ReadError(
+            f"the file is {fmt.description}; lists are read from {', '.join(READ)} files"
+        )
+    return [Sheet(s.name, resolve_sections(s.rows), s.preamble) for s in sheets]
+
+
+def read_csv(data: bytes, codec: str = "utf-8-sig", limits: ReadLimits = DEFAULT_LIMITS) -> Sheet:
+    """A CSV file as one sheet, in ``codec`` (UTF-8 with or without a byte-order mark unless the
+    caller names another). A lone CR ends a line, as CRLF and LF do."""
+    try:
+        text = data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         bad = data[exc.start : exc.start + 1].hex()
-        message = (
-            f"byte 0x{bad} at offset {exc.start} is not UTF-8; save the list as UTF-8 "
-            "(GBK/GB18030 files are not guessed)"
+        hint = (
+            "save the list as UTF-8, or give its encoding (--encoding gbk): it is never guessed"
+            if codec.startswith("utf")
+            else "is that its encoding?"
         )
-        raise UnreadableFile(RowError(name, "", line, RULE_ENCODING, message)) from None
-    rows = [(i, [c.strip() for c in r]) for i, r in enumerate(csv.reader(io.StringIO(text)), 1)]
-    return [Sheet("", rows)]
-
-
-def read_xlsx(data: bytes) -> list[Sheet]:
-    """Every worksheet of a workbook; a merged range repeats its top-left value in every cell."""
-    from openpyxl import load_workbook  # slow to import; only workbooks need it
-
-    wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    sheets = []
-    for ws in wb.worksheets:
-        fill: dict[tuple[int, int], object] = {}
-        for rng in ws.merged_cells.ranges:
-            top = ws.cell(rng.min_row, rng.min_col).value
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    fill[(r, c)] = top
-        rows = []
-        for r, values in enumerate(ws.iter_rows(values_only=True), 1):
-            cells = [
-                _cell_text(fill.get((r, c)) if v is None else v) for c, v in enumerate(values, 1)
-            ]
-            rows.append((r, cells))
-        sheets.append(Sheet(ws.title, rows))
-    return sheets
-
-
-def _cell_text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat()
-    return str(v).strip()
-
-
-def read_html(data: bytes, name: str) -> list[Sheet]:
-    """Every top-level table of a page, in the charset its ``<meta>`` declares (else UTF-8)."""
-    charset = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:4096], re.I)
-    encoding = charset.group(1).decode("ascii").lower() if charset else "utf-8"
+        label = "UTF-8" if codec.startswith("utf") else codec
+        raise _Undecodable(
+            f"byte 0x{bad} at offset {exc.start} (line {line}) is not {label}; {hint}", line
+        ) from None
+    if "\x00" in text[:1024] and text.count("\x00") > len(text) // 4:
+        raise ReadError("the file is binary, not text (CSV)")
+    previous = csv.field_size_limit(limits.max_cell_chars + 1)
+    rows: list[tuple[int, list[str]]] = []
     try:
-        text = data.decode(encoding if encoding != "utf8" else "utf-8")
-    except (UnicodeDecodeError, LookupError):
-        message = f"the page does not decode as {encoding}"
-        raise UnreadableFile(RowError(name, "", 0, RULE_ENCODING, message)) from None
-    parser = _TableParser()
-    parser.feed(text)
-    parser.close()
-    if not parser.tables:
-        raise UnreadableFile(RowError(name, "", 0, RULE_EMPTY, "the page holds no table"))
-    return parser.tables
-
-
-class _TableParser(HTMLParser):
-    """Tables with rowspan/colspan expanded; text outside tables kept as each table's preamble."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[Sheet] = []
-        self._text: list[str] = []
-        self._depth = 0
-        self._grid: dict[tuple[int, int], str] = {}
-        self._row = -1
-        self._col = 0
-        self._cell: list[str] | None = None
-        self._span = (1, 1)
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "table":
-            self._depth += 1
-            if self._depth == 1:
-                self._grid, self._row = {}, -1
-        elif tag == "tr" and self._depth == 1:
-            self._row += 1
-            self._col = 0
-        elif tag in ("td", "th") and self._depth == 1:
-            while (self._row, self._col) in self._grid:
-                self._col += 1
-            self._cell = []
-            self._span = (_span(a.get("rowspan")), _span(a.get("colspan")))
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in ("td", "th") and self._depth == 1 and self._cell is not None:
-            self._end_cell(self._cell)
-        elif tag == "table" and self._depth:
-            self._depth -= 1
-            if self._depth == 0:
-                self._end_table()
-        elif tag in ("p", "div", "h1", "h2", "h3", "h4", "title", "caption") and not self._depth:
-            self._text.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if self._cell is not None:
-            self._cell.append(data)
-        elif self._depth == 0 or self._row < 0:
-            self._text.append(data)
-
-    def _end_cell(self, parts: list[str]) -> None:
-        value = _CJK_GAP.sub("", " ".join("".join(parts).split()))
-        rs, cs = self._span
-        for r in range(self._row, self._row + rs):
-            for c in range(self._col, self._col + cs):
-                self._grid[(r, c)] = value
-        self._col += cs
-        self._cell = None
-
-    def _end_table(self) -> None:
-        n_rows = max((r for r, _ in self._grid), default=-1) + 1
-        n_cols = max((c for _, c in self._grid), default=-1) + 1
-        rows = [(r + 1, [self._grid.get((r, c), "") for c in range(n_cols)]) for r in range(n_rows)]
-        pre = " ".join(" ".join(self._text).split())
-        self.tables.append(Sheet(f"table {len(self.tables) + 1}", rows, [pre]))
-        self._text = []
-
-
-def _span(v: str | None) -> int:
-    try:
-        return max(1, int(v or 1))
-    except ValueError:
-        return 1
+        for i, record in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+            if i > limits.max_list_rows:
+                what = f"the file has more than {limits.max_list_rows:,} rows"
+                raise LimitExceeded("max_list_rows", what, limits)
+            if len(record) > limits.max_list_columns:
+                what = f"line {i} has {len(record):,} fields"
+                raise LimitExceeded("max_list_columns", what, limits)
+            rows.append((i, [c.strip() for c in record]))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            what = f"line {len(rows) + 1} has a field of more than {limits.max_cell_chars:,} chars"
+            raise LimitExceeded("max_cell_chars", what, limits) from None
+        raise ReadError(f"line {len(rows) + 1} is not CSV: {exc}") from None
+    finally:
+        csv.field_size_limit(previous)
+    return Sheet("", rows)

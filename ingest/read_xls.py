@@ -17,10 +17,10 @@ import xlrd
 from xlrd.compdoc import CompDocError
 from xlrd.sheet import Sheet as XlrdSheet
 
-from ingest.sheet import ReadError, Rows, Sheet, TooLargeError, join_lines, resolve_sections
+from ingest.limits import DEFAULT_LIMITS, LimitExceeded, ReadLimits
+from ingest.sheet import ReadError, Rows, Sheet, join_lines, resolve_sections
 from ingest.sniff import Format, sniff
 
-MAX_SHEETS = 256
 MAX_ROWS = 65_536  # BIFF8's own limit
 MAX_COLS = 256
 _EXACT = 10**15  # past 15 digits a double no longer keeps every integer digit as typed
@@ -28,12 +28,7 @@ _ZEROS = re.compile(r'^"?(0+)"?$')  # a number format that pads with zeros: 0000
 
 
 def read_xls(
-    data: bytes,
-    *,
-    encoding: str | None = None,
-    max_sheets: int = MAX_SHEETS,
-    max_rows: int = MAX_ROWS,
-    max_cols: int = MAX_COLS,
+    data: bytes, *, encoding: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
 ) -> list[Sheet]:
     """Read every sheet of a BIFF workbook, merged ranges filled in.
 
@@ -43,14 +38,20 @@ def read_xls(
     Raises:
         ReadError: not a BIFF workbook (saying what the file is instead: an XLSX workbook or an
             HTML table saved with an .xls name), a damaged one, or a number too long to be exact.
-        TooLargeError: more than ``max_sheets`` sheets, or a sheet past ``max_rows`` / ``max_cols``.
+        LimitExceeded: more sheets, rows, columns or characters in a cell than ``limits``.
     """
+    max_sheets, max_cols = limits.max_sheets, min(limits.max_list_columns, MAX_COLS)
+    max_rows = min(limits.max_list_rows, MAX_ROWS)
     kind = sniff(data).format
     if kind is not Format.XLS:
         raise ReadError(f"not a binary Excel workbook but {kind.description}; read it as that")
     try:
         book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True, encoding_override=encoding
+            file_contents=data,
+            formatting_info=True,
+            on_demand=True,
+            ragged_rows=True,  # a cell at the last row and column must not pad every row
+            encoding_override=encoding,
         )
     # xlrd asserts on some damaged records; struct and index errors come from truncated ones
     except (xlrd.XLRDError, CompDocError, struct.error, IndexError, AssertionError) as exc:
@@ -59,31 +60,50 @@ def read_xls(
         raise ReadError(f"the workbook's text does not decode: {exc}") from None
     with book:
         if book.nsheets > max_sheets:
-            raise TooLargeError(f"the workbook has {book.nsheets} sheets; at most {max_sheets}")
-        sheets = []
+            what = f"the workbook has {book.nsheets} sheets"
+            raise LimitExceeded("max_sheets", what, limits)
+        sheets, rows_read = [], 0
         for index in range(book.nsheets):
             ws = book.sheet_by_index(index)
-            if ws.nrows > max_rows or ws.ncols > max_cols:
-                raise TooLargeError(
-                    f"sheet {ws.name!r} has {ws.nrows} rows and {ws.ncols} columns; "
-                    f"at most {max_rows} rows and {max_cols} columns are read"
+            if ws.nrows > max_rows:
+                raise LimitExceeded(
+                    "max_list_rows", f"sheet {ws.name!r} has {ws.nrows} rows", limits
                 )
-            sheets.append(Sheet(ws.name, resolve_sections(_rows(book, ws))))
+            if ws.ncols > max_cols:
+                what = f"sheet {ws.name!r} has {ws.ncols} columns"
+                raise LimitExceeded("max_list_columns", what, limits)
+            rows = _rows(book, ws, limits)
+            rows_read += len(rows)
+            if rows_read > limits.max_list_rows:
+                what = f"the workbook has more than {limits.max_list_rows:,} rows"
+                raise LimitExceeded("max_list_rows", what, limits)
+            sheets.append(Sheet(ws.name, resolve_sections(rows)))
             book.unload_sheet(index)
     return sheets
 
 
-def _rows(book: xlrd.Book, ws: XlrdSheet) -> Rows:
-    grid = [[_text(book, ws, r, c) for c in range(ws.ncols)] for r in range(ws.nrows)]
+def _rows(book: xlrd.Book, ws: XlrdSheet, limits: ReadLimits) -> Rows:
+    """The rows that hold a cell (merged ranges filled in), each as wide as its last cell."""
+    cells: dict[int, dict[int, str]] = {}
+    for r in range(ws.nrows):
+        for c in range(ws.row_len(r)):
+            if value := _text(book, ws, r, c):
+                if len(value) > limits.max_cell_chars:
+                    what = f"sheet {ws.name!r} cell {xlrd.cellname(r, c)} has {len(value):,} chars"
+                    raise LimitExceeded("max_cell_chars", what, limits)
+                cells.setdefault(r, {})[c] = value
+    area = sum((rhi - rlo) * (chi - clo) for rlo, rhi, clo, chi in ws.merged_cells)
+    if area > 4 * limits.max_list_rows:
+        what = f"sheet {ws.name!r} merges {area:,} cells (4 × the row limit at most)"
+        raise LimitExceeded("max_list_rows", what, limits)
     for rlo, rhi, clo, chi in ws.merged_cells:
-        for r in range(rlo, rhi):
-            for c in range(clo, chi):
-                grid[r][c] = grid[rlo][clo]
-    width = max((c + 1 for row in grid for c, v in enumerate(row) if v), default=0)
-    rows = [(r + 1, row[:width]) for r, row in enumerate(grid)]
-    while rows and not any(rows[-1][1]):
-        rows.pop()
-    return rows
+        top = cells.get(rlo, {}).get(clo, "")
+        if top:
+            for r in range(rlo, rhi):
+                for c in range(clo, chi):
+                    cells.setdefault(r, {})[c] = top
+    width = max((c + 1 for row in cells.values() for c in row), default=0)
+    return [(r + 1, [cells[r].get(c, "") for c in range(width)]) for r in sorted(cells)]
 
 
 def _text(book: xlrd.Book, ws: XlrdSheet, r: int, c: int) -> str:

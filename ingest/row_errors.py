@@ -17,6 +17,14 @@ RULE_REGION = "unknown-region"
 RULE_DUPLICATE = "duplicate-row"
 RULE_KIND = "wrong-list-kind"
 RULE_FORMAT = "unsupported-format"
+RULE_CONTROL = "control-character"
+RULE_TOO_LARGE = "too-large"  # past a reader's limit; the message names the LG_MAX_* setting
+RULE_REJECTED = "rejected"  # a fact or a placement the list cannot be ingested without
+RULE_AMBIGUOUS = "ambiguous-firm"
+RULE_UNKNOWN_FIRM = "unknown-firm"
+RULE_SHAPE = "shape"  # a SHACL violation of the built graph
+
+ECHO_CHARS = 80  # a value quoted in a message is cut here: a cell can hold megabytes
 
 
 @dataclass(frozen=True)
@@ -28,8 +36,20 @@ class RowError:
     row: int
     rule: str
     message: str
+    column: str = ""  # the column's header as printed, where one cell is at fault
+    value: str = ""  # that cell's text (clipped)
 
     def __str__(self) -> str:
-        where = self.file + (f" [{self.sheet}]" if self.sheet else "")
-        where += f" row {self.row}" if self.row else ""
-        return f"{where}: {self.rule}: {self.message}"
+        return f"{self.where()}: {self.rule}: {clip(self.message, 4 * ECHO_CHARS)}"
+
+    def where(self) -> str:
+        where = self.file + (f" [{clip(self.sheet, 40)}]" if self.sheet else "")
+        return where + (f" row {self.row}" if self.row else "")
+
+
+def clip(text: str, n: int = ECHO_CHARS) -> str:
+    """``text`` on one line, cut to ``n`` characters with an ellipsis and its full length."""
+    short = " ".join(text[: 2 * n].split())
+    if len(short) <= n and len(text) <= 2 * n:
+        return short
+    return f"{short[: n - 1]}… ({len(text):,} characters)"

@@ -21,7 +21,8 @@ from ingest.sheet import ReadError
 _OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _BOM = b"\xef\xbb\xbf"
-_HTML_START = re.compile(rb"<(?:(?:!doctype\s+html|html|table|head|meta|body|\?xml)\b|!--)", re.I)
+# markup first (any element: a saved fragment may start <p> or <div>), and a table in sight
+_HTML_START = re.compile(rb"<(?:[a-z][a-z0-9]*[\s/>]|!doctype\s+html|\?xml\b|!--)", re.I)
 _HTML_ANY = re.compile(rb"<(?:html|table)\b", re.I)
 _META = re.compile(rb"<meta\b[^>]*>", re.I)
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)

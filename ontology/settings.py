@@ -77,3 +77,16 @@ class Settings(BaseSettings):
     max_header_bytes: int = 16_384
     # In-flight requests get this long to finish on shutdown.
     shutdown_grace_s: float = 30.0
+    # Writers: how long a second writer waits for the store's lock (`--wait` overrides).
+    write_wait_s: float = 300.0
+    # Progress bars (on a terminal only) appear for a step that runs longer than this.
+    progress_delay_s: float = 1.0
+    # Limits of the list readers (ingest/limits.py): past one, the list is refused by name.
+    max_list_bytes: int = 20_000_000  # the file itself
+    max_list_rows: int = 100_000  # rows of all sheets together, and the last row number read
+    max_list_columns: int = 256
+    max_cell_chars: int = 10_000
+    max_sheets: int = 256
+    max_unzipped_bytes: int = 200_000_000  # an XLSX's parts, all together, once unzipped
+    max_zip_ratio: int = 200  # unzipped / zipped size of one part
+    max_pdf_pages: int = 2_000

@@ -21,10 +21,11 @@ from ingest.facts import Facts, IngestError
 from ingest.identity import Registry
 from ingest.load import Source, SourceGraph
 from ingest.parse_list import ListRow, ParsedList
+from ingest.row_errors import RULE_AMBIGUOUS, RULE_REJECTED, RULE_UNKNOWN_FIRM, RowError
 from ontology.iris import Iris
 from ontology.names import has_cjk
 from ontology.paths import ROOT
-from ontology.store import GraphStore
+from ontology.store import EmbeddedStore, GraphStore
 
 DEFAULT_REVIEW_DIR = ROOT / "var" / "review"
 
@@ -60,12 +61,20 @@ def build_list(
     ctx = BuildContext(store, iris, registry, str(iris.graph(name)), facts)
     ctx.source_page()
     doc = ctx.document(document, parsed.title or parsed.file, parsed.title)
-    problems: list[str] = []
+    problems: list[RowError | str] = []
     ambiguous: Ambiguous = []
     for row in parsed.rows:
         where = f"{parsed.file}{f' [{row.sheet}]' if row.sheet else ''} row {row.row}"
         if problem := _place(ctx, row, where, doc, ambiguous):
-            problems.append(problem)
+            rule = (
+                RULE_AMBIGUOUS
+                if ambiguous and ambiguous[-1][0] is row
+                else RULE_UNKNOWN_FIRM
+                if "is not in the store" in problem
+                else RULE_REJECTED
+            )
+            message = problem.removeprefix(f"{where}: ")
+            problems.append(RowError(parsed.file, row.sheet, row.row, rule, message))
     if ambiguous:
         path = write_review_file(review_dir, name, ambiguous)
         problems.append(f"ambiguous matches written to {path} for a person to decide")
@@ -123,8 +132,8 @@ def list_graph_name(parsed: ParsedList, facts: Facts) -> str:
 
 def review_dir_for(store: GraphStore) -> Path:
     """Review files sit beside the store they concern (``var/review`` for the default store)."""
-    path = getattr(store, "path", None)  # an on-disk embedded store's directory
-    return path.parent / "review" if isinstance(path, Path) else DEFAULT_REVIEW_DIR
+    path = store.path if isinstance(store, EmbeddedStore) else None
+    return path.parent / "review" if path is not None else DEFAULT_REVIEW_DIR
 
 
 def write_review_file(directory: Path, source: str, ambiguous: Ambiguous) -> Path:

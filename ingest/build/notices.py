@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import cast
 
 import pyoxigraph as ox
 
@@ -69,7 +68,7 @@ def find_document(store: GraphStore, year: int, serial: int) -> list[str]:
         "SELECT DISTINCT ?d WHERE { ?d <" + str(LG.documentNumber) + "> ?n . "
         'FILTER(STRENDS(STR(?n), "' + needle + '")) }'
     )
-    return sorted(s["d"].value for s in cast(ox.QuerySolutions, store.query(q)))
+    return sorted(s["d"].value for s in store.select(q))
 
 
 def build_notice(

@@ -18,6 +18,7 @@ from ingest.shacl.compile import compile_shapes
 from ingest.shacl.report import ValidationReport, ValidationResult
 from ingest.shacl.shapes import load_shapes
 from ingest.shacl.sparql_text import UnsupportedShape, values
+from ontology.store import EmbeddedStore
 
 _PROBE = values(["urn:lg:probe"])
 
@@ -46,24 +47,28 @@ class ShapesGate:
     def __len__(self) -> int:
         return len(self._checks)
 
-    def validate(self, store: ox.Store, focus: Collection[str] | None = None) -> ValidationReport:
-        """Check the store (union of its graphs); with ``focus``, only those focus nodes.
+    def validate(
+        self, store: ox.Store | EmbeddedStore, focus: Collection[str] | None = None
+    ) -> ValidationReport:
+        """Check the store's data graph; with ``focus``, only those focus nodes.
 
-        Focus nodes are IRIs (a blank node cannot be named across queries): blank nodes are
-        checked by a run without ``focus``.
+        The data graph of an ``EmbeddedStore`` is its default graph, which holds the merge of its
+        named graphs (each triple once); that of a bare pyoxigraph store (a neighbourhood copy, a
+        fixture) is the union of its graphs. Focus nodes are IRIs (a blank node cannot be named
+        across queries): blank nodes are checked by a run without ``focus``.
         """
-        raw = getattr(store, "raw", store)
+        raw, union = (store.raw, False) if isinstance(store, EmbeddedStore) else (store, True)
         if focus is None:
             runs = [(c, c.query()) for c in self._checks]
         else:
-            types = _types(raw, focus)
+            types = _types(raw, focus, union)
             if not types:
                 return ValidationReport(True, ())
             runs = list(_focused_runs(self._checks, types))
 
         def run(check_and_query: tuple[Check, str]) -> list[ValidationResult]:
             check, query = check_and_query
-            return list(check.results(_select(raw, query)))
+            return list(check.results(_select(raw, query, union)))
 
         # pyoxigraph releases the GIL while it evaluates: queries run side by side
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
@@ -71,13 +76,13 @@ class ShapesGate:
         return ValidationReport.of(r for part in parts for r in part)
 
 
-def _types(store: ox.Store, focus: Collection[str]) -> dict[str, set[str]]:
+def _types(store: ox.Store, focus: Collection[str], union: bool) -> dict[str, set[str]]:
     """The focus IRIs (in order) with their rdf:types; blank nodes and non-IRIs left out."""
     iris = sorted({f for f in focus if ":" in f and not f.startswith("_:")})
     types: dict[str, set[str]] = {f: set() for f in iris}
     if iris:
         query = "SELECT ?this ?t WHERE { ?this a ?t } " + values(iris)
-        for row in _select(store, query):
+        for row in _select(store, query, union):
             types[row["this"].value].add(row["t"].value)
     return types
 
@@ -107,14 +112,14 @@ def _probe(checks: Iterable[Check]) -> None:
     for c in checks:
         for text in (c.query(), c.query(_PROBE)):
             try:
-                list(_select(probe, text))
+                list(_select(probe, text, union=True))
             except SyntaxError as exc:
                 raise UnsupportedShape(f"{c.name}: {exc}\n{text}") from exc
 
 
-def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
-    """The solutions of a SELECT over the union of the store's graphs."""
-    solutions = store.query(query, use_default_graph_as_union=True)
+def _select(store: ox.Store, query: str, union: bool) -> ox.QuerySolutions:
+    """The solutions of a SELECT over the default graph, or over the union of every graph."""
+    solutions = store.query(query, use_default_graph_as_union=union)
     if not isinstance(solutions, ox.QuerySolutions):
         raise TypeError(f"not a SELECT query: {query}")
     return solutions

@@ -47,6 +47,10 @@ class Transaction(Protocol):
         """Remove the named graph ``name`` (nothing happens if it does not exist)."""
         ...
 
+    def publish_file(self, path: Path, data: bytes) -> None:
+        """Write ``data`` at ``path`` as part of publishing this state (the key registry)."""
+        ...
+
     def select(
         self,
         sparql: str,
@@ -69,6 +73,10 @@ class GraphStore(Protocol):
 
     def commit_counts(self) -> dict[str, int]:
         """Commits published (``ok``) and refused (``refused``) by every writer of the store."""
+        ...
+
+    def publish_pending(self) -> bool:
+        """Whether a publish was decided but not finished (the next writer finishes it)."""
         ...
 
     def __len__(self) -> int:

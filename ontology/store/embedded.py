@@ -15,6 +15,7 @@ import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,6 +31,7 @@ from ontology.store.common import (
     dataset_arguments,
     expect_solutions,
     ntriples,
+    write_atomically,
 )
 from ontology.store.generations import Generations
 
@@ -52,6 +54,16 @@ class EmbeddedTransaction:
         self._total: int | None = None
         self._retired = 0
         self._rebuild = False  # once the change is most of the store: rebuild the merge at the end
+        self.files: dict[Path, bytes] = {}
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was staged: a transaction that stages nothing publishes nothing."""
+        return bool(self._staged or self.files or self._rebuild)
+
+    def publish_file(self, path: Path, data: bytes) -> None:
+        """Write ``data`` at ``path`` in the step that publishes this state (see generations)."""
+        self.files[path] = data
 
     def replace_graph(self, name: str, ntriples: bytes) -> None:
         """Replace the named graph ``name`` by the triples of an N-Triples document."""
@@ -107,6 +119,16 @@ class EmbeddedTransaction:
         """Stop loading (cancel what has not started, wait for what has) and let the draft go."""
         self._loader.shutdown(wait=True, cancel_futures=True)
         self._draft = None
+
+
+@dataclass
+class _Draft:
+    """A transaction's two states (as it began, and the draft), and what its publish carries."""
+
+    before: ox.Store
+    store: ox.Store
+    changed: bool = False
+    files: dict[Path, bytes] = field(default_factory=dict)
 
 
 class EmbeddedStore(TypedQueries):
@@ -236,17 +258,18 @@ class EmbeddedStore(TypedQueries):
         An exception in the block discards every staged change. Raises: StoreLocked when
         another writer keeps the lock for ``wait_s`` seconds.
         """
-        with self._drafting(wait_s) as states:
-            if merge.missing(states[1]):  # written through ``raw`` or before the merge existed
-                merge.rebuild(states[1])
-            tx = EmbeddedTransaction(*states)
-            del states  # the draft closes as soon as the transaction lets it go
+        with self._drafting(wait_s) as draft:
+            if merge.missing(draft.store):  # written through ``raw`` or before the merge existed
+                merge.rebuild(draft.store)
+                draft.changed = True
+            tx = EmbeddedTransaction(draft.before, draft.store)
             try:
                 yield tx
             except BaseException:
                 tx.abandon()
                 raise
             tx.finish()
+            draft.files, draft.changed = tx.files, draft.changed or tx.changed
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         """Replace each named graph by the triples of the given quads, all or nothing."""
@@ -264,53 +287,69 @@ class EmbeddedStore(TypedQueries):
         never a published directory: a reference kept after the block cannot touch what
         readers read.
         """
-        with self._drafting(wait_s) as (_, draft):
-            draft.clear_graph(ox.DefaultGraph())
-            yield draft
-            merge.rebuild(draft)
+        with self._drafting(wait_s) as draft:
+            store = draft.store
+            store.clear_graph(ox.DefaultGraph())
+            yield store
+            merge.rebuild(store)
+            draft.changed = True
 
     def _upgrade(self) -> None:
         """Publish the merge for a generation written before the default graph held it, once.
 
         Skipped while another writer holds the lock: its commit adds the merge.
         """
-        with contextlib.suppress(StoreLocked), self._drafting(0.0) as (_, draft):
-            merge.rebuild(draft)
+        with contextlib.suppress(StoreLocked), self._drafting(0.0) as draft:
+            merge.rebuild(draft.store)
+            draft.changed = True
 
     @contextlib.contextmanager
-    def _drafting(self, wait_s: float) -> Iterator[tuple[ox.Store, ox.Store]]:
-        """Lock, make a draft of the current state, yield (current, draft), publish the draft."""
+    def _drafting(self, wait_s: float) -> Iterator[_Draft]:
+        """Lock, make a draft of the current state, yield it; publish it (with its files) if the
+        block marked it changed."""
         if self._generations is None:
             with self._memory_lock(wait_s):
                 before = self._store()
-                draft = ox.Store()
-                draft.bulk_extend(before)
+                copy = ox.Store()
+                copy.bulk_extend(before)
+                draft = _Draft(before, copy)
                 try:
-                    yield before, draft
+                    yield draft
                 except BaseException:
                     self._memory_counts["refused"] += 1
                     raise
-                self._memory = draft
-                self._memory_commits += 1
-                self._memory_counts["ok"] += 1
+                if draft.changed:
+                    self._memory = copy
+                    self._memory_commits += 1
+                    self._memory_counts["ok"] += 1
+                for path, data in draft.files.items():  # a memory store dies with its process
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomically(path, data)
             return
         gens = self._generations
         with gens.locked(wait_s):
             live = self._store() if gens.current() else None
-            draft, draft_dir = gens.new_draft(live)
+            store, draft_dir = gens.new_draft(live)
+            draft = _Draft(live if live is not None else ox.Store(), store)
+            del store
             try:
                 gens.pause("draft-created")
-                yield (live if live is not None else ox.Store()), draft
+                yield draft
                 gens.pause("graphs-staged")
-                name = gens.checkpoint(draft)
+                name = gens.checkpoint(draft.store) if draft.changed else None
             except BaseException:
                 gens.count("refused")
                 raise
             finally:
-                del draft  # this handle is the draft's last one unless a caller kept its own
+                draft.store = ox.Store()  # the draft's last handle unless a caller kept its own
                 shutil.rmtree(draft_dir, ignore_errors=True)
-            gens.publish(name)
-            gens.count("ok")
+            if name is not None:
+                gens.publish(name, draft.files)
+                gens.count("ok")
+
+    def publish_pending(self) -> bool:
+        """Whether a publish was decided but not finished (the next writer finishes it)."""
+        return self._generations is not None and self._generations.pending()
 
     @contextlib.contextmanager
     def _memory_lock(self, wait_s: float) -> Iterator[None]:

@@ -8,6 +8,13 @@ anyone: pyoxigraph documents that reading a directory another process writes is 
 behaviour, and RocksDB keeps compacting a directory as long as a read-write handle to it lives,
 deleting SST files a reader's MANIFEST still names. The checkpoint's SST files are hard links,
 so the draft compacting afterwards only drops its own names for them.
+
+Files that belong to a state (the key registry, kept outside the store) are published with it:
+written beside their final names and fsynced, then named in a commit record
+(``{store}/.publishing``) with the generation, which is the commit point; the link and the files
+are renamed after it. A writer that finds the record when it takes the lock finishes what a
+killed one began, before it reads any of them, so a generation and its files are never seen
+apart by a writer.
 """
 
 from __future__ import annotations
@@ -21,16 +28,23 @@ import shutil
 import socket
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ontology.store.common import StoreLocked
+from ontology.store.common import StoreLocked, fsync_path, write_atomically
 
 PREFIX = "gen-"
 KEEP = 3  # generations kept on disk: the live one and two a slow reader may still be reading
-PAUSE_POINTS = ("draft-created", "graphs-staged", "before-publish", "published")
+PAUSE_POINTS = (
+    "draft-created",
+    "graphs-staged",
+    "before-publish",
+    "between-renames",
+    "published",
+)
+JOURNAL = ".publishing"
 _POLL_S = 0.02
 
 
@@ -74,6 +88,7 @@ class Generations:
                 fh.truncate()
                 fh.write(_holder() + "\n")
                 fh.flush()
+                self.recover()
                 yield
             finally:
                 fh.seek(0)
@@ -105,18 +120,23 @@ class Generations:
         draft.backup(str(target))
         for path in target.iterdir():
             if path.is_file():
-                _fsync(path, os.O_RDONLY)
-        _fsync(target, os.O_RDONLY)
+                fsync_path(path)
+        fsync_path(target)
         return name
 
-    def publish(self, name: str) -> None:
-        """Make the generation ``name`` live (an atomic rename), then drop the oldest ones."""
+    def publish(self, name: str, files: Mapping[Path, bytes] | None = None) -> None:
+        """Make the generation ``name`` live, with ``files`` written at their paths in the same
+        step, then drop the oldest generations. Call with the lock held."""
         self.pause("before-publish")
-        link = self.root / f".current-{os.getpid()}"
-        link.unlink(missing_ok=True)
-        link.symlink_to(name)
-        link.replace(self.root / "current")
-        _fsync(self.root, os.O_RDONLY)
+        staged = []
+        for path, data in (files or {}).items():
+            pending = path.with_name(f"{path.name}.pending-{os.getpid()}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(pending, data)
+            staged.append((str(pending), str(path)))
+        record = {"generation": name, "files": staged}
+        write_atomically(self.root / JOURNAL, json.dumps(record).encode("utf-8"))
+        self._finish(name, staged)
         self.pause("published")
         gens = sorted(p.name for p in self.root.glob(f"{PREFIX}*") if p.is_dir())
         for old in gens[: max(0, len(gens) - KEEP)]:
@@ -138,6 +158,41 @@ class Generations:
         tmp = self.root / f".commits-{os.getpid()}.json"
         tmp.write_text(json.dumps(counts), encoding="utf-8")
         tmp.replace(self.root / "commits.json")
+
+    def recover(self) -> None:
+        """Finish a publish a killed writer decided (its commit record exists) but did not end."""
+        journal = self.root / JOURNAL
+        try:
+            record = json.loads(journal.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        name, staged = str(record["generation"]), [(str(a), str(b)) for a, b in record["files"]]
+        if (self.root / name).is_dir():
+            self._finish(name, staged)
+        else:  # cannot happen: the generation is fsynced before the record is written
+            for pending, _ in staged:
+                Path(pending).unlink(missing_ok=True)
+            journal.unlink()
+
+    def pending(self) -> bool:
+        """Whether a publish was decided but not finished (a writer was killed in it)."""
+        return (self.root / JOURNAL).exists()
+
+    def _finish(self, name: str, staged: list[tuple[str, str]]) -> None:
+        """Rename the link, then each file, into place (idempotent), then drop the record."""
+        if self.current() != name:
+            link = self.root / f".current-{os.getpid()}"
+            link.unlink(missing_ok=True)
+            link.symlink_to(name)
+            link.replace(self.root / "current")
+            fsync_path(self.root)
+        self.pause("between-renames")
+        for pending, final in staged:
+            if Path(pending).exists():
+                Path(pending).replace(final)
+                fsync_path(Path(final).parent)
+        (self.root / JOURNAL).unlink(missing_ok=True)
+        fsync_path(self.root)
 
     def pause(self, point: str) -> None:
         """At a pause point named in the setting, write ``.paused-at-{point}`` and wait until it
@@ -163,11 +218,3 @@ def _holder() -> str:
     since = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
     return f"pid {os.getpid()} on {socket.gethostname()} since {since} ({command})"
-
-
-def _fsync(path: Path, flags: int) -> None:
-    fd = os.open(path, flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -38,6 +38,7 @@ from ontology.store.common import (
     TypedQueries,
     count,
     ntriples,
+    write_atomically,
 )
 from ontology.store.remote_update import MERGE_GRAPH, STATE_GRAPH, View
 from ontology.store.sparql_http import SparqlClient
@@ -60,6 +61,15 @@ class RemoteTransaction:
         self.operations: list[str] = []
         self.replaced: set[str] = set()
         self.dropped: set[str] = set()
+        self.files: dict[Path, bytes] = {}
+
+    def publish_file(self, path: Path, data: bytes) -> None:
+        """Write ``data`` at ``path`` once the engine has applied the commit.
+
+        A remote engine cannot take part in a local rename: a writer killed between the two
+        leaves the file behind the store, which ``littlegiant validate`` reports.
+        """
+        self.files[path] = data
 
     def replace_graph(self, name: str, ntriples: bytes) -> None:
         """Replace the named graph ``name`` by the triples of an N-Triples document."""
@@ -162,6 +172,10 @@ class RemoteStore(TypedQueries):
             dataset = self.dataset()
         return self.client.query(sparql, dataset)
 
+    def publish_pending(self) -> bool:
+        """Always False: a remote commit is one request, with nothing left to finish."""
+        return False
+
     def is_empty(self) -> bool:
         return not self.view().graphs
 
@@ -242,6 +256,9 @@ class RemoteStore(TypedQueries):
                 for operation in tx.operations:  # the marker moves last, in its own request
                     self.client.update(operation)
                 self.client.update(" ;\n".join(publish))
+            for path, data in tx.files.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, data)
         except BaseException:
             renew.stop()
             with contextlib.suppress(Exception):

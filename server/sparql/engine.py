@@ -6,11 +6,28 @@ embedded store (``pool.py``) and the remote SPARQL engine (``remote_engine.py``)
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from server.sparql.pool import Execution
+
+class Execution(Protocol):
+    """A query whose head is known (form, row count, truncation); the body follows."""
+
+    form: str
+    rows: int | None
+    truncated: bool
+
+    @property
+    def complete_body(self) -> bytes | None:
+        """The whole answer when it came in one message (small answers), else None."""
+        ...
+
+    def chunks(self) -> AsyncIterator[bytes]:
+        """Yield the serialised answer, once."""
+        ...
+
+    async def read_all(self) -> bytes: ...
 
 
 class QueryTimeoutError(Exception):

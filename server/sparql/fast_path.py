@@ -4,7 +4,8 @@ routing, dependency resolution and response classes.
 Measured on the lookup benchmark (``bench/README.md``), FastAPI's machinery was a third of a
 light query's time in the web process. The handlers are the same functions the FastAPI routes
 call (``routes.sparql.query_get`` / ``query_post``), so every check and every answer is the
-same; only what surrounds them is skipped. Anything but a GET or POST to ``/sparql`` (HEAD,
+same; only what surrounds them is skipped (a ``Problem`` they raise is rendered as the
+app's handler renders it). Anything but a GET or POST to ``/sparql`` (HEAD,
 OPTIONS, other methods, a request before the lifespan ran) goes on to the app as usual.
 """
 
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.deps import STATE_KEY
+from server.problems import Problem, problem_response
 from server.routes.sparql import query_get, query_post, refusal
 from server.sparql.errors import ENDPOINT_ERRORS
 from server.state import AppState
@@ -50,7 +52,10 @@ class SparqlFastPath:
                     response = refusal(request, err, state.settings)
                 else:
                     handler = query_get if method == "GET" else query_post
-                    response = await handler(request, state, pool)
+                    try:
+                        response = await handler(request, state, pool)
+                    except Problem as exc:  # a precondition, a refused representation ...
+                        response = problem_response(request, exc)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

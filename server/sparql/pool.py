@@ -32,6 +32,7 @@ from server import metrics
 from server.sparql.engine import (
     EngineError,
     EngineUnavailableError,
+    Execution,
     Job,
     PoolBusyError,
     QueryEngine,
@@ -50,6 +51,7 @@ __all__ = [
     "QueryPool",
     "QueryTimeoutError",
     "WorkerCrashedError",
+    "WorkerExecution",
 ]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -253,12 +255,12 @@ class QueryPool:
         if tag == b"A":
             head, body = pickle.loads(message[1:])  # noqa: S301 - our own worker
             self._release(w)
-            return Execution(self, None, head, timeout_s, body)
+            return WorkerExecution(self, None, head, timeout_s, body)
         if tag != b"H":
             self._replace(w)
             raise WorkerCrashedError
         head = pickle.loads(message[1:])  # noqa: S301 - our own worker
-        return Execution(self, w, head, timeout_s)
+        return WorkerExecution(self, w, head, timeout_s)
 
     def ready(self) -> bool:
         """Whether every worker is started and at least one has its snapshot loaded."""
@@ -282,7 +284,7 @@ class QueryPool:
             return [w.process.pid for w in self._all]
 
 
-class Execution:
+class WorkerExecution:
     """A query whose head is known; iterate ``chunks()`` once to stream the body."""
 
     def __init__(

@@ -27,6 +27,7 @@ from server.sparql.pool import (
     Execution,
     Job,
     QueryTimeoutError,
+    WorkerExecution,
 )
 from server.sparql.worker import check_format, limited, write_answer
 
@@ -66,7 +67,7 @@ class RemoteEngine:
             raise EngineError(type(err).__name__, str(err)) from None
         except OSError as err:
             raise EngineUnavailableError(str(err)) from None
-        return Execution(None, None, head, timeout_s, out.getvalue())
+        return WorkerExecution(None, None, head, timeout_s, out.getvalue())
 
     def prepare(self, job: Job) -> tuple[str, tuple[list[str], list[str]]]:
         """The query text to send (its prologue completed, its dataset lifted) and the dataset."""

@@ -15,6 +15,7 @@ from ingest.identity import Registry
 from ingest.ingest_file import ingest_file
 from ingest.load import SourceGraph, commit, default_gate, neighbourhood
 from ingest.parse_list import parse_list
+from ingest.writer import writing
 from ontology.iris import Iris
 from ontology.namespaces import LG, PROV
 from ontology.store import EmbeddedStore
@@ -74,7 +75,7 @@ def test_neighbourhood_gives_the_whole_store_verdict(
         or b""
     }
     gate = default_gate()
-    context = neighbourhood(st.raw, focus, changed=changed, ontology=str(iris.graph("ontology")))
+    context = neighbourhood(st, focus, changed=changed, ontology=str(iris.graph("ontology")))
     near = gate.validate(context, focus=focus)
     whole = gate.validate(whole_store, focus=focus)
     assert not whole.conforms
@@ -120,7 +121,8 @@ def _times(store: EmbeddedStore, iris: Iris, graph: SourceGraph) -> dict[str, li
 def test_now_stamps_every_time_of_the_commit(
     default_store: EmbeddedStore, registry: Registry, iris: Iris, batch_graph: SourceGraph
 ) -> None:
-    commit(default_store, iris, [batch_graph], registry=registry, now=T1)
+    with writing(default_store, registry) as w:
+        commit(w, iris, [batch_graph], now=T1)
     assert _times(default_store, iris, batch_graph) == {
         "generated": [T1],
         "started": [T1],
@@ -134,9 +136,11 @@ def test_committing_the_same_graph_twice_writes_it_as_built(
     """The commit describes the graph with PROV beside the graph it was given, never inside it:
     a second commit of the same graph writes one PROV description, not two."""
     built = list(batch_graph.builder)
-    commit(default_store, iris, [batch_graph], registry=registry, now=T1)
+    with writing(default_store, registry) as w:
+        commit(w, iris, [batch_graph], now=T1)
     assert list(batch_graph.builder) == built
-    second = commit(default_store, iris, [batch_graph], registry=registry, now=T2, force=True)
+    with writing(default_store, registry) as w:
+        second = commit(w, iris, [batch_graph], now=T2, force=True)
     assert second.changed
     assert list(batch_graph.builder) == built
     assert _times(default_store, iris, batch_graph) == {

@@ -25,7 +25,17 @@ pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 HEADER_ZH = ("序号", "地区", "企业名称", "统一社会信用代码")
 HEADER_EN = ("No.", "Province", "Enterprise", "USCC")
 WIDTHS = (40.0, 100.0, 190.0, 150.0)
-CN_ORDINALS = "一二三四五六七八九十"
+CN_DIGITS = "一二三四五六七八九"
+
+
+def cn_ordinal(index: int) -> str:
+    """一 … 九十九 for 0 … 98: the ordinals of a list's province sections (31 and more)."""
+    n = index + 1
+    tens, units = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens - 1] + "十")
+    return head + (CN_DIGITS[units - 1] if units else "")
+
+
 LEFT, TOP_MARGIN, BOTTOM_MARGIN, PAD = 56.0, 56.0, 60.0, 3.0
 
 
@@ -100,7 +110,7 @@ def header(shape: Shape) -> list[str]:
 
 
 def section_text(index: int, region: str, count: int) -> str:
-    return f"{CN_ORDINALS[index]}、{region}（{count}家）"
+    return f"{cn_ordinal(index)}、{region}（{count}家）"
 
 
 def is_cjk(ch: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import xlwt
 from openpyxl import Workbook
 
-from tests.ingest.readers.make_pdf import Entry
+from tests.ingest.readers.make_pdf import Entry, cn_ordinal
 
 Cell = str | int | float | dt.date | None
 Merge = tuple[int, int, int, int]  # first row, last row, first column, last column (0-based)
@@ -37,7 +37,7 @@ def list_table(
             groups.append([e])
     for g, members in enumerate(groups):
         if sections:
-            heading = f"{'一二三四五六七八九十'[g]}、{members[0].region}（{len(members)}家）"
+            heading = f"{cn_ordinal(g)}、{members[0].region}（{len(members)}家）"
             rows.append([heading] + [None] * (len(keep) - 1))
         for e in members:
             values: list[Cell] = [float(e.seq), e.region, e.name, e.uscc]

@@ -12,6 +12,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from ingest.limits import ReadLimits
 from ingest.parse_list import parse_list
 from ingest.read_pdf import EncryptedPdfError, NoTextLayerError, read_pdf
 from ingest.sheet import ReadError, TooLargeError
@@ -179,14 +180,16 @@ def test_glyphs_without_a_unicode_mapping_are_refused_not_read_as_cid_numbers() 
 @pytest.mark.parametrize(
     ("limits", "message"),
     [
-        pytest.param({"max_pages": 2}, "3 pages; at most 2", id="page-cap"),
-        pytest.param({"max_chars": 500}, "more than 500 characters", id="character-cap"),
+        pytest.param(
+            {"max_pdf_pages": 2}, r"3 pages; at most 2 \(LG_MAX_PDF_PAGES=2\)", id="page-cap"
+        ),
+        pytest.param({"max_list_rows": 10}, "more than 500 characters", id="character-cap"),
     ],
 )
 def test_caps_refuse_a_file_past_them(limits: dict[str, int], message: str) -> None:
     data = draw_pdf(ENTRIES, Shape()).data
     with pytest.raises(TooLargeError, match=message):
-        read_pdf(data, **limits)
+        read_pdf(data, ReadLimits(**limits))
 
 
 def test_bytes_that_are_not_a_pdf_are_refused() -> None:

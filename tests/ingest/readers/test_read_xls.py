@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from stdnum.cn import uscc
 
+from ingest.limits import ReadLimits
 from ingest.read_xls import read_xls
 from ingest.sheet import ReadError, TooLargeError
 from tests.ingest.readers.make_pdf import synthetic_entries
@@ -133,13 +134,13 @@ def test_a_workbook_with_a_damaged_stream_is_refused() -> None:
 @pytest.mark.parametrize(
     ("limits", "message"),
     [
-        pytest.param({"max_rows": 10}, "at most 10 rows", id="row-cap"),
-        pytest.param({"max_cols": 2}, "and 2 columns", id="column-cap"),
-        pytest.param({"max_sheets": 1}, "2 sheets; at most 1", id="sheet-cap"),
+        pytest.param({"max_list_rows": 10}, "rows; at most 10 ", id="row-cap"),
+        pytest.param({"max_list_columns": 2}, "3 columns; at most 2 ", id="column-cap"),
+        pytest.param({"max_sheets": 1}, r"2 sheets; at most 1 \(LG_MAX_SHEETS=1\)", id="sheet-cap"),
     ],
 )
 def test_caps_refuse_a_workbook_past_them(limits: dict[str, int], message: str) -> None:
     table = [["序号", "地区", "企业名称"]] + [[float(i), "北京市", f"合成{i}"] for i in range(20)]
     data = write_xls({"S": table, "T": [["x"]]})
     with pytest.raises(TooLargeError, match=message):
-        read_xls(data, **limits)
+        read_xls(data, limits=ReadLimits(**limits))
