@@ -193,8 +193,9 @@ class QueryPool:
     async def execute(self, job: Job, timeout_s: float) -> Execution:
         """Start evaluating ``job``; return once the head (form, row count) is known.
 
-        A worker found dead at hand-over (exited while idle, or a broken pipe when the query
-        is sent) never saw the query: it is replaced and the query goes to the next one.
+        A worker found dead at hand-over (exited while idle, a broken pipe when the query is
+        sent, or gone before it said it received the query) never saw the query: it is
+        replaced and the query goes to the next one.
 
         Raises:
             QueryTimeoutError: the time ran out (the worker was killed).
@@ -212,11 +213,17 @@ class QueryPool:
             started = await self._hand_over(w, spec, job)
             if started is None:
                 continue  # dead before it saw the query: the next worker takes it
+            seen = False  # whether the worker said it received the query
             try:
                 message = await self._receive(w, started + timeout_s - time.monotonic())
+                if message == b"S":
+                    seen = True
+                    message = await self._receive(w, started + timeout_s - time.monotonic())
             except WorkerCrashedError:
                 by_query = w.crashed()
                 self._replace(w)
+                if not seen:
+                    continue  # it died before it read the query: the next worker takes it
                 raise WorkerCrashedError(by_query) from None
             except BaseException:
                 self._replace(w)

@@ -6,9 +6,10 @@ whose query overruns its time limit, and a parser crash (stack overflow) takes d
 worker. Messages are ``bytes`` whose first byte says what follows:
 
 - to the worker: a pickled request tuple (``("load", spec)`` or ``("query", ...)``);
-- from the worker: ``L`` loaded, ``H`` + pickled head, ``C`` + chunk, ``E`` end,
-  ``A`` + pickled (head, body) for a whole small answer, ``R`` + pickled (kind, message)
-  refusal before the head, ``X`` + message failure mid-stream.
+- from the worker: ``L`` loaded, ``S`` query received (so the parent knows a worker that
+  dies before it had seen the query from one the query was running on), ``H`` + pickled
+  head, ``C`` + chunk, ``E`` end, ``A`` + pickled (head, body) for a whole small answer,
+  ``R`` + pickled (kind, message) refusal before the head, ``X`` + message failure mid-stream.
 """
 
 from __future__ import annotations
@@ -204,6 +205,7 @@ def main(conn: Connection, memory_max_triples: int) -> None:
         if request[0] == "load":
             conn.send_bytes(b"L")
             continue
+        conn.send_bytes(b"S")
         evaluate(conn, store, *request[2:])
 
 
