@@ -74,6 +74,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int | None = Non
             timeout_keep_alive=int(max(1, settings.keep_alive_s)),
             timeout_graceful_shutdown=int(settings.shutdown_grace_s),
             timeout_worker_healthcheck=STARTUP_HEALTHCHECK_S,
+            proxy_headers=False,  # X-Forwarded-For is believed from LG_TRUSTED_PROXIES only
             h11_max_incomplete_event_size=settings.max_header_bytes,
             log_config=log_config(),
             access_log=False,

@@ -88,6 +88,9 @@ def test_workers_share_metrics_and_the_fair_use_budget(built: Path) -> None:
         assert statuses[0] == 200
         assert statuses[1:] == [429] * 5, statuses
         assert counter(url, "lg_sparql_queries_total", outcome="limited") == 5
+        forged = {"X-Forwarded-For": "203.0.113.9"}  # no LG_TRUSTED_PROXIES: not believed
+        r = httpx.get(url + "/sparql", params={"query": COUNT}, headers=forged, timeout=30)
+        assert r.status_code == 429
 
 
 def test_a_slow_head_is_cut_off_and_a_huge_one_refused(built: Path) -> None:
