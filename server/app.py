@@ -34,6 +34,7 @@ from server.routes import (
     query_page,
     reconcile,
     resolve,
+    search,
     sparql,
     vocabulary,
 )
@@ -48,6 +49,7 @@ ROUTERS = (
     health,
     sparql,
     query_page,
+    search,
     api,
     lookup,
     reconcile,
