@@ -18,6 +18,7 @@ from starlette.types import Scope
 from ontology.settings import Settings
 from ontology.store import GraphStore, open_store
 from server import http_limits, openapi
+from server.aliases import AliasRedirects
 from server.cors import CorsMiddleware
 from server.deps import STATE_KEY
 from server.observe import ObservedRequests
@@ -112,6 +113,7 @@ def create_app(
     add_endpoint_handlers(app)
     app.add_middleware(SparqlFastPath)
     app.add_middleware(CorsMiddleware)
+    app.add_middleware(AliasRedirects, bases=settings.alias_bases)
     app.add_middleware(ObservedRequests, trusted_proxies=settings.trusted_proxies)
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for routes in ROUTERS:
