@@ -14,7 +14,7 @@ from ontology.iris import Iris
 from ontology.settings import Settings
 from ontology.store import GraphStore
 from server.links import Links, links_for
-from server.sparql.pool import QueryPool
+from server.sparql.pool import QueryEngine
 from server.state import AppState
 
 STATE_KEY = "app_state"  # the key the lifespan yields the state under
@@ -45,7 +45,7 @@ async def get_links(request: Request) -> Links:
     return links_for(request, state.settings, state.iris)
 
 
-async def get_pool(request: Request) -> QueryPool:
+async def get_pool(request: Request) -> QueryEngine:
     """The query workers.
 
     Raises:
@@ -59,4 +59,4 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IrisDep = Annotated[Iris, Depends(get_iris)]
 LinksDep = Annotated[Links, Depends(get_links)]
-PoolDep = Annotated[QueryPool, Depends(get_pool)]
+PoolDep = Annotated[QueryEngine, Depends(get_pool)]
