@@ -129,6 +129,7 @@ class ParsedList:
     file: str = ""
     title: str = ""
     data: bytes = field(default=b"", repr=False)
+    unread: tuple[str, ...] = ()  # lines below a table that are not rows (notes, footers)
 
 
 def parse_list(
@@ -208,6 +209,7 @@ class _ListReader:
         self.errors: list[RowError] = []
         self.rows: list[ListRow] = []
         self.preamble: list[str] = [file]
+        self.unread: list[str] = []
         self._names: dict[tuple[str, str], tuple[str, int]] = {}
         self._codes: dict[str, tuple[str, int]] = {}
         self._regions: dict[str, str | None] = {}
@@ -256,15 +258,36 @@ class _ListReader:
                 message = f"no {col} column ({synonyms}) in the header {clip(' | '.join(cells))!r}"
                 self.errors.append(self._error(sheet, n, RULE_MISSING_COLUMN, message))
             if not missing:
-                for m, row_cells in rows[i + width :]:
-                    if not header.repeated_in(row_cells) and self._clean(sheet, m, row_cells):
-                        self._add(self._row(sheet, m, row_cells, header))
+                self._body(sheet, rows[i + width :], header)
             return
         message = (
             "no header row with an enterprise-name column (企业名称 / 企业名单 / "
             "Enterprise) and a region column (省份 / 地区 / Province)"
         )
         self.errors.append(self._error(sheet, rows[0][0], RULE_MISSING_COLUMN, message))
+
+    def _body(self, sheet: str, rows: list[tuple[int, list[str]]], header: _Header) -> None:
+        """The rows under the header. A line with text but no name, no credit code and no
+        number is a note or a page footer below the table; between two rows it is part of the
+        list that cannot be read (a name split from its row), so it is reported, never dropped."""
+        strays: list[tuple[int, list[str]]] = []
+        for m, cells in rows:
+            if header.repeated_in(cells) or not self._clean(sheet, m, cells):
+                continue
+            if not (header.get(cells, "name") or header.get(cells, "uscc")) and not (
+                header.get(cells, "seq").isdigit()
+            ):
+                strays += [(m, cells)] if any(cells) else []
+                continue
+            for n, stray in strays:
+                text = clip(" ".join(c for c in stray if c))
+                message = f"a line inside the table holds {text!r} but no enterprise name"
+                self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, message, text))
+            strays = []
+            self._add(self._row(sheet, m, cells, header))
+        self.unread += [
+            f"{_at(sheet, n)}: {clip(' '.join(c for c in s if c))!r}" for n, s in strays
+        ]
 
     def _clean(self, sheet: str, n: int, cells: list[str]) -> bool:
         """Whether no cell holds a control character (C0 but TAB, and line breaks, which the
@@ -285,10 +308,8 @@ class _ListReader:
         printed = header.get(cells, "name")
         region_text = header.get(cells, "region") or header.sheet_region
         seq, raw_code = header.get(cells, "seq"), header.get(cells, "uscc")
-        if not printed:
-            # a page footer or a note line under the table: only an error if it looks like a row
-            if raw_code or seq.isdigit():
-                self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, "no enterprise name"))
+        if not printed:  # numbered, or with a credit code: a row without its name
+            self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, "no enterprise name"))
             return None
         if len(printed) > MAX_NAME:
             message = f"the enterprise name has {len(printed):,} characters; at most {MAX_NAME}"
@@ -362,6 +383,7 @@ class _ListReader:
             file=self.file,
             title=_clip(title, 300),
             data=data,
+            unread=tuple(self.unread),
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+FIRST_CASES = 20  # cases shown per rule (and per list of notes); the rest are counted
 RULE_ENCODING = "encoding"
 RULE_EMPTY = "empty-file"
 RULE_MISSING_COLUMN = "missing-column"

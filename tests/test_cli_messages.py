@@ -99,10 +99,13 @@ def test_a_success_says_what_it_did_and_where_each_fact_came_from(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = listing(home / "b7.csv", 30, bad=set())
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("注：排名不分先后\n")  # a note under the table: said, not read as a row
     capsys.readouterr()
     assert main(["ingest", str(path), "--date", "2025-07-01"]) == 0
     err = capsys.readouterr().err
     assert "30 rows read" in err
+    assert "note: not a row, not read: row 33: '注：排名不分先后'" in err
     assert "firms: 0 matched, 30 new, 0 sent to review" in err
     assert "titles: 30 added, 0 extended, 0 ended" in err
     assert "graphs replaced: 2" in err  # the list and its change feed

@@ -259,3 +259,23 @@ def test_damaged_workbook_is_reported(tmp_path: Path) -> None:
 def test_unknown_suffix_is_reported(tmp_path: Path) -> None:
     parsed = parse_list(write(tmp_path, "list.pdf", "%PDF-1.4"))
     assert [e.rule for e in parsed.errors] == ["unsupported-format"]
+
+
+def test_a_line_split_from_its_row_is_reported_inside_the_table_and_noted_below_it(
+    tmp_path: Path,
+) -> None:
+    # lone CRs end lines: the third firm's name lost its row; a note closes the table
+    text = (
+        "序号,省份,企业名称\r1,北京市,甲乙\r丙科技有限公司\r"
+        "2,北京市,丁科技有限公司\r注：排名不分先后\r"
+    )
+    parsed = parse_list(write(tmp_path, "split.csv", text))
+    assert [(e.row, e.rule, e.value) for e in parsed.errors] == [
+        (3, "missing-value", "丙科技有限公司")
+    ]
+    assert parsed.unread == ("row 5: '注：排名不分先后'",)
+    below = parse_list(
+        write(tmp_path, "below.csv", "序号,省份,企业名称\r1,北京市,甲乙\r丙科技有限公司\r")
+    )
+    assert below.errors == ()
+    assert below.unread == ("row 3: '丙科技有限公司'",)  # said on success, never dropped unsaid
