@@ -37,7 +37,7 @@ class RowError:
     row: int
     rule: str
     message: str
-    column: str = ""  # the column's header as printed, where one cell is at fault
+    column: str = ""  # the column at fault: its number (1 is the first), or a shape's path
     value: str = ""  # that cell's text (clipped)
 
     def __str__(self) -> str:

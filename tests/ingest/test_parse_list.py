@@ -279,3 +279,14 @@ def test_a_line_split_from_its_row_is_reported_inside_the_table_and_noted_below_
     )
     assert below.errors == ()
     assert below.unread == ("row 3: '丙科技有限公司'",)  # said on success, never dropped unsaid
+
+
+def test_each_problem_names_the_column_its_rule_is_about(tmp_path: Path) -> None:
+    good = code("110108")
+    bad = good[:-1] + ("1" if good[-1] != "1" else "2")  # a wrong check character
+    text = f"序号,企业名称,省份,统一社会信用代码\n1,甲有限公司,火星省,\n2,乙有限公司,北京市,{bad}\n"
+    parsed = parse_list(write(tmp_path, "columns.csv", text))
+    assert [(e.row, e.rule, e.column) for e in parsed.errors] == [
+        (2, RULE_REGION, "3"),
+        (3, RULE_USCC, "4"),
+    ]
