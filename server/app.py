@@ -32,6 +32,7 @@ from server.routes import (
     query_page,
     reconcile,
     resolve,
+    search,
     sparql,
     vocabulary,
 )
@@ -45,6 +46,7 @@ ROUTERS = (
     health,
     sparql,
     query_page,
+    search,
     api,
     lookup,
     reconcile,

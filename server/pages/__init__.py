@@ -8,6 +8,7 @@ from server.pages.enterprise import enterprise_page
 from server.pages.generic import generic_page
 from server.pages.home import home_page
 from server.pages.region import region_page
+from server.pages.review import review_page
 
 __all__ = [
     "Link",
@@ -17,4 +18,5 @@ __all__ = [
     "generic_page",
     "home_page",
     "region_page",
+    "review_page",
 ]

@@ -1,7 +1,7 @@
 """A batch's page: declared against known count, its notices, the count claims, its enterprises.
 
 The graph says honestly how complete each batch is: the declared count beside the enterprises
-the dataset knows, and every count a source claims.
+the dataset knows (drawn as a bar), every count a source claims, and the known firms by region.
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ def batch_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> d
           OPTIONAL {{ ?c lg:countBasis ?basis }} OPTIONAL {{ ?c dcterms:source ?src }}
         }} ORDER BY ?count"""
     )
+    by_region = ctx.rows(
+        f"""SELECT ?r (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+          ?d lg:batch <{iri}> ; lg:holder ?e . OPTIONAL {{ ?e lg:reportingRegion ?r0 }}
+          BIND (COALESCE(?r0, "") AS ?r)
+        }} GROUP BY ?r ORDER BY DESC(?n)"""
+    )
+    ctx.load(r["r"] for r in by_region if r["r"])
     name = ctx.label(iri)
     known_count = int(known[0].get("n", "0")) if known else 0
     members = [row["e"] for row in holders]
@@ -46,6 +53,10 @@ def batch_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> d
             for r in claims
         ],
         "enterprises": ctx.links(members),
+        "by_region": [
+            {"region": ctx.link(r["r"]) if r["r"] else None, "count": int(r["n"])}
+            for r in by_region
+        ],
         "truncated": known_count > len(holders),
         "statements": statements(ctx, desc),
         "schema": schema_org.item_list(iri, name, ctx.page_url(iri), known_count, members),

@@ -1,5 +1,5 @@
-"""A regulatory document's page: its number, dates and issuers, citations both ways, and what it
-announced and awarded."""
+"""A regulatory document's page: its number, dates and issuers, citations both ways, what it
+announced and awarded, and its sources with the official publication first, mirrors after."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ontology.store import GraphStore
 from server.describe import Description
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
+from server.pages.sources import sources as marked_sources
 
 
 def document_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
@@ -28,7 +29,7 @@ def document_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -
     cites = ctx.links(desc.iris(str(LG.cites)))
     written = first_literal(desc, str(LG.dateWritten))
     published = first_literal(desc, str(LG.datePublished))
-    sources = [o.value for o in desc.objects(str(DCTERMS.source))]
+    sources = marked_sources(o.value for o in desc.objects(str(DCTERMS.source)))
     schema = schema_org.legislation(
         iri,
         name,
@@ -39,7 +40,7 @@ def document_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -
         published=published,
         issuers=issuers,
         cites=cites,
-        sources=sources,
+        sources=[s.url for s in sources],
     )
     return {
         "kind": "document",

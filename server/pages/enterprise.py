@@ -11,8 +11,10 @@ from ontology.namespaces import DCTERMS, LG, OWL
 from ontology.store import GraphStore
 from ontology.temporal import status_on
 from server.describe import Description, pick
+from server.i18n import UI
 from server.pages import schema_org
 from server.pages.common import Link, PageContext, first_literal, statements
+from server.pages.sources import sources as marked_sources
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,23 @@ def timeline(ctx: PageContext, iri: str, held: list[HeldTitle]) -> list[Event]:
         if title.link.iri not in awarded and title.valid_from:
             notice = title.notices[0] if title.notices else None
             events.append(Event(title.valid_from, award, title.link, notice, ""))
-    return sorted(events, key=lambda e: e.date)
+    return sorted([*events, *effective_ends(ctx, iri)], key=lambda e: e.date)
+
+
+def effective_ends(ctx: PageContext, iri: str) -> list[Event]:
+    """The day each title ends: its last ``lg:validUntil`` (a passed review extends it), unless
+    a revocation or a failed review ended it first (those are on the timeline already)."""
+    rows = ctx.rows(
+        f"""SELECT ?d (MAX(?u) AS ?end) WHERE {{
+          ?d lg:holder <{iri}> .
+          {{ ?d lg:validUntil ?u }}
+          UNION {{ ?r lg:designation ?d ; a lg:ReviewPassed ; lg:validUntil ?u }}
+          FILTER NOT EXISTS {{ ?x lg:designation ?d ; a ?k ; lg:eventDate ?when .
+                              VALUES ?k {{ lg:Revocation lg:ReviewFailed }} FILTER (?when <= ?u) }}
+        }} GROUP BY ?d"""
+    )
+    kind = UI["effective_end"][ctx.lang]
+    return [Event(r["end"], kind, ctx.link(r["d"]), None, "") for r in rows if r.get("end")]
 
 
 def credentials(held: list[HeldTitle]) -> list[schema_org.Json]:
@@ -162,13 +180,8 @@ def enterprise_page(
         "designations": held,
         "timeline": timeline(ctx, iri, held),
         "as_of": as_of.isoformat(),
-        "sources": list(
-            dict.fromkeys(
-                [
-                    *(o.value for o in desc.objects(str(DCTERMS.source))),
-                    *(r["src"] for r in sources),
-                ]
-            )
+        "sources": marked_sources(
+            [*(o.value for o in desc.objects(str(DCTERMS.source))), *(r["src"] for r in sources)]
         ),
         "statements": statements(ctx, desc),
         "schema": schema,

@@ -8,6 +8,7 @@ from ontology.store import GraphStore
 from ontology.store.dumps import DUMP_NAME
 from server.pages import schema_org
 from server.pages.common import PageContext
+from server.pages.overview import overview
 
 NAME = "专精特新“小巨人”企业知识图谱 (Little Giant KG)"
 COUNTED = (
@@ -47,5 +48,6 @@ def home_page(store: GraphStore, iris: Iris, lang: str, site_url: str) -> dict[s
             }
             for r in batches
         ],
+        "overview": overview(ctx, batches),
         "schema": schema_org.dataset(dataset, NAME, site_url, str(iris.dump(DUMP_NAME))),
     }

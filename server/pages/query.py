@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
+from server.deps import STATE_KEY
 from server.prefixes import PREFIXES, PROLOGUE
 from server.render import represent_page
 from server.sparql.examples import load_examples
@@ -14,10 +15,13 @@ from server.sparql.examples import load_examples
 def query_page(request: Request, query: str | None) -> Response:
     """The page, its editor holding ``query`` (or the first example)."""
     examples = load_examples()
+    state = getattr(request.state, STATE_KEY, None)  # the page links results to this host
     fallback = PROLOGUE + "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
     values = {
         "examples": examples,
         "examples_json": [{"slug": e.slug, "query": e.query} for e in examples],
+        "tags": sorted({tag for e in examples for tag in e.tags}),
+        "base": state.iris.base if state is not None else "",
         "prefixes": PREFIXES,
         "initial_query": query or (examples[0].query if examples else fallback),
         "endpoint": "/sparql",

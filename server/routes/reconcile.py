@@ -6,6 +6,8 @@ https://www.w3.org/community/reports/reconciliation/CG-FINAL-specs-0.2-20230410/
 gets ``{"q0": {"result": [{"id", "name", "type", "score", "match", "description"}]}}``. Preview,
 suggest (entity, property, type) and CORS are there; a batch larger than the limit gets 413 and
 more concurrent batches than ``LG_RECONCILE_MAX_CONCURRENT`` get 429 with ``Retry-After``.
+Data extension (``extend=``, ``/reconcile/extend/propose``) lives in ``server.reconcile_extend``;
+suggestions find any part of a name (``server.search``) and describe a firm by region and batch.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from fastapi.responses import JSONResponse, Response
 
 from ontology.iris import Iris
 from ontology.namespaces import LG
+from server import reconcile_extend
 from server.deps import StateDep
 from server.i18n import ui_strings
 from server.matching import Candidate, NameIndex
+from server.pages.common import PageContext
 from server.problems import NotFound, PayloadTooLarge, Problem, TooManyRequests
 from server.render import get_and_head, language, represent_page
+from server.search import shared_index as search_index
 from server.state import AppState
 
 router = APIRouter(tags=["reconciliation"])
@@ -31,6 +36,7 @@ router = APIRouter(tags=["reconciliation"])
 BATCH_SIZE = 10  # what the manifest asks clients to send
 MAX_QUERIES = 100  # what one request may carry
 MAX_LIMIT = 25
+SUGGEST_PAGE = 10
 TYPE = {"id": str(LG.Enterprise), "name": "Enterprise / 企业"}
 PROPERTIES = (
     {"id": "region", "name": "Reporting region / 省份 (name, GB/T 2260 code or IRI)"},
@@ -76,6 +82,13 @@ def manifest(request: Request, iris: Iris) -> dict[str, object]:
             "entity": {"service_url": root, "service_path": "/reconcile/suggest/entity"},
             "property": {"service_url": root, "service_path": "/reconcile/suggest/property"},
             "type": {"service_url": root, "service_path": "/reconcile/suggest/type"},
+        },
+        "extend": {
+            "propose_properties": {
+                "service_url": root,
+                "service_path": "/reconcile/extend/propose",
+            },
+            "property_settings": reconcile_extend.SETTINGS,
         },
     }
 
@@ -155,7 +168,13 @@ def _json(body: Mapping[str, object], status: int = 200) -> JSONResponse:
     return JSONResponse(dict(body), status_code=status)
 
 
-def _answer(request: Request, state: AppState, queries: str | None) -> JSONResponse:
+def _answer(
+    request: Request, state: AppState, queries: str | None, extend: str | None = None
+) -> JSONResponse:
+    if extend is not None:
+        lang = language(request).tag
+        iri_of = lambda i: _iri_of(state.iris, i)  # noqa: E731
+        return _json(reconcile_extend.extend(state.store, state.iris, lang, extend, iri_of))
     if queries is None:
         return _json(manifest(request, state.iris))
     slots = state.reconcile_slots
@@ -172,20 +191,28 @@ def _answer(request: Request, state: AppState, queries: str | None) -> JSONRespo
 
 @router.get("/reconcile")
 def reconcile_get(
-    request: Request, state: StateDep, queries: Annotated[str | None, Query()] = None
+    request: Request,
+    state: StateDep,
+    queries: Annotated[str | None, Query()] = None,
+    extend: Annotated[str | None, Query()] = None,
 ) -> JSONResponse:
-    """The manifest, or a batch given as ``?queries=`` (the spec allows GET for small batches)."""
-    return _answer(request, state, queries)
+    """The manifest, or a batch given as ``?queries=`` (the spec allows GET for small batches),
+    or a data extension as ``?extend=``."""
+    return _answer(request, state, queries, extend)
 
 
 @router.post("/reconcile")
 def reconcile_post(
-    request: Request, state: StateDep, queries: Annotated[str | None, Form()] = None
+    request: Request,
+    state: StateDep,
+    queries: Annotated[str | None, Form()] = None,
+    extend: Annotated[str | None, Form()] = None,
 ) -> JSONResponse:
-    """A batch of queries as OpenRefine sends it: form field ``queries`` holding JSON."""
-    if queries is None:
-        raise BadQueries("POST a form field 'queries' holding the JSON batch")
-    return _answer(request, state, queries)
+    """A batch of queries as OpenRefine sends it (form field ``queries`` holding JSON), or a data
+    extension (form field ``extend``)."""
+    if queries is None and extend is None:
+        raise BadQueries("POST a form field 'queries' (or 'extend') holding the JSON")
+    return _answer(request, state, queries, extend)
 
 
 @router.options("/reconcile", include_in_schema=False)
@@ -206,13 +233,16 @@ def reconcile_preview(request: Request, state: StateDep, id: str) -> Response:
         raise NotFound(f"No enterprise with the id {id!r}")
     lang = language(request)
     t = ui_strings(lang.tag)
+    ctx = PageContext(state.store, state.iris, lang.tag)
+    batches = [b for b in entry.batches if b.startswith(("http://", "https://"))]
+    ctx.load([*entry.regions, *batches])
     facts = [
         *((t["legal_name"], n) for n in entry.names),
         *((t["english_name"], n) for n in entry.english),
         *((t["former_name"], n) for n in entry.former),
         *([(t["credit_code"], entry.uscc)] if entry.uscc else []),
-        *((t["region"], r) for r in entry.region_codes),
-        *((t["batch"], b) for b in sorted(b for b in entry.batches if b.isdigit())),
+        *((t["region"], ctx.label(r)) for r in entry.regions),
+        *((t["batch"], label) for label in sorted(ctx.label(b) for b in batches)),
     ]
     href = state.iris.relative(entry.iri) or entry.iri
     values = {"name": entry.name, "href": href, "facts": facts}
@@ -231,16 +261,42 @@ def _iri_of(iris: Iris, id: str) -> str:
 
 @router.get("/reconcile/suggest/entity")
 def suggest_entity(
+    request: Request,
     state: StateDep,
     prefix: Annotated[str, Query(min_length=1, max_length=200)],
     cursor: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
-    """Names that start with what the user typed (prefix completion over normalised names)."""
-    found = state.name_index().suggest(prefix, limit=10, cursor=cursor)
+    """Firms whose names contain what the user typed, ranked as ``/search`` ranks them, each
+    described by its region and batch (labels in the reader's language)."""
+    hits = search_index(state).search(prefix, limit=cursor + SUGGEST_PAGE)[cursor:]
+    ctx = PageContext(state.store, state.iris, language(request).tag)
+    ctx.load(i for h in hits for i in (h.firm.region, *h.firm.batches) if i)
     result = [
-        {"id": e.key, "name": printed, "description": e.uscc or e.key} for e, printed in found
+        {
+            "id": h.firm.key,
+            "name": h.matched,
+            "description": " · ".join(
+                x
+                for x in (
+                    ctx.label(h.firm.region) if h.firm.region else "",
+                    ", ".join(ctx.label(b) for b in h.firm.batches),
+                    h.firm.uscc,
+                )
+                if x
+            ),
+        }
+        for h in hits
     ]
     return _json({"result": result})
+
+
+@router.get("/reconcile/extend/propose")
+def extend_propose(
+    type: Annotated[str, Query(max_length=500)] = str(LG.Enterprise),
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+) -> JSONResponse:
+    """The properties a client may add as columns (data extension's property proposals)."""
+    return _json(reconcile_extend.propose(type, limit))
 
 
 @router.get("/reconcile/suggest/property")

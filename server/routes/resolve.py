@@ -58,6 +58,7 @@ PAGES: dict[str, tuple[PageBuilder, str]] = {
     "region": (pages.region_page, "region.html"),
     "batch": (pages.batch_page, "batch.html"),
     "document": (pages.document_page, "document.html"),
+    "review": (pages.review_page, "review.html"),
 }
 
 

@@ -1,12 +1,24 @@
 #!/bin/sh
-# Vendor the query-page editor (@zazuko/yasgui, MIT licence) into server/static/vendor/yasgui.
-# Run at build time; the page never loads anything from a CDN.
+# Vendor the pages' browser libraries from the npm registry into server/static/vendor/, so that
+# no page ever loads anything from another host:
+#   @zazuko/yasgui  (MIT licence)        the query page's editor and result table
+#   echarts         (Apache-2.0 licence)  the charts, the tile-grid map and the timelines
+# Each folder keeps the package's VERSION (and LICENSE/NOTICE where the package ships them).
 set -eu
-VERSION="${YASGUI_VERSION:-4.6.2}"
+YASGUI="${YASGUI_VERSION:-4.6.2}"
+ECHARTS="${ECHARTS_VERSION:-6.1.0}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-(cd "$WORK" && npm pack "@zazuko/yasgui@$VERSION" >/dev/null && tar xzf zazuko-yasgui-*.tgz)
+
+mkdir -p "$WORK/yasgui" "$WORK/echarts"
+(cd "$WORK/yasgui" && npm pack --silent "@zazuko/yasgui@$YASGUI" >/dev/null && tar xzf zazuko-yasgui-*.tgz)
 mkdir -p "$HERE/vendor/yasgui"
-cp "$WORK/package/build/yasgui.min.js" "$WORK/package/build/yasgui.min.css" "$HERE/vendor/yasgui/"
-echo "$VERSION" > "$HERE/vendor/yasgui/VERSION"
+cp "$WORK/yasgui/package/build/yasgui.min.js" "$WORK/yasgui/package/build/yasgui.min.css" "$HERE/vendor/yasgui/"
+echo "$YASGUI" > "$HERE/vendor/yasgui/VERSION"
+
+(cd "$WORK/echarts" && npm pack --silent "echarts@$ECHARTS" >/dev/null && tar xzf echarts-*.tgz)
+mkdir -p "$HERE/vendor/echarts"
+cp "$WORK/echarts/package/dist/echarts.min.js" "$WORK/echarts/package/LICENSE" \
+   "$WORK/echarts/package/NOTICE" "$HERE/vendor/echarts/"
+echo "$ECHARTS" > "$HERE/vendor/echarts/VERSION"
