@@ -1,4 +1,4 @@
-"""The ``littlegiant`` command: build, ingest, validate, serve, dump.
+"""The ``littlegiant`` command: build, ingest, merge, validate, serve, dump.
 
 Users script against these forms; keep them stable. Every step is also a plain function. Commands
 that belong to another part of the project (``serve`` is the server's) are installed as entry
@@ -28,6 +28,7 @@ from ingest.identity import Registry
 from ingest.ingest_file import IngestResult, ingest_file
 from ingest.limits import ReadLimits
 from ingest.load import CommitOutcome, ValidationFailed, commit, default_gate, turtle_graph
+from ingest.merge import merge_keys
 from ingest.progress import Progress
 from ingest.read_tables import UnreadableFile, read_input
 from ingest.report import FIRST_CASES, shape_errors, success_lines, summary, write_errors
@@ -64,7 +65,7 @@ def build_store(
             progress.step("build")
             graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
             graphs += build_default(iris, w.registry, data_dir)
-            outcome = commit(w, iris, graphs, replace_all=clean, progress=progress)
+            outcome = commit(w, iris, graphs, replace_all=clean, identity=True, progress=progress)
     finally:
         progress.close()
     if outcome.changed:
@@ -92,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="littlegiant",
         description="Little Giant KG: build, ingest, validate, serve and dump the knowledge graph. "
-        "Settings come from LG_* environment variables (LG_STORE, LG_BASE_URI, ...).",
+        "Settings come from LG_* environment variables (LG_STORE, LG_REGISTRY, ...).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="(re)build the store from the shipped default dataset")
@@ -111,6 +112,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--errors", type=Path, metavar="FILE.csv", help="write every problem here")
     _wait_option(i)
+    m = sub.add_parser("merge", help="record that KEY is the same firm as --into KEY")
+    m.add_argument("key", help="the enterprise key to merge (it keeps answering, 301)")
+    m.add_argument("--into", required=True, metavar="KEY", help="the key that survives")
+    m.add_argument("--reason", default="", help="why they are one firm")
+    m.add_argument("--source-url", dest="source_url", default="", help="the page that says so")
+    m.add_argument("--date", type=_date, help="the day of the decision (default: today)")
+    _wait_option(m)
     sub.add_parser("validate", help="validate the store and its registry; exit 1 on violations")
     s = sub.add_parser("serve", help="serve; builds the store first if it is empty")
     s.add_argument("--host", default="127.0.0.1")
@@ -270,6 +278,34 @@ def _ingest(
     )
 
 
+def _cmd_merge(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
+    wait = settings.write_wait_s if args.wait is None else args.wait
+    if store.is_empty():
+        build_store(settings, store, wait_s=wait, waiting=_err)
+    started = time.perf_counter()
+    try:
+        merged = merge_keys(
+            store,
+            Registry(settings.registry),
+            args.key,
+            args.into,
+            on=args.date or dt.date.today(),
+            reason=args.reason,
+            source_url=args.source_url,
+            wait_s=wait,
+        )
+    except ValueError as exc:
+        _err(f"merge refused: {exc}")
+        return 1
+    _err(f"merged {merged.merged} into {merged.into}")
+    for graph in merged.rewritten:
+        _err(f"rewrote {graph}")
+    if merged.outcome.changed:
+        publish_dumps(settings, store)
+    _report(merged.outcome, time.perf_counter() - started, len(store))
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     started = time.perf_counter()
     if not isinstance(store, EmbeddedStore):
@@ -314,6 +350,7 @@ def _cmd_dump(args: argparse.Namespace, settings: Settings, store: GraphStore) -
 _COMMANDS = {
     "build": _cmd_build,
     "ingest": _cmd_ingest,
+    "merge": _cmd_merge,
     "validate": _cmd_validate,
     "serve": _cmd_serve,
     "dump": _cmd_dump,

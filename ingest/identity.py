@@ -2,28 +2,29 @@
 
 Keys are minted once and recorded in a committed registry (``data/registry/*.csv``); a key is
 never changed or reused, so every IRI we publish stays valid whatever the algorithms here become.
+Which key a row speaks of is decided by ``ingest.firm_match`` (one rule for every source); the
+registry records what identity rests on: each key's credit code, region, the names it is known
+by, its current legal name and former names (the ``names`` graph publishes them), and the merges
+a person decided (``littlegiant merge``; the ``merges`` graph publishes them).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ontology.names import compact_uscc, normalise_name, parse_document_number, validate_uscc
+from ingest import registry_files as rf
+from ingest.document_slugs import derive_document_slug, is_numbered_slug
+from ingest.firm_match import Match, PrintedFirm, match_firm, more_specific, name_head
+from ingest.regions import RegionTable, default_regions
+from ontology.names import compact_uscc, has_cjk, normalise_name
 
-ENTERPRISE_FILE = "enterprises.csv"
-DOCUMENT_FILE = "documents.csv"
-_ENTERPRISE_FIELDS = ("key", "uscc", "region", "names", "minted", "merged_into")
-_DOCUMENT_FIELDS = ("slug", "doc_number", "minted")
 _KEY = re.compile(r"^E(\d{6,})$")
-_NUMBERED_SLUG = re.compile(r"^[a-z]+-\d{4}-\d+$")
+MAX_SIMILAR = 3  # more known firms than this sharing a name head: the head is no evidence
 
-__all__ = ["Registry", "Resolution", "derive_document_slug", "is_numbered_slug"]
+__all__ = ["MergeRecord", "Registry", "Resolution", "derive_document_slug", "is_numbered_slug"]
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,22 @@ class Resolution:
     created: bool = False
     candidates: tuple[str, ...] = ()
     reason: str = ""
+    similar: tuple[str, ...] = ()  # keys that may be this firm renamed: for a person to decide
 
     @property
     def ambiguous(self) -> bool:
         return self.key is None and len(self.candidates) > 1
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """A merge a person decided: ``key`` is the firm ``into``, since ``on``."""
+
+    key: str
+    into: str
+    on: str
+    reason: str = ""
+    source_url: str = ""
 
 
 @dataclass
@@ -45,19 +58,28 @@ class _Entry:
     key: str
     uscc: str = ""
     region: str = ""
-    names: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # normalised, for matching
+    legal_name: str = ""  # the current Chinese legal name, as printed
+    former_names: list[str] = field(default_factory=list)  # as printed
     minted: str = ""
     merged_into: str = ""
+    merged_on: str = ""
+    merge_reason: str = ""
+    merge_source_url: str = ""
 
 
 class Registry:
     """The enterprise and document key registries, loaded from and saved to one directory."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, regions: RegionTable | None = None) -> None:
         self.directory = directory
+        self.regions = regions if regions is not None else default_regions()
         self._entries: dict[str, _Entry] = {}
         self._by_uscc: dict[str, str] = {}
-        self._by_name: dict[str, list[str]] = {}
+        self._by_name: dict[str, dict[str, None]] = {}  # ordered sets of keys
+        self._by_head: dict[str, dict[str, None]] = {}
+        self._fresh: set[str] = set()  # minted for the source being read: not each other renamed
+        self._fresh_heads: dict[str, dict[str, None]] = {}  # their heads, indexed after it
         self._docs: dict[str, str] = {}  # doc_number -> slug
         self._doc_minted: dict[str, str] = {}
         self._highest = 0  # highest key number ever recorded: keys are never reused
@@ -66,32 +88,20 @@ class Registry:
 
     # -- loading and saving
     @classmethod
-    def load(cls, directory: Path) -> Registry:
-        reg = cls(directory)
-        path = directory / ENTERPRISE_FILE
-        if path.exists():
-            with path.open(encoding="utf-8", newline="") as fh:
-                for row in csv.DictReader(fh):
-                    entry = _Entry(
-                        key=row["key"],
-                        uscc=row.get("uscc") or "",
-                        region=row.get("region") or "",
-                        names=[n for n in (row.get("names") or "").split("|") if n],
-                        minted=row.get("minted") or "",
-                        merged_into=row.get("merged_into") or "",
-                    )
-                    reg._index(entry)
-        docs = directory / DOCUMENT_FILE
-        if docs.exists():
-            with docs.open(encoding="utf-8", newline="") as fh:
-                for row in csv.DictReader(fh):
-                    reg._docs[row["doc_number"]] = row["slug"]
-                    reg._doc_minted[row["doc_number"]] = row.get("minted") or ""
+    def load(cls, directory: Path, regions: RegionTable | None = None) -> Registry:
+        reg = cls(directory, regions)
+        for values in rf.read_rows(directory / rf.ENTERPRISE_FILE, rf.ENTERPRISE_FIELDS):
+            names = [n for n in values.pop("names").split("|") if n]
+            former = [n for n in values.pop("former_names").split("|") if n]
+            reg._index(_Entry(**values, names=names, former_names=former))
+        for row in rf.read_rows(directory / rf.DOCUMENT_FILE, rf.DOCUMENT_FIELDS):
+            reg._docs[row["doc_number"]] = row["slug"]
+            reg._doc_minted[row["doc_number"]] = row["minted"]
         return reg
 
     def reload(self) -> None:
         """Read the directory again, dropping whatever this object holds that is not on disk."""
-        self.__dict__.update(Registry.load(self.directory).__dict__)
+        self.__dict__.update(Registry.load(self.directory, self.regions).__dict__)
 
     def _index(self, entry: _Entry) -> None:
         self._entries[entry.key] = entry
@@ -102,9 +112,14 @@ class Registry:
                 self._shared.append((entry.uscc, other, entry.key))
             self._by_uscc[entry.uscc] = entry.key
         for n in entry.names:
-            keys = self._by_name.setdefault(n, [])
-            if entry.key not in keys:
-                keys.append(entry.key)
+            self._name(entry.key, n)
+        heads = self._fresh_heads if entry.key in self._fresh else self._by_head
+        for printed in (entry.legal_name, *entry.former_names):
+            if head := name_head(printed, self.regions):
+                heads.setdefault(head, {})[entry.key] = None
+
+    def _name(self, key: str, normalised: str) -> None:
+        self._by_name.setdefault(normalised, {})[key] = None
 
     def save(self) -> None:
         """Write both registries atomically (temporary file, fsync, rename).
@@ -116,32 +131,27 @@ class Registry:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         for path, data in self.files().items():
-            _atomic_write(path, data)
+            rf.atomic_write(path, data)
         self.dirty = False
 
     def files(self) -> dict[Path, bytes]:
         """Both registries as the bytes of their CSV files, by path."""
-        rows = [
-            {
-                "key": e.key,
-                "uscc": e.uscc,
-                "region": e.region,
-                "names": "|".join(e.names),
-                "minted": e.minted,
-                "merged_into": e.merged_into,
-            }
-            for e in sorted(self._entries.values(), key=lambda e: _key_number(e.key))
-        ]
+        rows = []
+        for e in sorted(self._entries.values(), key=lambda e: _key_number(e.key)):
+            row = {f: str(getattr(e, f)) for f in rf.ENTERPRISE_FIELDS if f not in ("names",)}
+            rows.append(
+                row | {"names": "|".join(e.names), "former_names": "|".join(e.former_names)}
+            )
         docs = [
             {"slug": slug, "doc_number": number, "minted": self._doc_minted.get(number, "")}
             for number, slug in sorted(self._docs.items(), key=lambda kv: kv[1])
         ]
         return {
-            self.directory / ENTERPRISE_FILE: _csv_bytes(_ENTERPRISE_FIELDS, rows),
-            self.directory / DOCUMENT_FILE: _csv_bytes(_DOCUMENT_FIELDS, docs),
+            self.directory / rf.ENTERPRISE_FILE: rf.csv_bytes(rf.ENTERPRISE_FIELDS, rows),
+            self.directory / rf.DOCUMENT_FILE: rf.csv_bytes(rf.DOCUMENT_FIELDS, docs),
         }
 
-    # -- lookups
+    # -- lookups (the FirmIndex of ingest.firm_match: canonical keys only)
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -156,19 +166,44 @@ class Registry:
             key = self._entries[key].merged_into
         return key
 
-    def lookup_uscc(self, code: str) -> str | None:
-        key = self._by_uscc.get(compact_uscc(code))
+    def key_of_uscc(self, code: str) -> str | None:
+        key = self._by_uscc.get(code)
         return self.canonical(key) if key else None
 
-    def lookup_name(self, name: str, region: str | None = None) -> list[str]:
-        """Keys whose recorded names normalise like ``name`` (and whose region agrees, if given)."""
-        keys = {self.canonical(k) for k in self._by_name.get(normalise_name(name), [])}
-        if region:
-            keys = {k for k in keys if self._entries[k].region in ("", region)}
+    def keys_named(self, normalised: str) -> list[str]:
+        keys = {self.canonical(k) for k in self._by_name.get(normalised, {})}
         return sorted(keys, key=_key_number)
+
+    def keys_headed(self, head: str) -> list[str]:
+        """Known firms whose names share this head, unless many do (then it says nothing:
+        a common prefix, not one firm's trade name); keys minted for the source being read
+        never count: firms new in one list are different firms."""
+        found = self._by_head.get(head, {})
+        if len(found) > MAX_SIMILAR:
+            return []
+        return sorted({self.canonical(k) for k in found}, key=_key_number)
+
+    def region_of(self, key: str) -> str:
+        return self._entries[key].region
 
     def uscc_of(self, key: str) -> str:
         return self._entries[key].uscc
+
+    def lookup_uscc(self, code: str) -> str | None:
+        return self.key_of_uscc(compact_uscc(code))
+
+    def lookup_name(self, name: str, region: str | None = None) -> list[str]:
+        """Keys whose recorded names normalise like ``name`` (and whose province agrees)."""
+        firm = PrintedFirm.printed(name, region=region)
+        match = match_firm(self, firm, self.regions)
+        return [match.key] if match.key else list(match.candidates)
+
+    def legal_name(self, key: str) -> str:
+        """The current Chinese legal name as printed ("" when only an English name is known)."""
+        return self._entries[key].legal_name
+
+    def former_names(self, key: str) -> list[str]:
+        return list(self._entries[key].former_names)
 
     def names_of(self, key: str) -> list[str]:
         """The normalised names recorded for a key (and for the keys merged into it)."""
@@ -185,7 +220,22 @@ class Registry:
             if self.canonical(a) != self.canonical(b)
         ]
 
+    def merges(self) -> list[MergeRecord]:
+        """Every merge decided, in key order."""
+        return [
+            MergeRecord(e.key, e.merged_into, e.merged_on, e.merge_reason, e.merge_source_url)
+            for e in sorted(self._entries.values(), key=lambda e: _key_number(e.key))
+            if e.merged_into
+        ]
+
     # -- resolving and minting
+    def new_source(self) -> None:
+        """Start reading another source: the keys minted so far are known firms from now on."""
+        for head, keys in self._fresh_heads.items():
+            self._by_head.setdefault(head, {}).update(keys)
+        self._fresh.clear()
+        self._fresh_heads.clear()
+
     def resolve(
         self,
         *,
@@ -193,73 +243,128 @@ class Registry:
         uscc: str | None = None,
         region: str | None = None,
         english_name: str | None = None,
+        former_names: tuple[str, ...] = (),
         mint: bool = True,
         today: dt.date | None = None,
     ) -> Resolution:
-        """Find the enterprise a row speaks of, minting a key for a new one.
+        """Find the enterprise a row speaks of (``ingest.firm_match``), minting a key for a new
+        one. Notes printed after the name (（原名：…）) are read as former names.
 
-        A credit code decides when present; otherwise the normalised name within the region. Two or
-        more candidates are reported, never merged by guess.
+        Raises:
+            ontology.names.InvalidUSCC: the credit code fails GB 32100-2015.
         """
-        code = validate_uscc(uscc) if uscc else ""
-        if code and code in self._by_uscc:
-            key = self.canonical(self._by_uscc[code])
-            self._remember(key, name, english_name, region)
-            return Resolution(key, reason="credit code")
-        candidates: list[str] = []
-        for printed in (name, english_name):
-            if printed:
-                candidates = self.lookup_name(printed, region)
-                if candidates:
-                    break
-        if code:
-            # a name match only stands if that enterprise has no other credit code
-            candidates = [k for k in candidates if self._entries[k].uscc in ("", code)]
-        if len(candidates) == 1:
-            key = candidates[0]
-            if code and not self._entries[key].uscc:
-                self._entries[key].uscc = code
-                self._by_uscc[code] = key
-                self.dirty = True
-            self._remember(key, name, english_name, region)
-            return Resolution(key, reason="name" + (" and region" if region else ""))
-        if len(candidates) > 1:
+        firm = PrintedFirm.printed(
+            name, english_name=english_name, former_names=former_names, uscc=uscc, region=region
+        )
+        match = match_firm(self, firm, self.regions)
+        if match.key is not None:
+            self._remember(match.key, firm, match)
+            return Resolution(match.key, reason=_reason(match, firm), similar=match.similar)
+        if match.candidates:
+            printed = firm.name or firm.english_name
             return Resolution(
                 None,
-                candidates=tuple(candidates),
-                reason=f"{len(candidates)} enterprises share the name {name or english_name!r}",
+                candidates=match.candidates,
+                reason=f"{len(match.candidates)} enterprises may be {printed!r}",
             )
         if not mint:
-            return Resolution(None, reason="unknown")
-        key = self._mint(code, region, today or dt.date.today())
-        self._remember(key, name, english_name, region)
-        return Resolution(key, created=True, reason="new")
+            renamed = f"; may be {', '.join(match.similar)} renamed" if match.similar else ""
+            return Resolution(None, reason="unknown" + renamed, similar=match.similar)
+        key = self._mint(firm, today or dt.date.today())
+        return Resolution(key, created=True, reason="new", similar=match.similar)
 
-    def _mint(self, code: str, region: str | None, today: dt.date) -> str:
+    def _mint(self, firm: PrintedFirm, today: dt.date) -> str:
         key = f"E{self._highest + 1:06d}"
-        entry = _Entry(key=key, uscc=code, region=region or "", minted=today.isoformat())
-        self._index(entry)
+        self._fresh.add(key)
+        self._index(_Entry(key=key, uscc=firm.uscc, region=firm.region, minted=today.isoformat()))
         self.dirty = True
+        self._remember(key, firm, Match(key, "new"))
         return key
 
-    def _remember(
-        self, key: str, name: str | None, english_name: str | None, region: str | None
-    ) -> None:
-        entry = self._entries[key]
-        for printed in (name, english_name):
-            if printed and (n := normalise_name(printed)) not in entry.names:
-                entry.names.append(n)
-                self._by_name.setdefault(n, []).append(key)
-                self.dirty = True
-        if region and not entry.region:
-            entry.region = region
+    def _remember(self, key: str, firm: PrintedFirm, match: Match) -> None:
+        """Record what this row adds to the firm's identity: names, code, region, renaming."""
+        entry, before = self._entries[key], self._snapshot(key)
+        for normalised in firm.name_keys():
+            if normalised not in entry.names:
+                entry.names.append(normalised)
+            self._name(key, normalised)
+        if firm.uscc and not entry.uscc:
+            entry.uscc = firm.uscc
+            self._by_uscc[firm.uscc] = key
+        if firm.region:
+            moved = match.rule == "credit code" and firm.region != entry.region
+            entry.region = (
+                firm.region if moved else more_specific(entry.region, firm.region, self.regions)
+            )
+        if firm.name and has_cjk(firm.name):
+            self._name_record(entry, firm, renamed=match.rule == "credit code")
+        for former in firm.former_names:
+            self._add_former(entry, former)
+        if self._snapshot(key) != before:
             self.dirty = True
+            self._index(entry)
 
-    def merge(self, duplicate: str, into: str) -> None:
-        """Record that ``duplicate`` is the enterprise ``into``; both IRIs keep answering."""
+    def _name_record(self, entry: _Entry, firm: PrintedFirm, *, renamed: bool) -> None:
+        """The current legal name: the first printed, until a renaming replaces it (a note that
+        names it as former, or a credit code printed with another name)."""
+        name = firm.name or ""
+        current = normalise_name(entry.legal_name)
+        if not entry.legal_name:
+            entry.legal_name = name
+        elif normalise_name(name) != current:
+            stated = current in {normalise_name(f) for f in firm.former_names}
+            old = current in {normalise_name(f) for f in entry.former_names}
+            if stated or (renamed and not old and normalise_name(name) not in _norms(entry)):
+                previous, entry.legal_name = entry.legal_name, name
+                entry.former_names = [
+                    f for f in entry.former_names if normalise_name(f) != normalise_name(name)
+                ]
+                self._add_former(entry, previous)
+
+    @staticmethod
+    def _add_former(entry: _Entry, former: str) -> None:
+        if normalise_name(former) not in _norms(entry):
+            entry.former_names.append(former)
+
+    def _snapshot(self, key: str) -> tuple[object, ...]:
+        e = self._entries[key]
+        return (e.uscc, e.region, tuple(e.names), e.legal_name, tuple(e.former_names))
+
+    def merge(
+        self, duplicate: str, into: str, *, on: dt.date, reason: str = "", source_url: str = ""
+    ) -> None:
+        """Record that ``duplicate`` is the firm ``into``: its names, code and region join the
+        survivor's (its legal name becomes a former name); both IRIs keep answering.
+
+        Raises:
+            ValueError: an unknown key, a key already merged, a cycle, or two credit codes.
+        """
+        for key in (duplicate, into):
+            if key not in self._entries:
+                raise ValueError(f"{key} is not a key of the registry")
+        if self._entries[duplicate].merged_into:
+            raise ValueError(f"{duplicate} is already merged into {self.canonical(duplicate)}")
         if duplicate == into or self.canonical(into) == duplicate:
             raise ValueError(f"cannot merge {duplicate} into {into}: it would make a cycle")
-        self._entries[duplicate].merged_into = into
+        dup, survivor = self._entries[duplicate], self._entries[self.canonical(into)]
+        if dup.uscc and survivor.uscc and dup.uscc != survivor.uscc:
+            raise ValueError(
+                f"{duplicate} ({dup.uscc}) and {into} ({survivor.uscc}) have different credit "
+                "codes: they are two firms"
+            )
+        dup.merged_into, dup.merged_on = into, on.isoformat()
+        dup.merge_reason, dup.merge_source_url = reason, source_url
+        for former in (dup.legal_name, *dup.former_names):
+            if former and normalise_name(former) != normalise_name(survivor.legal_name):
+                self._add_former(survivor, former)
+        if not survivor.legal_name and dup.legal_name:
+            survivor.legal_name = dup.legal_name
+        survivor.uscc = survivor.uscc or dup.uscc
+        survivor.region = more_specific(survivor.region, dup.region, self.regions) or dup.region
+        for normalised in dup.names:
+            if normalised not in survivor.names:
+                survivor.names.append(normalised)
+        self._index(survivor)
         self.dirty = True
 
     # -- documents
@@ -279,42 +384,15 @@ class Registry:
         return dict(self._docs)
 
 
-def derive_document_slug(doc_number: str) -> str:
-    """工信部企业函〔2019〕153号 → ``gxbqyh-2019-153`` (pinyin initials of the prefix)."""
-    from pypinyin import Style, lazy_pinyin
-
-    number = parse_document_number(doc_number)
-    if number is None:
-        raise ValueError(
-            f"not a document number (文号) of the form 前缀〔年份〕序号号: {doc_number!r}"
-        )
-    letters = lazy_pinyin(number.prefix, style=Style.FIRST_LETTER, errors="ignore")
-    initials = re.sub(r"[^a-z]", "", "".join(p[0] for p in letters if p).lower()) or "doc"
-    return f"{initials}-{number.year}-{number.serial}"
+def _norms(entry: _Entry) -> set[str]:
+    return {normalise_name(n) for n in (entry.legal_name, *entry.former_names) if n}
 
 
-def is_numbered_slug(slug: str) -> bool:
-    """Whether a slug has the shape reserved for documents with a 文号."""
-    return bool(_NUMBERED_SLUG.match(slug))
+def _reason(match: Match, firm: PrintedFirm) -> str:
+    region = " and region" if firm.region else ""
+    return "credit code" if match.rule == "credit code" else f"name{region}"
 
 
 def _key_number(key: str) -> int:
     m = _KEY.match(key)
     return int(m.group(1)) if m else 0
-
-
-def _csv_bytes(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)

@@ -159,7 +159,7 @@ def ingest_file(
         if entries:
             graphs.append(feed_graph(iris, built.source, sha, entries, when))
         stamp = now.replace(microsecond=0) if now is not None else None
-        outcome = commit(w, iris, graphs, now=stamp, progress=progress)
+        outcome = commit(w, iris, graphs, now=stamp, identity=True, progress=progress)
     progress.close()
     outcome = dataclasses.replace(outcome, generation=store.generation())
     return IngestResult(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from ingest.identity_graphs import DERIVED, described_keys, registry_graphs
 from ingest.progress import QUIET, Progress
 from ontology import __version__, rdf
 from ontology.iris import Iris
@@ -29,6 +30,7 @@ from ontology.store import GraphStore, Transaction
 from ontology.store.common import count, expect_solutions
 
 if TYPE_CHECKING:
+    from ingest.identity import Registry
     from ingest.shacl import ShapesGate, ValidationReport
     from ingest.writer import Writing
 
@@ -149,6 +151,7 @@ def commit(
     now: dt.datetime | None = None,
     force: bool = False,
     replace_all: bool = False,
+    identity: bool = False,
     progress: Progress = QUIET,
 ) -> CommitOutcome:
     """Validate the source graphs and stage them in the writer's transaction, published as one
@@ -159,10 +162,18 @@ def commit(
     ``now`` stamps the ingest (default: the wall clock). The graphs given are not changed, so a
     second commit of them writes the same triples.
 
+    With ``identity``, the registry's own graphs (``names``, ``merges``) are committed with the
+    change, so that every firm the store describes has the one current name the registry gives
+    it (``ingest.identity_graphs``).
+
     Raises:
         ValidationFailed: a shape is violated (leave the block with it: nothing is published).
     """
     store = writing.store
+    if identity:
+        graphs = with_registry_graphs(
+            store, iris, writing.registry, graphs, replace_all=replace_all
+        )
     force = force or replace_all
     started = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     todo: list[SourceGraph] = []
@@ -187,6 +198,27 @@ def commit(
         report,
         store.generation(),
     )
+
+
+def with_registry_graphs(
+    store: GraphStore,
+    iris: Iris,
+    registry: Registry,
+    graphs: Sequence[SourceGraph],
+    *,
+    replace_all: bool = False,
+) -> list[SourceGraph]:
+    """The graphs of a commit, with the registry's graphs for the store they leave behind; each
+    registry graph's source is its own triples, so an unchanged view is not written again."""
+    own = [sg for sg in graphs if sg.source.name not in DERIVED]
+    described = described_keys(
+        iris, [(sg.source.name, sg.builder) for sg in own], store, replace_all=replace_all
+    )
+    derived = []
+    for g in registry_graphs(iris, registry, described):
+        data = ox.serialize(g.builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        derived.append(SourceGraph(Source(g.name, g.title, data=data), g.builder))
+    return [*own, *derived]
 
 
 def _prepare(

@@ -1,6 +1,12 @@
 """The URI scheme: the one place where identifiers become IRIs and IRIs become identifiers.
 
-Patterns (all under the canonical base, ``LG_BASE_URI``):
+Every IRI is minted under one fixed base, :data:`CANONICAL_BASE` (``https://w3id.org/littlegiant``):
+a namespace that does not depend on where the service runs (w3id.org redirects it to the
+deployment; ``docs/w3id/`` holds the rules). No setting changes it, so two deployments can never
+publish one firm under two IRIs; a mirror or development host maps its own base to these IRIs
+(``LG_ALIAS_BASES``, answered with 301), it never mints IRIs of its own.
+
+Patterns (all under the canonical base):
 
     /id/enterprise/{key}          key minted once in data/registry/enterprises.csv
     /id/province/{gbcode}         the 31 provincial-level divisions, GB/T 2260
@@ -12,6 +18,9 @@ Patterns (all under the canonical base, ``LG_BASE_URI``):
     /id/designation/{key}-{tier}-{batch}   tier slug: little-giant | key-little-giant (TIER_SLUGS)
     /id/event/{kind}/{designation-local}/{date}
     /id/claim/{sha1-prefix}       a count claimed by one source
+    /id/document/{slug}/entry/{n} row 序号 n of a published list (lg:ListEntry)
+    /id/fiscal-batch/{n}          a fiscal-support batch of key Little Giants (财建〔2021〕2号)
+    /id/support/{key}-fiscal-{n}  a firm's fiscal support in fiscal batch n (lg:FiscalSupport)
     /id/activity/{local}          an ingest (prov:Activity)
     /id/agent/{local}             the software that ran it
     /graph/{source}
@@ -29,6 +38,11 @@ from rdflib import URIRef
 
 from ontology.namespaces import LG
 
+CANONICAL_BASE = "https://w3id.org/littlegiant"
+"""The base of every IRI we publish, fixed in code and data (DESIGN §2)."""
+IDENTIFIER_ROOTS = ("id", "graph", "ontology", "shapes")
+"""The first path segments under the base that name published resources (not service pages)."""
+
 ID_KINDS = (
     "enterprise",
     "province",
@@ -40,6 +54,8 @@ ID_KINDS = (
     "designation",
     "event",
     "claim",
+    "fiscal-batch",
+    "support",
     "activity",
     "agent",
 )
@@ -59,10 +75,20 @@ class ParsedIri:
 
 
 class Iris:
-    """Mint and parse IRIs under one canonical base; built once from the settings."""
+    """Mint and parse IRIs under the canonical base."""
 
-    def __init__(self, base: str) -> None:
-        self.base = base.rstrip("/")
+    def __init__(self, base: str = CANONICAL_BASE) -> None:
+        """``base`` exists for callers that pass the settings' value; only the canonical one works.
+
+        Raises:
+            ValueError: any other base (IRIs are never minted elsewhere).
+        """
+        if base.rstrip("/") != CANONICAL_BASE:
+            raise ValueError(
+                f"IRIs are minted only under {CANONICAL_BASE}, not {base!r}: a mirror or "
+                "development host maps its own base to them (LG_ALIAS_BASES)"
+            )
+        self.base = CANONICAL_BASE
 
     def _mint(self, kind: str, local: str) -> URIRef:
         for part in local.split("/"):
@@ -100,6 +126,18 @@ class Iris:
 
     def claim(self, *parts: str) -> URIRef:
         return self._mint("claim", _digest(*parts))
+
+    def list_entry(self, list_slug: str, position: int) -> URIRef:
+        """Row 序号 ``position`` of the published list ``/id/document/{list_slug}``: under the
+        document, not the file read, so a corrected copy of the list keeps its entries' IRIs."""
+        return self._mint("document", f"{list_slug}/entry/{int(position)}")
+
+    def fiscal_batch(self, n: int) -> URIRef:
+        return self._mint("fiscal-batch", str(int(n)))
+
+    def support(self, key: str, fiscal_batch: int) -> URIRef:
+        """One firm's fiscal support in one fiscal batch, whatever years the lists show."""
+        return self._mint("support", f"{key}-fiscal-{int(fiscal_batch)}")
 
     def agent(self, local: str) -> URIRef:
         return self._mint("agent", local)
@@ -142,6 +180,34 @@ class Iris:
         if parsed is None or parsed.kind != "batch" or not parsed.local.isdigit():
             return None
         return int(parsed.local)
+
+    def rekey(self, iri: str, old: str, new: str) -> str | None:
+        """The IRI that stands for ``iri`` once enterprise key ``old`` is merged into ``new``:
+        the enterprise itself, its designations (``{key}-{tier}-{batch}``) and their events
+        (``{kind}/{key}-…/{date}``); None for an IRI that does not carry the key."""
+        parsed = self.parse(iri)
+        if parsed is None:
+            return None
+        if parsed.kind == "enterprise" and parsed.local == old:
+            return str(self.enterprise(new))
+        if parsed.kind == "designation" and parsed.local.startswith(f"{old}-"):
+            return str(self._mint("designation", new + parsed.local[len(old) :]))
+        if parsed.kind == "event":
+            kind, _, rest = parsed.local.partition("/")
+            if rest.startswith(f"{old}-"):
+                return str(self._mint("event", f"{kind}/{new}{rest[len(old) :]}"))
+        return None
+
+    def enterprise_key_in(self, iri: str) -> str | None:
+        """The enterprise key an enterprise, designation or event IRI carries (``E000001``)."""
+        parsed = self.parse(iri)
+        if parsed is None:
+            return None
+        local = parsed.local.partition("/")[2] if parsed.kind == "event" else parsed.local
+        if parsed.kind not in ("enterprise", "designation", "event"):
+            return None
+        m = re.match(r"^E\d{6,}", local)
+        return m.group(0) if m else None
 
     def relative(self, iri: str) -> str | None:
         """The path of an IRI under the base (``/id/...``), for links on any host."""

@@ -100,6 +100,8 @@ class LG(DefinedNamespace):
     formerName: URIRef
     reportingRegion: URIRef
     uscc: URIRef
+    mergedOn: URIRef
+    reportedBy: URIRef
 
     # -- regions
     gbCode: URIRef
@@ -114,8 +116,6 @@ class LG(DefinedNamespace):
     validUntil: URIRef
     status: URIRef
     evidence: URIRef
-    fiscalBatch: URIRef
-    listTitle: URIRef
     designation: URIRef
     eventDate: URIRef
     eventDocument: URIRef
@@ -151,6 +151,25 @@ class LG(DefinedNamespace):
     KindMeasures: URIRef
     KindPublicity: URIRef
     KindList: URIRef
+
+    # -- published lists and fiscal support (重点“小巨人”)
+    PublishedList: URIRef
+    ListEntry: URIRef
+    FiscalSupportBatch: URIRef
+    FiscalSupport: URIRef
+    SupportProgramScheme: URIRef
+    inList: URIRef
+    position: URIRef
+    printedName: URIRef
+    printedRegion: URIRef
+    listedEnterprise: URIRef
+    entryCount: URIRef
+    knownEntryCount: URIRef
+    fiscalBatch: URIRef
+    supportYear: URIRef
+    printedFiscalBatch: URIRef
+    program: URIRef
+    legalBasis: URIRef
 
 
 PREFIXES: dict[str, str] = {

@@ -7,9 +7,8 @@ from pathlib import Path
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ontology.iris import CANONICAL_BASE
 from ontology.paths import ROOT
-
-DEFAULT_BASE_URI = "https://w3id.org/littlegiant"
 
 
 class Settings(BaseSettings):
@@ -17,7 +16,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LG_", frozen=True)
 
-    base_uri: str = DEFAULT_BASE_URI
+    # Not a knob: IRIs are minted under the canonical base only, so LG_BASE_URI may be left
+    # unset or set to that base; anything else stops the start (see _canonical_base).
+    base_uri: str = CANONICAL_BASE
+    # Bases a mirror or development host is reached at ("http://localhost:8000"): their
+    # identifier paths answer 301 to the canonical IRIs; nothing is ever minted under them.
+    alias_bases: tuple[str, ...] = ()
     # On-disk store directory; None means an in-memory store (tests).
     store: Path | None = ROOT / "var" / "store"
     # Where minted enterprise and document keys are recorded (committed with the data).
@@ -41,10 +45,25 @@ class Settings(BaseSettings):
 
     @field_validator("base_uri")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("LG_BASE_URI must be an http(s) IRI")
-        return value.rstrip("/")
+    def _canonical_base(cls, value: str) -> str:
+        if value.rstrip("/") != CANONICAL_BASE:
+            raise ValueError(
+                f"LG_BASE_URI is fixed at {CANONICAL_BASE} (every IRI is minted there, whatever "
+                "host serves it); to reach this service under another base, list that base in "
+                "LG_ALIAS_BASES: its identifier paths answer 301 to the canonical IRIs"
+            )
+        return CANONICAL_BASE
+
+    @field_validator("alias_bases")
+    @classmethod
+    def _alias_bases(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        bases = tuple(v.rstrip("/") for v in values)
+        for base in bases:
+            if not base.startswith(("http://", "https://")) or "?" in base or "#" in base:
+                raise ValueError(f"LG_ALIAS_BASES: {base!r} is not an http(s) base IRI")
+            if base == CANONICAL_BASE:
+                raise ValueError(f"LG_ALIAS_BASES: {base} is the canonical base itself")
+        return bases
 
     # URLs per sitemap file before the sitemap becomes an index (the protocol allows 50,000).
     sitemap_limit: int = 50_000

@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from ontology.settings import Settings
 from ontology.store import GraphStore, open_store
+from server.aliases import AliasRedirects
 from server.cors import CorsMiddleware
 from server.deps import STATE_KEY
 from server.problems import add_problem_handlers
@@ -107,6 +108,7 @@ def create_app(
     add_problem_handlers(app)
     add_endpoint_handlers(app)
     app.add_middleware(CorsMiddleware)
+    app.add_middleware(AliasRedirects, bases=settings.alias_bases)
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for routes in ROUTERS:
         app.include_router(routes.router)

@@ -1,54 +1,14 @@
 """How names, regions and batches are keyed for matching: a name's *core* without the
-company-form suffix, a region label without its administrative suffix, ``第一批`` as ``1``."""
+company-form suffix (``ontology.names.core_name``), a region label without its administrative
+suffix, ``第一批`` as ``1``."""
 
 from __future__ import annotations
 
 import re
 
-from ontology.names import cn_number, normalise_name
+from ontology.names import cn_number, core_name, normalise_name
 
-# Company-form suffixes, longest first, as they appear after normalise_name (casefolded).
-_SUFFIXES = (
-    "股份有限公司",
-    "有限责任公司",
-    "集团有限公司",
-    "有限公司",
-    "股份公司",
-    "集团公司",
-    "公司",
-    "companylimited",
-    "corporationlimited",
-    "co.,ltd.",
-    "co.,ltd",
-    "co.ltd.",
-    "co.ltd",
-    "coltd",
-    "limited",
-    "ltd.",
-    "ltd",
-    "inc.",
-    "inc",
-    "corporation",
-    "corp.",
-    "corp",
-    "co.",
-)
-_PUNCT = re.compile(r"[()\[\]{}<>.,，。·、'\"“”‘’&\-_/:;]+")
-
-
-def core_name(name: str) -> str:
-    """The name without brackets, punctuation and company-form suffix (有限公司, Co., Ltd. …)."""
-    key = normalise_name(name)
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _SUFFIXES:
-            if key.endswith(suffix) and len(key) > len(suffix):
-                key = key[: -len(suffix)]
-                changed = True
-                break
-        key = _PUNCT.sub("", key)
-    return key
+__all__ = ["batch_ordinal", "bigrams", "core_name", "core_region", "looks_like_uscc"]
 
 
 def looks_like_uscc(text: str) -> bool:

@@ -2,7 +2,8 @@
 (https://www.w3.org/TR/vocab-dcat-3/) in one graph, counted from the store as it is now.
 
 Besides the totals it says how complete each batch is: ``lg:declaredCount`` (what the notice
-announced) beside ``lg:knownCount`` (the enterprises the dataset holds).
+announced) beside ``lg:knownCount`` (the enterprises the dataset holds); and each published list:
+``lg:entryCount`` (the rows it prints) beside ``lg:knownEntryCount`` (the rows resolved here).
 """
 
 from __future__ import annotations
@@ -108,3 +109,28 @@ def _partitions(g: GraphBuilder, store: GraphStore, iris: Iris) -> None:
         g.add(batch, LG.knownCount, typed(row["known"].value, XSD.nonNegativeInteger))
         if "declared" in row:
             g.add(batch, LG.declaredCount, row["declared"])
+    _lists(g, store, iris)
+
+
+def _lists(g: GraphBuilder, store: GraphStore, iris: Iris) -> None:
+    """Each published list's size beside the rows the store resolves to an enterprise, as a
+    subset of the dataset (its entries are the list's rows)."""
+    ds = iris.dataset()
+    for row in select(
+        store,
+        f"""SELECT ?l (SAMPLE(?size) AS ?n) (COUNT(DISTINCT ?x) AS ?entries)
+               (COUNT(DISTINCT ?known) AS ?resolved) WHERE {{
+          ?l a <{LG.PublishedList}> . OPTIONAL {{ ?l <{LG.entryCount}> ?size }}
+          OPTIONAL {{ ?x <{LG.inList}> ?l
+                     OPTIONAL {{ ?x <{LG.listedEnterprise}> ?e BIND (?x AS ?known) }} }}
+        }} GROUP BY ?l ORDER BY ?l""",
+    ):
+        lst = row["l"]
+        if not isinstance(lst, ox.NamedNode):
+            continue
+        g.add(ds, VOID.subset, lst)
+        g.type(lst, VOID.Dataset)
+        g.add(lst, VOID.entities, typed(row["entries"].value, XSD.integer))
+        g.add(lst, LG.knownEntryCount, typed(row["resolved"].value, XSD.nonNegativeInteger))
+        if "n" in row:
+            g.add(lst, LG.entryCount, row["n"])

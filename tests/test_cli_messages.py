@@ -108,7 +108,7 @@ def test_a_success_says_what_it_did_and_where_each_fact_came_from(
     assert "note: not a row, not read: row 33: '注：排名不分先后'" in err
     assert "firms: 0 matched, 30 new, 0 sent to review" in err
     assert "titles: 30 added, 0 extended, 0 ended" in err
-    assert "graphs replaced: 2" in err  # the list and its change feed
+    assert "graphs replaced: 3" in err  # the list, its change feed, the registry's names
     assert "kind: batch (the file's own text)" in err
     assert "batch: 7 (the file's own text)" in err
     assert "date: 2025-07-01 (--date)" in err

@@ -2,8 +2,9 @@
 
 Lookups skip the graph being replaced: its previous version is what this build supersedes, so it
 must not count as evidence (a corrected list that drops a firm must not find the firm's old row).
-The nodes several sources share (documents, batches, review rounds, enterprises) are described
-once per graph, and only with what no other graph already says of them.
+The nodes several sources share (documents, batches, review rounds) are described once per graph,
+and only with what no other graph already says of them; an enterprise is described with what
+this source prints of it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ingest.parse_list import ListRow
 from ingest.regions import default_regions
 from ontology import rdf
 from ontology.iris import Iris
-from ontology.names import has_cjk, language_of, normalise_name
+from ontology.names import has_cjk, language_of, split_name_notes
 from ontology.namespaces import DCTERMS, LG, RDF, RDFS, XSD
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore
@@ -168,36 +169,31 @@ class BuildContext:
         return rdf.node(iri)
 
     def enterprise(self, key: str, row: ListRow, where: str, new: bool = False) -> ox.NamedNode:
-        """Describe the firm as this source prints it; ``new``: just minted, nothing to look up."""
+        """Describe the firm as this source prints it: its printed name (``rdfs:label``, and
+        ``lg:englishName`` for an English one), the former names its notes give, its credit
+        code. Which name is current, and the firm's region, are the registry's to say (the
+        ``names`` graph); the region this source prints goes on the listing (``reported_by``).
+        ``new``: just minted (kept for callers; nothing is looked up either way)."""
         iri = str(self.iris.enterprise(key))
         node = rdf.node(iri)
         self.rows[iri] = where
         if not self.once(iri):
             return node
         b = self.builder
-        name = name_literal(row.name)
+        printed = split_name_notes(row.name)
+        name = name_literal(printed.name)
         b.type(node, LG.Enterprise)
         b.add(node, RDFS.label, name)
-        b.add(node, LG.legalName if name.language == "zh" else LG.englishName, name)
-        if row.region and (new or not self.objects(iri, LG.reportingRegion)):
-            b.add(node, LG.reportingRegion, region_iri(self.iris, row.region))
-        if row.uscc and (new or not self.objects(iri, LG.uscc)):
+        if name.language == "en":
+            b.add(node, LG.englishName, name)
+        for former in printed.former_names:
+            if has_cjk(former):
+                b.add(node, LG.formerName, rdf.text(former, "zh"))
+        if row.uscc:
             b.add(node, LG.uscc, rdf.text(row.uscc))
-        if new:
-            return node
-        # a renaming: the names the store knows that this list no longer prints
-        key_now = normalise_name(row.name)
-        for old in self.objects(iri, LG.legalName):
-            if isinstance(old, ox.Literal) and normalise_name(old.value) != key_now:
-                b.add(node, LG.formerName, rdf.text(old.value, "zh"))
         return node
 
-    def rename(self, key: str, row: ListRow, where: str) -> None:
-        """A later list printing a new name for a known firm: new legal name, old ones former."""
-        iri = str(self.iris.enterprise(key))
-        known = [o.value for o in self.objects(iri, LG.legalName) if isinstance(o, ox.Literal)]
-        if not known or not has_cjk(row.name):
-            return
-        if normalise_name(row.name) in {normalise_name(name) for name in known}:
-            return
-        self.enterprise(key, row, where)
+    def reported_by(self, subject: ox.NamedNode, row: ListRow) -> None:
+        """The region the listing prints for the firm, on the listing's designation or event."""
+        if row.region:
+            self.builder.add(subject, LG.reportedBy, region_iri(self.iris, row.region))

@@ -1,8 +1,10 @@
 """A parsed attachment list as its source graph: designations for a batch, events otherwise.
 
-Entity resolution goes through the key registry: the credit code decides when the list prints one,
-else the normalised name within the region. Two candidates are never merged by guess: they go to
-a review file (``var/review/<source>.csv``) for a person to decide, and the ingest stops.
+Entity resolution goes through the key registry (``ingest.firm_match``): the credit code decides
+when the list prints one, else the normalised name within the province. Nothing is merged by
+guess: two candidates for a row go to a review file (``var/review/<source>.csv``) and the ingest
+stops; a new firm whose name looks like a renaming of a known one (唐山贺祥机电 / 唐山贺祥智能科技)
+gets its own key and a line in the review file, for a person to decide with ``littlegiant merge``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,7 +32,22 @@ from ontology.store import EmbeddedStore, GraphStore
 
 DEFAULT_REVIEW_DIR = ROOT / "var" / "review"
 
-Ambiguous = list[tuple[ListRow, tuple[str, ...]]]
+REVIEW_FIELDS = (
+    "sheet", "row", "name", "region", "uscc", "key", "candidate_key", "reason", "decision",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A row a person should look at: the key it got (if any) and the keys it may be."""
+
+    row: ListRow
+    key: str
+    candidates: tuple[str, ...]
+    reason: str  # "ambiguous" (not placed) or "possible renaming" (placed under its own key)
+
+
+Ambiguous = list[ReviewItem]
 
 
 def build_list(
@@ -58,6 +76,7 @@ def build_list(
         raise IngestError(parsed.file, ["the file does not say its batch; give --batch N"])
     facts = Facts(kind, batch, document, date, source_url)
     name = graph_name or list_graph_name(parsed, facts)
+    registry.new_source()
     ctx = BuildContext(store, iris, registry, str(iris.graph(name)), facts)
     ctx.source_page()
     doc = ctx.document(document, parsed.title or parsed.file, parsed.title)
@@ -68,7 +87,7 @@ def build_list(
         if problem := _place(ctx, row, where, doc, ambiguous):
             rule = (
                 RULE_AMBIGUOUS
-                if ambiguous and ambiguous[-1][0] is row
+                if ambiguous and ambiguous[-1].row is row and ambiguous[-1].reason == "ambiguous"
                 else RULE_UNKNOWN_FIRM
                 if "is not in the store" in problem
                 else RULE_REJECTED
@@ -77,7 +96,8 @@ def build_list(
             problems.append(RowError(parsed.file, row.sheet, row.row, rule, message))
     if ambiguous:
         path = write_review_file(review_dir, name, ambiguous)
-        problems.append(f"ambiguous matches written to {path} for a person to decide")
+        if any(item.reason == "ambiguous" for item in ambiguous):
+            problems.append(f"ambiguous matches written to {path} for a person to decide")
     if problems:
         raise IngestError(parsed.file, problems)
     title = parsed.title or f"{kind} list {parsed.file}"
@@ -86,7 +106,7 @@ def build_list(
 
 
 def _place(
-    ctx: BuildContext, row: ListRow, where: str, doc: ox.NamedNode, ambiguous: Ambiguous
+    ctx: BuildContext, row: ListRow, where: str, doc: ox.NamedNode, review: Ambiguous
 ) -> str:
     """Resolve one row's firm and add its award or event; the reason it cannot be, else ""."""
     kind, batch = ctx.facts.kind, ctx.facts.batch
@@ -100,20 +120,27 @@ def _place(
         today=ctx.facts.date,
     )
     if res.ambiguous:
-        ambiguous.append((row, res.candidates))
+        review.append(ReviewItem(row, "", res.candidates, "ambiguous"))
         return f"{where}: {row.name!r}: {res.reason}; listed for review, not merged"
+    if res.similar:
+        review.append(ReviewItem(row, res.key or "", res.similar, "possible renaming"))
     if res.key is None:
         return (
             f"{where}: {row.name!r} ({row.region_text}) is not in the store: a {kind} list "
             "can only name an enterprise whose award is already ingested (order of arrival: "
             "ingest the batch list first)"
+            + (
+                f"; it may be {', '.join(res.similar)} renamed (see the review file)"
+                if res.similar
+                else ""
+            )
         )
     if kind == "batch" and batch is not None:
         award(ctx, res.key, row, where, batch, doc, new=res.created)
         return ""
     if refusal := event(ctx, res.key, row, where, kind, batch, doc):
         return refusal
-    ctx.rename(res.key, row, where)
+    ctx.enterprise(res.key, row, where)
     return ""
 
 
@@ -136,14 +163,18 @@ def review_dir_for(store: GraphStore) -> Path:
     return path.parent / "review" if path is not None else DEFAULT_REVIEW_DIR
 
 
-def write_review_file(directory: Path, source: str, ambiguous: Ambiguous) -> Path:
-    """List rows the registry could not decide between, one line per candidate, for a person."""
+def write_review_file(directory: Path, source: str, items: Ambiguous) -> Path:
+    """List the rows a person should decide, one line per candidate key: rows the registry
+    could not place (``ambiguous``), and new firms that may be a known one renamed."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{source}.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["sheet", "row", "name", "region", "uscc", "candidate_key", "decision"])
-        for row, candidates in ambiguous:
-            for key in candidates:
-                w.writerow([row.sheet, row.row, row.name, row.region_text, row.uscc, key, ""])
+        w.writerow(REVIEW_FIELDS)
+        for item in items:
+            r = item.row
+            for key in item.candidates:
+                w.writerow(
+                    [r.sheet, r.row, r.name, r.region_text, r.uscc, item.key, key, item.reason, ""]
+                )
     return path

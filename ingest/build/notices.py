@@ -1,10 +1,12 @@
-"""A parsed notice as its source graph: the document, what it cites and announces, and its acts.
+"""A parsed notice as its source graph: what the notice states, and the acts it records.
 
-A batch notice records a count claim for the batch it announces and awards the enterprises it
-names; a revocation notice revokes the titles of those it names (each must be in the store). A
-re-review notice's named firms may have passed or failed, so only its attachment list says which.
-English citations are matched to a document already in the store by year and number only (never
-by translating the prefix); unmatched ones are reported as notes.
+The notice's graph states what the notice states: its 文号, title, issuers (the authorities of
+the reference data; another issuer is reported, not invented), date written, citations, the batch
+it announces (linked both ways: ``lg:announces`` / ``lg:announcedBy``) and the count it declares
+for it, and the firms it names (``schema:mentions``). A batch notice awards the firms it names; a
+revocation revokes their titles; a re-review result records each named firm's passed or failed
+review (each must hold the title in the store). English citations are matched to a document in
+the store by year and number only (never by translating the prefix); unmatched ones are notes.
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ from ingest.build.titles import award, event
 from ingest.facts import Facts, IngestError, Stated, reconcile_facts
 from ingest.identity import Registry
 from ingest.load import Source, SourceGraph
+from ingest.notice_firms import NamedFirm
 from ingest.parse_list import ListRow
 from ingest.parse_notice import ParsedNotice
 from ontology import rdf
 from ontology.iris import Iris
 from ontology.names import has_cjk
-from ontology.namespaces import DCTERMS, LG, RDFS, XSD
+from ontology.namespaces import DCTERMS, LG, RDF, RDFS, SCHEMA, SKOS, XSD
 from ontology.store import GraphStore
 
-# the list kinds a notice's act amounts to; any other notice only describes its document
-_KIND_OF_ACT = {"batch": "batch", "revocation": "revocation"}
+# the kind of list a notice's act amounts to; any other notice only describes its document
+_KIND_OF_ACT = {k: k for k in ("batch", "revocation", "review-passed", "review-failed")}
+_DOCUMENT_KIND = (("公示", "公示"), ("通告", "通告"), ("通知", "通知"), ("Circular", "通知"))
 
 
 def notice_facts(
@@ -45,8 +49,9 @@ def notice_facts(
     Raises:
         IngestError: the notice and the caller disagree, or a fact the notice needs is missing.
     """
-    kind = _KIND_OF_ACT.get(notice.act or "", "notice")
-    own = Stated(kind, notice.batch, notice.document, notice.date)
+    kind = _KIND_OF_ACT.get(notice.kind, "notice")
+    own_number = notice.document if notice.language == "zh" else None
+    own = Stated(kind, notice.batch, own_number, notice.date)
     given = Stated(None, batch, document, date)
     return reconcile_facts(own, given, file=notice.file, noun="notice", source_url=source_url)
 
@@ -81,31 +86,36 @@ def build_notice(
     graph_name: str,
     notes: list[str],
 ) -> SourceGraph:
-    """The notice's graph (named ``graph_name``); citations it cannot match go to ``notes``.
+    """The notice's graph (named ``graph_name``); what it cannot record goes to ``notes``.
 
     Raises:
-        IngestError: a firm the notice names is unknown, or its title cannot take the act.
+        IngestError: a firm the act needs is unknown or ambiguous, or a title cannot take it.
     """
     ctx = BuildContext(store, iris, registry, str(iris.graph(graph_name)), facts)
+    registry.new_source()
     ctx.source_page()
     label = notice.title or notice.file
-    kind_text = "通告" if notice.title and "通告" in notice.title else "通知"
+    kind_text = next((k for word, k in _DOCUMENT_KIND if word in (notice.title or "")), "")
     doc = ctx.document(facts.document, label, kind_text)
-    _describe_document(ctx, notice, doc)
+    notes += _describe_document(ctx, notice, doc)
     notes += _citations(ctx, notice, doc)
-    if facts.batch is not None and notice.act == "batch":
+    if facts.batch is not None and notice.kind == "batch":
         batch = ctx.batch(facts.batch)
         ctx.builder.add(doc, LG.announces, batch)
+        ctx.builder.add(batch, LG.announcedBy, doc)
         if notice.count is not None:
             _count_claim(ctx, notice, doc, batch, label)
-    if problems := _acts(ctx, notice, doc):
+    if notice.kind.startswith("review") and notice.review_year and facts.batch is not None:
+        ctx.builder.add(doc, LG.announces, ctx.review_round(notice.review_year, facts.batch))
+    notes += [f"reported, not read: {line}" for line in notice.reported]
+    if problems := _firms(ctx, notice, doc, notes):
         raise IngestError(notice.file, problems)
     source = Source(graph_name, label, data=notice.data, url=facts.source_url)
     return SourceGraph(source, ctx.builder, ctx.rows)
 
 
-def _describe_document(ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode) -> None:
-    """What the notice says of itself that no other graph says already."""
+def _describe_document(ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode) -> list[str]:
+    """What the notice says of itself that no other graph says already; issuers it cannot link."""
     b, d = ctx.builder, doc.value
     known = ctx.exists(d) and not any(t.subject == doc for t in b)
     if notice.title:
@@ -114,12 +124,34 @@ def _describe_document(ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNod
                 b.add(doc, DCTERMS.title, rdf.text(notice.title, "zh"))
         else:
             b.add(doc, LG.titleTranslation, rdf.text(notice.title, "en"))
-    if notice.issuer_slug:
-        b.add(doc, LG.issuer, ctx.iris.authority(notice.issuer_slug))
+    if notice.language == "en" and notice.document:
+        b.add(doc, RDFS.comment, rdf.text(f"Printed reference: {notice.document}", "en"))
+    notes = []
+    for printed in notice.issuers:
+        authority = _authority(ctx, printed)
+        if authority is None:
+            notes.append(f"issuer {printed!r} is no authority of the reference data; not linked")
+        else:
+            b.add(doc, LG.issuer, authority)
     if notice.date and not ctx.has(d, LG.dateWritten):
         b.add(doc, LG.dateWritten, rdf.date(notice.date))
     if known:
         b.add(doc, DCTERMS.source, ctx.source)
+    return notes
+
+
+def _authority(ctx: BuildContext, printed: str) -> ox.NamedNode | None:
+    """The authority whose preferred or alternative label is ``printed`` (one, else None)."""
+    found = {
+        q.subject.value
+        for prop in (SKOS.prefLabel, SKOS.altLabel)
+        for q in ctx.store.quads(None, rdf.node(prop), None)
+        if isinstance(q.object, ox.Literal)
+        and isinstance(q.subject, ox.NamedNode)
+        and q.object.value.casefold() == printed.casefold()
+        and ctx.has(q.subject.value, RDF.type, LG.Authority)
+    }
+    return rdf.node(found.pop()) if len(found) == 1 else None
 
 
 def _citations(ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode) -> list[str]:
@@ -140,9 +172,10 @@ def _citations(ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode) -> li
 def _count_claim(
     ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode, batch: ox.NamedNode, label: str
 ) -> None:
-    """The batch's size as this notice declares it: one lg:CountClaim among the sources'."""
+    """The batch's size as this notice declares it: one lg:CountClaim among the sources' (the
+    original and a translation of one document are two sources, each with its own claim)."""
     b, count, ordinal = ctx.builder, notice.count, ctx.facts.batch
-    claim = ctx.iris.claim(doc.value, "batch", str(ordinal), str(count))
+    claim = ctx.iris.claim(doc.value, "batch", str(ordinal), str(count), ctx.source.value)
     b.type(claim, LG.CountClaim)
     text = f"{count} enterprises in batch {ordinal}, as {label} states"
     b.add(claim, RDFS.label, rdf.text(text, "en"))
@@ -152,31 +185,47 @@ def _count_claim(
     b.add(batch, LG.countClaim, claim)
 
 
-def _acts(ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode) -> list[str]:
-    """Awards or revocations of the firms the notice names; the reasons any cannot be recorded.
+def _firms(
+    ctx: BuildContext, notice: ParsedNotice, doc: ox.NamedNode, notes: list[str]
+) -> list[str]:
+    """Each firm the notice names: mentioned, and awarded, revoked or reviewed as its act says.
 
-    Only acts whose consequence for a named firm is plain: an award or a revocation.
+    Only a batch notice mints keys; the other acts need the firm's title in the store. A firm
+    the notice merely names (a 公示, a forwarding notice) is linked if the registry knows it.
     """
-    if notice.act not in ("batch", "revocation"):
-        return []
-    problems = []
-    ordinal = ctx.facts.batch
-    for i, name in enumerate(notice.enterprises, 1):
-        row = ListRow("", 0, str(i), "", name, "", notice.reason or "")
-        where = f"{notice.file}: named enterprise {row.seq} {row.name!r}"
-        zh = has_cjk(row.name)
+    problems: list[str] = []
+    act = _KIND_OF_ACT.get(notice.kind)
+    for i, firm in enumerate(notice.enterprises, 1):
+        row = _row(i, firm, notice.reason)
+        where = f"{notice.file}: named enterprise {i} {firm.name!r}"
+        zh = has_cjk(firm.name)
         res = ctx.registry.resolve(
-            name=row.name if zh else None,
-            english_name=None if zh else row.name,
-            mint=notice.act == "batch",
+            name=firm.name if zh else None,
+            english_name=None if zh else firm.name,
+            former_names=firm.former_names,
+            mint=act == "batch",
             today=ctx.facts.date,
         )
+        if res.similar:
+            notes.append(
+                f"{where}: may be {', '.join(res.similar)} renamed; for a person to decide"
+            )
         if res.key is None:
-            problems.append(f"{where}: {res.reason or 'not in the store'}; not recorded by guess")
-        elif notice.act == "batch" and ordinal is not None:
-            award(ctx, res.key, row, where, ordinal, doc)
-        elif notice.act == "revocation" and (
-            msg := event(ctx, res.key, row, where, "revocation", None, doc)
-        ):
-            problems.append(msg)
+            message = f"{where}: {res.reason or 'not in the store'}; not recorded by guess"
+            (problems if act else notes).append(message)
+            continue
+        node = ctx.enterprise(res.key, row, where, new=res.created)
+        ctx.builder.add(doc, SCHEMA.mentions, node)
+        if act == "batch" and ctx.facts.batch is not None:
+            award(ctx, res.key, row, where, ctx.facts.batch, doc, new=res.created)
+        elif act in ("revocation", "review-passed", "review-failed"):
+            batch = ctx.facts.batch if act != "revocation" else None
+            if msg := event(ctx, res.key, row, where, act, batch, doc):
+                problems.append(msg)
     return problems
+
+
+def _row(i: int, firm: NamedFirm, reason: str | None) -> ListRow:
+    """A named firm as a list row, its former names printed as a note after its name."""
+    notes = "".join(f"（原名：{f}）" for f in firm.former_names if has_cjk(f))
+    return ListRow("", 0, str(i), "", firm.name + notes, "", reason or "")

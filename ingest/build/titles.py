@@ -81,6 +81,7 @@ def award(
         add(t(d, n.derived, ctx.document(RULE_DOCUMENT, RULE_DOCUMENT, "办法")))
     add(t(d, n.evidence, n.final_list))
     add(t(d, n.source, ctx.source))
+    ctx.reported_by(d, row)
     ev = rdf.node(iris.event("award", local, day.isoformat()))
     ctx.rows[ev.value] = where
     add(t(ev, n.type, n.award_class))
@@ -167,6 +168,7 @@ def _describe_event(
     b.add(ev, LG.eventDate, rdf.date(day))
     b.add(ev, LG.eventDocument, doc)
     b.add(ev, DCTERMS.source, ctx.source)
+    ctx.reported_by(rdf.node(str(ev)), row)
     if kind in ("review-passed", "review-failed"):
         n = batch if batch is not None else _batch_of(ctx, d)  # the award's batch
         if n is not None:

@@ -9,6 +9,7 @@ from ontology.store import GraphStore
 from server.describe import Description
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
+from server.pages.published_list import list_values
 from server.pages.sources import sources as marked_sources
 
 
@@ -59,4 +60,5 @@ def document_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -
         "sources": sources,
         "statements": statements(ctx, desc),
         "schema": schema,
+        **list_values(ctx, desc),
     }

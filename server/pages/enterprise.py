@@ -14,6 +14,7 @@ from server.describe import Description, pick
 from server.i18n import UI
 from server.pages import schema_org
 from server.pages.common import Link, PageContext, first_literal, statements
+from server.pages.published_list import listings
 from server.pages.sources import sources as marked_sources
 
 
@@ -185,4 +186,5 @@ def enterprise_page(
         ),
         "statements": statements(ctx, desc),
         "schema": schema,
+        **listings(ctx, iri),
     }

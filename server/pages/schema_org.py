@@ -12,7 +12,9 @@ from server.void import LICENSE
 
 CONTEXT = "https://schema.org"
 MIIT = "中华人民共和国工业和信息化部"
-USCC_PROPERTY = "统一社会信用代码 (Unified Social Credit Code, GB 32100-2015)"
+# the credit code as an identifier others hold: Wikidata's property for it (P6795) names it
+USCC_PROPERTY = "https://www.wikidata.org/wiki/Property:P6795"
+USCC_NAME = "统一社会信用代码 (Unified Social Credit Code, GB 32100-2015)"
 
 Json = dict[str, object]
 
@@ -24,8 +26,11 @@ def thing(schema_type: str, iri: str, name: str, url: str, **extra: object) -> J
     return node
 
 
-def property_value(property_id: str, value: str) -> Json:
-    return {"@type": "PropertyValue", "propertyID": property_id, "value": value}
+def property_value(property_id: str, value: str, name: str | None = None) -> Json:
+    node: Json = {"@type": "PropertyValue", "propertyID": property_id, "value": value}
+    if name:
+        node["name"] = name
+    return node
 
 
 def credential(iri: str, name: str, valid_from: str, until: str) -> Json:
@@ -64,7 +69,8 @@ def organisation(
         url,
         legalName=legal_names[0] if legal_names else None,
         alternateName=list(alternates),
-        identifier=property_value(USCC_PROPERTY, uscc) if uscc else None,
+        identifier=property_value(USCC_PROPERTY, uscc, USCC_NAME) if uscc else None,
+        taxID=uscc or None,  # since 2015 the credit code is also the taxpayer number
         address={"@type": "PostalAddress", "addressRegion": region.label, "addressCountry": "CN"}
         if region
         else None,

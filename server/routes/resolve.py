@@ -3,7 +3,9 @@
 A request path maps to the canonical IRI through ``ontology.iris`` (``Iris(settings.base_uri)``),
 so the server answers for the canonical IRIs whatever host it runs on. Each representation has its
 own URL; the bare IRI negotiates and answers 200 with ``Content-Location`` (why 200 rather than
-303: see ``server.render``); a merged duplicate key answers 301 to the survivor.
+303: see ``server.render``). A merged enterprise key (``dcterms:isReplacedBy`` in the ``merges``
+graph) answers 301 to the survivor, and so do the designations and events it held, to the
+survivor's; their format URLs still serve the merged key's tombstone.
 
 =====================  ==============================  =========  ===========================
 Accept (or ?format=)   representation                  extension  notes
@@ -26,11 +28,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ontology.iris import Iris
-from ontology.namespaces import LG, OWL, RDF
+from ontology.namespaces import DCTERMS, LG, OWL, RDF
+from ontology.rdf import node
 from ontology.store import GraphStore
 from server import pages
 from server.conneg import Language, offer_for_extension
@@ -91,7 +95,11 @@ def html_for(
             values = pages.enterprise_page(store, iris, desc, lang.tag, as_of)
             template = "enterprise.html"
         else:
-            build, template = PAGES.get(kind, (pages.generic_page, "resource.html"))
+            # a row of a list lives under its document's IRI but is not a document
+            entry = str(LG.ListEntry) in desc.iris(str(RDF.type))
+            build, template = PAGES.get(
+                "entry" if entry else kind, (pages.generic_page, "resource.html")
+            )
             values = build(store, iris, desc, lang.tag)
         return page_html(
             template,
@@ -108,11 +116,11 @@ def html_for(
 
 
 def merged_into(desc: Description, iris: Iris) -> str | None:
-    """The surviving IRI when ``desc`` is a merged duplicate: only ``owl:sameAs`` to one of ours.
-
-    Merged keys keep answering (DESIGN §2): the bare IRI redirects permanently to the survivor,
-    and the format URLs still serve the ``owl:sameAs`` statement itself.
-    """
+    """The surviving IRI when ``desc`` is a merged duplicate (DESIGN §2: merged keys keep
+    answering): ``dcterms:isReplacedBy`` one of ours, or only ``owl:sameAs`` to one of ours."""
+    replaced = [i for i in desc.iris(str(DCTERMS.isReplacedBy)) if iris.parse(i) is not None]
+    if len(replaced) == 1:
+        return replaced[0]
     own = desc.own()
     same = desc.iris(str(OWL.sameAs))
     if len(same) != 1 or iris.parse(same[0]) is None:
@@ -122,6 +130,26 @@ def merged_into(desc: Description, iris: Iris) -> str | None:
     return same[0]
 
 
+def held_by_merged(store: GraphStore, iris: Iris, iri: str) -> str | None:
+    """For a designation or event of a merged key that no longer has a description of its
+    own: the same designation or event of the survivor, when the store describes it."""
+    key = iris.enterprise_key_in(iri)
+    parsed = iris.parse(iri)
+    if key is None or parsed is None or parsed.kind == "enterprise":
+        return None
+    enterprise = node(str(iris.enterprise(key)))
+    survivors = {
+        q.object.value
+        for q in store.quads(enterprise, node(str(DCTERMS.isReplacedBy)), None)
+        if isinstance(q.object, ox.NamedNode)
+    }
+    survivor = iris.parse(survivors.pop()) if len(survivors) == 1 else None
+    if survivor is None or survivor.kind != "enterprise":
+        return None
+    rekeyed = iris.rekey(iri, key, survivor.local)
+    return rekeyed if rekeyed and describe(store, rekeyed) is not None else None
+
+
 def resolve(request: Request, store: GraphStore, iris: Iris, path: str) -> Response:
     """Describe the resource at ``path`` (``/id/…``, ``/graph/…``), negotiated or by extension."""
     stem, offer = offer_for_extension(path, RESOURCE_OFFERS)
@@ -129,6 +157,9 @@ def resolve(request: Request, store: GraphStore, iris: Iris, path: str) -> Respo
     parsed = iris.parse(iri)
     desc = describe(store, iri) if parsed is not None else None
     if parsed is None or desc is None:
+        moved = held_by_merged(store, iris, iri) if parsed is not None else None
+        if moved is not None:
+            return RedirectResponse(iris.relative(moved) or moved, status_code=301)
         return not_found(request, path, iri)
     survivor = merged_into(desc, iris)
     if survivor is not None and offer is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,7 @@ def test_keys_are_never_reused_after_a_merge(tmp_path: Path) -> None:
     b = reg.resolve(name="乙公司").key
     assert a is not None
     assert b is not None
-    reg.merge(b, a)
+    reg.merge(b, a, on=dt.date(2026, 12, 1))
     c = reg.resolve(name="丙公司").key
     assert c not in (a, b)
     assert reg.canonical(b) == a

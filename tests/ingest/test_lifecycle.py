@@ -8,6 +8,7 @@ default dataset.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 from typing import cast
@@ -252,10 +253,11 @@ def test_ambiguous_name_goes_to_review_file_and_nothing_is_merged(awarded: World
     )
     with pytest.raises(IngestError, match="listed for review, not merged"):
         awarded.ingest(path, date=dt.date(2028, 6, 1))
-    review = (awarded.home / "review").glob("*.csv")
-    lines = next(review).read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3  # header + one line per candidate
-    assert {line.split(",")[5] for line in lines[1:]} == {awarded.key(BJ), awarded.key(other)}
+    review = next((awarded.home / "review").glob("*.csv"))
+    lines = list(csv.DictReader(review.open(encoding="utf-8")))
+    assert len(lines) == 2  # one line per candidate
+    assert {line["candidate_key"] for line in lines} == {awarded.key(BJ), awarded.key(other)}
+    assert {line["reason"] for line in lines} == {"ambiguous"}
     assert awarded.nquads() == before
 
 
@@ -337,6 +339,22 @@ def test_seed_notice_with_its_number_given(world: World, seed_notice: Path) -> N
         "?name ] }",
     )
     assert ("Shanxi Changda Traffic Facilities Co., Ltd.",) in names
+
+
+def test_original_and_translation_are_two_sources_of_one_document(
+    world: World, seed_notice: Path
+) -> None:
+    world.ingest(DATA / "notice-zh-batch1.txt", kind="notice")
+    world.ingest(seed_notice, kind="notice", document=N153)
+    doc = world.iris.document(world.registry.document_slug(N153))
+    claims = _one(
+        world,
+        f"SELECT ?c ?source WHERE {{ <{world.iris.batch(1)}> <{LG.countClaim}> ?claim . "
+        f"?claim <{LG.count}> ?c ; <{DCTERMS.source}> ?source . "
+        f"FILTER (STRSTARTS(STR(?source), '{world.iris.graph('notice-')}')) }}",
+    )
+    graphs = [str(world.iris.graph(f"notice-{doc.rsplit('/', 1)[1]}{s}")) for s in ("", "-en")]
+    assert claims == [("248", g) for g in graphs]
 
 
 def test_chinese_revocation_notice_revokes_named_titles(awarded: World) -> None:

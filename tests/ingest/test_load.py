@@ -4,6 +4,7 @@ its graphs with PROV without changing the graphs it was given."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +16,7 @@ from ingest.identity import Registry
 from ingest.ingest_file import ingest_file
 from ingest.load import SourceGraph, commit, default_gate, neighbourhood
 from ingest.parse_list import parse_list
-from ingest.writer import writing
+from ingest.writer import Writing, writing
 from ontology.iris import Iris
 from ontology.namespaces import LG, PROV
 from ontology.store import EmbeddedStore
@@ -83,23 +84,30 @@ def test_neighbourhood_gives_the_whole_store_verdict(
     assert len(context) < len(whole_store)
 
 
+BuildBatch = Callable[[Writing], SourceGraph]
+
+
 @pytest.fixture
-def batch_graph(
-    default_store: EmbeddedStore, registry: Registry, iris: Iris, tmp_path: Path
-) -> SourceGraph:
+def build_batch(default_store: EmbeddedStore, iris: Iris, tmp_path: Path) -> BuildBatch:
+    """Build a batch list as a writer does: with the registry read under the lock (the keys it
+    mints are published with the commit, and the registry's names graph names them)."""
     parsed = parse_list(synthetic_list(tmp_path / "SYNTHETIC-b6.csv", 3))
-    return build_list(
-        parsed,
-        kind="batch",
-        batch=6,
-        document=None,
-        date=dt.date(2024, 9, 2),
-        source_url=None,
-        iris=iris,
-        registry=registry,
-        store=default_store,
-        review_dir=tmp_path / "review",
-    )
+
+    def build(w: Writing) -> SourceGraph:
+        return build_list(
+            parsed,
+            kind="batch",
+            batch=6,
+            document=None,
+            date=dt.date(2024, 9, 2),
+            source_url=None,
+            iris=iris,
+            registry=w.registry,
+            store=default_store,
+            review_dir=tmp_path / "review",
+        )
+
+    return build
 
 
 def _times(store: EmbeddedStore, iris: Iris, graph: SourceGraph) -> dict[str, list[dt.datetime]]:
@@ -119,10 +127,11 @@ def _times(store: EmbeddedStore, iris: Iris, graph: SourceGraph) -> dict[str, li
 
 
 def test_now_stamps_every_time_of_the_commit(
-    default_store: EmbeddedStore, registry: Registry, iris: Iris, batch_graph: SourceGraph
+    default_store: EmbeddedStore, registry: Registry, iris: Iris, build_batch: BuildBatch
 ) -> None:
     with writing(default_store, registry) as w:
-        commit(w, iris, [batch_graph], now=T1)
+        batch_graph = build_batch(w)
+        commit(w, iris, [batch_graph], now=T1, identity=True)
     assert _times(default_store, iris, batch_graph) == {
         "generated": [T1],
         "started": [T1],
@@ -131,16 +140,17 @@ def test_now_stamps_every_time_of_the_commit(
 
 
 def test_committing_the_same_graph_twice_writes_it_as_built(
-    default_store: EmbeddedStore, registry: Registry, iris: Iris, batch_graph: SourceGraph
+    default_store: EmbeddedStore, registry: Registry, iris: Iris, build_batch: BuildBatch
 ) -> None:
     """The commit describes the graph with PROV beside the graph it was given, never inside it:
     a second commit of the same graph writes one PROV description, not two."""
-    built = list(batch_graph.builder)
     with writing(default_store, registry) as w:
-        commit(w, iris, [batch_graph], now=T1)
+        batch_graph = build_batch(w)
+        built = list(batch_graph.builder)
+        commit(w, iris, [batch_graph], now=T1, identity=True)
     assert list(batch_graph.builder) == built
     with writing(default_store, registry) as w:
-        second = commit(w, iris, [batch_graph], now=T2, force=True)
+        second = commit(w, iris, [batch_graph], now=T2, force=True, identity=True)
     assert second.changed
     assert list(batch_graph.builder) == built
     assert _times(default_store, iris, batch_graph) == {

@@ -102,7 +102,7 @@ def test_every_reused_property_is_declared() -> None:
 
 
 def test_tier_chain_goes_upwards_with_single_champion_beside() -> None:
-    chain = [LG.KeyLittleGiant, LG.LittleGiant, LG.ProvincialSRDISME, LG.InnovativeSME]
+    chain = [LG.LittleGiant, LG.ProvincialSRDISME, LG.InnovativeSME]
     for narrower, broader in itertools.pairwise(chain):
         assert list(ONTOLOGY.objects(narrower, SKOS.broader)) == [broader]
     assert list(ONTOLOGY.objects(LG.InnovativeSME, SKOS.broader)) == []
@@ -110,6 +110,12 @@ def test_tier_chain_goes_upwards_with_single_champion_beside() -> None:
     tiers = set(ONTOLOGY.subjects(RDF.type, LG.Tier))
     assert tiers == {*chain, LG.SingleChampion}
     assert all((t, SKOS.inScheme, LG.TierScheme) in ONTOLOGY for t in tiers)
+
+
+def test_key_little_giant_is_a_support_program_not_a_tier() -> None:
+    assert (LG.KeyLittleGiant, RDF.type, LG.Tier) not in ONTOLOGY
+    assert list(ONTOLOGY.objects(LG.KeyLittleGiant, SKOS.broader)) == []
+    assert (LG.KeyLittleGiant, SKOS.inScheme, LG.SupportProgramScheme) in ONTOLOGY
 
 
 @pytest.mark.parametrize(

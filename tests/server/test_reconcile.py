@@ -13,17 +13,18 @@ from server.matching import core_name
 from server.routes.reconcile import MAX_QUERIES
 from tests.server.support import BASE, app_client
 
-# (query, hints, expected top id, expected match) — variants as other datasets print names
+# (query, hints, expected top id, expected match) — variants as other datasets print names;
+# ``match`` only for the firm's own name (legal form included) or its credit code (issue 9)
 BATCH = [
-    ("北京示例精密机械有限公司", [], "E900001", True),  # 股份有限公司 printed as 有限公司
+    ("北京示例精密机械有限公司", [], "E900001", False),  # 股份有限公司 printed as 有限公司
     ("示例（上海）生物科技有限公司", [], "E900002", True),  # full-width brackets
     ("深圳市 示例电子 有限公司", [], "E900003", True),  # spaces
-    ("宁波示例液压股份有限公司", [], "E900004", True),  # 有限公司 printed as 股份有限公司
+    ("宁波示例液压股份有限公司", [], "E900004", False),  # 有限公司 printed as 股份有限公司
     ("示例新材料有限公司", [{"pid": "region", "v": "江苏省"}], "E900006", True),  # tie broken
     ("91320500MA1FFFFF5E", [], "E900006", True),  # a credit code as the query
-    ("深圳市示例智能科技有限公司", [], "E900007", True),  # its former name
+    ("深圳市示例智能科技有限公司", [], "E900007", False),  # its former name
     ("Beijing Shili Software Co., Ltd.", [], "E900008", True),  # English name
-    ("Example Optoelectronics Company Limited", [], "E900009", True),  # English suffix variant
+    ("Example Optoelectronics Company Limited", [], "E900009", False),  # English suffix variant
     ("示例新材料有限公司", [], None, False),  # two firms share the name: a tie, no match
 ]
 
@@ -76,13 +77,14 @@ def test_openrefine_session(client: TestClient) -> None:
         assert sum(c["match"] for c in result) == (1 if match else 0), (query, result)
         if top is not None:
             assert result[0]["id"] == top, (query, result)
-            assert result[0]["match"] is True
+            assert result[0]["match"] is match
     # the tie: both firms, equal scores, neither chosen
     tie = answer["q9"]["result"]
     assert {c["id"] for c in tie[:2]} == {"E900005", "E900006"}
     assert tie[0]["score"] == tie[1]["score"]
     # exact names outscore variants, and a credit code is certain
     assert answer["q1"]["result"][0]["score"] > answer["q0"]["result"][0]["score"]
+    assert answer["q2"]["result"][0]["score"] > answer["q3"]["result"][0]["score"]
     assert answer["q5"]["result"][0]["score"] == 100
     preview_url = manifest["preview"]["url"].replace("{{id}}", answer["q0"]["result"][0]["id"])
     preview = client.get(preview_url.removeprefix("http://testserver"))

@@ -243,9 +243,11 @@ def test_enterprise_page_markup(client: TestClient) -> None:
     assert data["legalName"] == "北京示例精密机械股份有限公司"
     assert data["identifier"] == {
         "@type": "PropertyValue",
-        "propertyID": "统一社会信用代码 (Unified Social Credit Code, GB 32100-2015)",
+        "propertyID": "https://www.wikidata.org/wiki/Property:P6795",
+        "name": "统一社会信用代码 (Unified Social Credit Code, GB 32100-2015)",
         "value": "91110108MA01AAAA0M",
     }
+    assert data["taxID"] == "91110108MA01AAAA0M"
     assert data["address"]["addressRegion"] == "北京市"
     assert data["hasCredential"][0]["@id"] == f"{BASE}/id/designation/E900001-little-giant-1"
     assert data["award"]

@@ -15,8 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ingest.build.curated.batches import batches_graph
 from ingest.build.curated.documents import documents_graph
+from ingest.build.curated.fiscal_lists import LISTS_FILE, ListGraph, fiscal_list_graphs
 from ingest.build.curated.lookups import Lookups
 from ingest.build.curated.reference import reference_graph
 from ingest.build.curated.rows import CuratedDataError
@@ -31,12 +34,19 @@ from ingest.regions import REGIONS_FILE
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR
 
-__all__ = ["CuratedDataError", "build_default"]
+__all__ = ["CuratedDataError", "build_default", "build_default_reviewed"]
 
 GATHERED = dt.date(2026, 11, 27)  # when the facts were taken from their sources (data/README.md)
 
 
 def build_default(iris: Iris, registry: Registry, data_dir: Path = DATA_DIR) -> list[SourceGraph]:
+    """The default dataset's graphs (``build_default_reviewed`` without the review cases)."""
+    return build_default_reviewed(iris, registry, data_dir)[0]
+
+
+def build_default_reviewed(
+    iris: Iris, registry: Registry, data_dir: Path = DATA_DIR
+) -> tuple[list[SourceGraph], list[ListGraph]]:
     """Build the default dataset's graphs from the curated files, one per source, in order.
 
     Keys come from the registry (minted for firms seen the first time: save the registry after a
@@ -69,4 +79,23 @@ def build_default(iris: Iris, registry: Registry, data_dir: Path = DATA_DIR) -> 
         gathered = None if name == "reference" else GATHERED
         source = Source(name, title, files=files, retrieval_date=gathered)
         graphs.append(SourceGraph(source, graph.finish(), graph.rows))
+    lists = fiscal_list_graphs(lk)
+    return [*graphs, *fiscal_sources(lk, lists)], lists
+
+
+def fiscal_sources(lk: Lookups, lists: list[ListGraph]) -> list[SourceGraph]:
+    """The fiscal-support lists' graphs, one per published list (``fiscal_lists``); each is
+    fingerprinted by its statements too, so that a key the registry changes rewrites it."""
+    graphs = []
+    for lg in lists:
+        statements = ox.serialize(lg.builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        source = Source(
+            lg.graph_name,
+            f"{lg.title}, read through a copy of the official PDF",
+            files=(lk.data_dir / LISTS_FILE,),
+            url=lg.via,
+            retrieval_date=GATHERED,
+            data=b"".join(sorted(statements.splitlines(keepends=True))),
+        )
+        graphs.append(SourceGraph(source, lg.builder, lg.rows))
     return graphs

@@ -7,12 +7,19 @@ import re
 
 from rdflib import URIRef
 
+from ingest.build.curated.fiscal_lists import (
+    describe_fiscal_batch,
+    describe_support,
+    fiscal_batch_year,
+)
 from ingest.build.curated.graph import CuratedGraph
 from ingest.build.curated.lookups import BatchFacts, Lookups
 from ingest.build.curated.rows import CuratedRow, read_rows
+from ingest.regions import Region
 from ontology import rdf
 from ontology.iris import KEY_LITTLE_GIANT, LITTLE_GIANT, designation_local
-from ontology.namespaces import LG, PROV, RDFS, XSD
+from ontology.names import split_name_notes
+from ontology.namespaces import DCTERMS, LG, PROV, RDFS, XSD
 from ontology.temporal import RULE_DOCUMENT, renewed_until
 
 _ENTERPRISE_COLUMNS = (
@@ -31,9 +38,12 @@ _KEY_COLUMNS = (
 
 def enterprise(
     g: CuratedGraph, lk: Lookups, row: CuratedRow, name_en: str = ""
-) -> tuple[str, URIRef]:
-    """Resolve the row's firm to its key (minted once) and state what this source prints."""
-    name_zh = row["name_zh"]
+) -> tuple[str, URIRef, Region | None]:
+    """Resolve the row's firm to its key (minted once) and state what this source prints: its
+    names and the former names a note gives. The region the row prints is the listing's (the
+    caller puts it on the designation or event); the current name is the registry's to say."""
+    printed = split_name_notes(row["name_zh"])
+    name_zh = printed.name
     if not name_zh and not name_en:
         raise row.fail("an enterprise needs a Chinese or an English name")
     region = lk.region(row["region"], row)
@@ -41,6 +51,7 @@ def enterprise(
     resolution = lk.registry.resolve(
         name=name_zh or None,
         english_name=name_en or None,
+        former_names=printed.former_names,
         uscc=uscc or None,
         region=region.code if region else None,
     )
@@ -48,17 +59,16 @@ def enterprise(
         raise row.fail(f"cannot tell which enterprise this is: {resolution.reason}")
     ent = g.node(lk.iris.enterprise(resolution.key), row, LG.Enterprise)
     if name_zh:
-        g.add(ent, LG.legalName, rdf.text(name_zh, "zh"))
         g.add(ent, RDFS.label, rdf.text(name_zh, "zh"))
+    for former in printed.former_names:
+        g.add(ent, LG.formerName, rdf.text(former, "zh"))
     if name_en:
         g.add(ent, LG.englishName, rdf.text(name_en, "en"))
         g.add(ent, RDFS.label, rdf.text(name_en, "en"))
-    if region is not None:
-        g.add(ent, LG.reportingRegion, region.iri(lk.iris))
     if uscc:
         g.add(ent, LG.uscc, rdf.text(lk.registry.uscc_of(resolution.key)))
     g.source(ent, row["source_url"], row.as_date("source_date"), row)
-    return resolution.key, ent
+    return resolution.key, ent, region
 
 
 def enterprises_graph(lk: Lookups) -> CuratedGraph:
@@ -69,9 +79,11 @@ def enterprises_graph(lk: Lookups) -> CuratedGraph:
         n = row.as_int("batch")
         if n is None or n not in lk.batches:
             raise row.fail(f"batch {row['batch']!r} is not described in data/batches.csv")
-        key, ent = enterprise(g, lk, row, row["name_en"])
+        key, ent, region = enterprise(g, lk, row, row["name_en"])
         g.comment(ent, row["note"])
         des = g.node(lk.iris.designation(key, LITTLE_GIANT, n), row, LG.Designation)
+        if region is not None:
+            g.add(des, LG.reportedBy, region.iri(lk.iris))
         known[n].add(des)
         lk.designations.add(des)
         _designation(g, lk, row, des, ent, lk.batches[n])
@@ -123,7 +135,7 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
             raise row.fail(f"no review round {year} of batch {n} in data/batches.csv")
         if day is None:
             raise row.fail("a review outcome needs its date")
-        key, _ = enterprise(g, lk, row)
+        key, _, region = enterprise(g, lk, row)
         des = lk.iris.designation(key, LITTLE_GIANT, n)
         if des not in lk.designations:
             raise row.fail(f"no batch-{n} designation of this firm in data/enterprises.csv")
@@ -131,6 +143,8 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
         event = lk.iris.event("review-passed", local, day.isoformat())
         g.node(event, row, LG.ReviewPassed, LG.DesignationEvent)
         g.add(event, LG.designation, des)
+        if region is not None:
+            g.add(event, LG.reportedBy, region.iri(lk.iris))
         g.add(event, LG.eventDate, rdf.date(day))
         g.add(event, LG.reviewRound, lk.iris.review(year))
         g.add(event, LG.evidence, rdf.text("公示"))
@@ -150,33 +164,32 @@ def review_outcomes_graph(lk: Lookups) -> CuratedGraph:
 
 
 def key_little_giants_graph(lk: Lookups) -> CuratedGraph:
-    """Key Little Giant (重点“小巨人”) titles, by fiscal-support batch (2-2: 第二批第二年)."""
+    """Firms named on key Little Giant (重点“小巨人”) lists by a page that does not print the whole
+    list: one lg:FiscalSupport per firm and fiscal-support batch (2-2: 第二批第二年, batch 2,
+    year 2), not a title. The designation IRIs these rows once had answer 301 to the support."""
     g = CuratedGraph()
     for row in read_rows(lk.data_dir, "key_little_giants.csv", _KEY_COLUMNS):
-        fiscal = row["fiscal_batch_key"]
-        if not re.fullmatch(r"\d+-\d+", fiscal):
-            raise row.fail(f"fiscal_batch_key {fiscal!r} is not batch-year such as 2-2")
-        key, ent = enterprise(g, lk, row)
-        des = g.node(lk.iris.designation(key, KEY_LITTLE_GIANT, fiscal), row, LG.Designation)
-        g.add(des, LG.holder, ent)
-        g.add(des, LG.tier, LG.KeyLittleGiant)
-        g.add(des, LG.fiscalBatch, rdf.text(row["fiscal_batch"], "zh"))
-        g.add(des, LG.listTitle, rdf.text(row["list_title"], "zh"))
-        label = f"{row['name_zh']}：重点“小巨人”（{row['fiscal_batch']}）"
-        g.add(des, RDFS.label, rdf.text(label, "zh"))
+        m = re.fullmatch(r"(\d+)-(\d+)", row["fiscal_batch_key"])
+        if m is None:
+            raise row.fail(f"fiscal_batch_key {row['fiscal_batch_key']!r} is not batch-year (2-2)")
+        batch, year = int(m[1]), int(m[2])
+        if fiscal_batch_year(row["fiscal_batch"], row) != (batch, year):
+            raise row.fail(f"fiscal_batch {row['fiscal_batch']!r} is not {row['fiscal_batch_key']}")
+        key, _, _ = enterprise(g, lk, row)
+        describe_fiscal_batch(g.builder, lk, batch, row, URIRef(row["source_url"]))
+        name = split_name_notes(row["name_zh"]).name
+        support = describe_support(g.builder, lk.iris, key, name, batch, year)
+        g.rows.setdefault(str(support), row.where)
         if not row.as_list("awarded_by"):
-            raise row.fail("no awarding list (awarded_by) for this designation")
+            raise row.fail("no list (awarded_by) naming this firm")
         for ref in row.as_list("awarded_by"):
-            g.add(des, LG.awardedBy, lk.document(ref, row))
-        if row["evidence"]:
-            g.add(des, LG.evidence, rdf.text(row["evidence"]))
-        notes = [row["note"]]
-        if row["basis_doc"]:
-            notes.append(f"Fiscal support under {row['basis_doc']}.")
+            g.add(support, PROV.wasDerivedFrom, lk.document(ref, row))
+        old = lk.iris.designation(key, KEY_LITTLE_GIANT, row["fiscal_batch_key"])
+        g.add(old, DCTERMS.isReplacedBy, support)
+        notes = [row["note"], f"Named on {row['list_title']} ({row['evidence']})."]
         if row["list_date"]:
-            notes.append(
-                f"List dated {row['list_date']}; the fiscal batch's start is not established."
-            )
-        g.comment(des, " ".join(x for x in notes if x))
-        g.source(des, row["source_url"], row.as_date("source_date"), row)
+            notes.append(f"List dated {row['list_date']}.")
+        g.comment(support, " ".join(x for x in notes if x))
+        for node in (support, old):
+            g.source(node, row["source_url"], row.as_date("source_date"), row)
     return g

@@ -16,6 +16,7 @@ from ingest.limits import ReadLimits
 from ingest.parse_list import parse_list
 from ingest.read_pdf import EncryptedPdfError, NoTextLayerError, read_pdf
 from ingest.sheet import ReadError, TooLargeError
+from ontology.paths import DATA_DIR
 from tests.ingest.readers.make_pdf import (
     FONT,
     Entry,
@@ -29,9 +30,7 @@ from tests.ingest.readers.make_pdf import (
 from tests.ingest.readers.make_xls import write_csv
 
 ENTRIES = synthetic_entries(60)
-KEY_LISTS = (
-    Path(__file__).resolve().parents[4] / "shared" / "data" / "key_little_giants_2024_lists.csv"
-)
+KEY_LISTS = DATA_DIR / "key_little_giants_2024_lists.csv"  # the shipped copy of the real lists
 TITLE = ["附件1", "合成测试名单（第一批）"]
 NARROW = (22.0, 40.0, 190.0, 150.0)  # 序号 and 地区 wrap: 序/号, 新疆生产/建设兵团
 

@@ -1,0 +1,49 @@
+"""The key registry's files: two CSV tables committed beside the data, read and written whole.
+
+``enterprises.csv`` holds one row per enterprise key (its credit code, region, the names it is
+known by, current legal name, former names, and a merge a person decided); ``documents.csv`` one
+row per numbered document's slug. Rows are written in key order with ``\\n`` line ends, so a
+change to the registry is a readable diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+ENTERPRISE_FILE = "enterprises.csv"
+DOCUMENT_FILE = "documents.csv"
+ENTERPRISE_FIELDS = (
+    "key", "uscc", "region", "names", "legal_name", "former_names", "minted",
+    "merged_into", "merged_on", "merge_reason", "merge_source_url",
+)  # fmt: skip
+DOCUMENT_FIELDS = ("slug", "doc_number", "minted")
+
+
+def read_rows(path: Path, fields: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of one registry table (none when it does not exist yet); a missing column reads
+    as "" (a registry written before the column was added)."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{f: row.get(f) or "" for f in fields} for row in csv.DictReader(fh)]
+
+
+def csv_bytes(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Temporary file, fsync, rename: a reader sees the old table or the new, never half."""
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
