@@ -70,6 +70,32 @@ class Settings(BaseSettings):
     # Reconciliation batches matched at once; more concurrent batches get 429 with Retry-After.
     reconcile_max_concurrent: int = 4
 
+    # A remote SPARQL 1.1 engine as the store (LG_SPARQL_ENDPOINT set): query URL, update URL
+    # (defaults to the query URL) and HTTP Basic credentials for engines behind them.
+    sparql_endpoint: str | None = None
+    sparql_update_endpoint: str | None = None
+    sparql_user: str | None = None
+    sparql_password: str | None = None
+    # Where a remote store's dumps are kept (an on-disk store keeps them in {store}/dumps).
+    dumps_dir: Path | None = None
+
+    # Fair use, as public endpoints do it: seconds of SPARQL query time per client per minute,
+    # reconciliation queries per client per minute, and the proxies whose X-Forwarded-For is
+    # believed (a JSON list of addresses; otherwise the peer address is the client).
+    query_budget_s: float = 60.0
+    reconcile_budget: int = 600
+    trusted_proxies: tuple[str, ...] = ()
+    # The shared spending table of every server process (a temporary file when unset).
+    ledger: Path | None = None
+
+    # Slow and greedy clients: the request head must arrive within this time and size, a body
+    # must keep arriving, and an idle keep-alive connection is closed after this time.
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    keep_alive_s: float = 5.0
+    max_header_bytes: int = 16_384
+    # In-flight requests get this long to finish on shutdown.
+    shutdown_grace_s: float = 30.0
     # Writers: how long a second writer waits for the store's lock (`--wait` overrides).
     write_wait_s: float = 300.0
     # Progress bars (on a terminal only) appear for a step that runs longer than this.

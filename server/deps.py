@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from ontology.iris import Iris
 from ontology.settings import Settings
 from ontology.store import GraphStore
-from server.sparql.pool import QueryPool
+from server.sparql.pool import QueryEngine
 from server.state import AppState
 
 STATE_KEY = "app_state"  # the key the lifespan yields the state under
@@ -38,7 +38,7 @@ async def get_iris(request: Request) -> Iris:
     return (await get_state(request)).iris
 
 
-async def get_pool(request: Request) -> QueryPool:
+async def get_pool(request: Request) -> QueryEngine:
     """The query workers.
 
     Raises:
@@ -51,4 +51,4 @@ StateDep = Annotated[AppState, Depends(get_state)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IrisDep = Annotated[Iris, Depends(get_iris)]
-PoolDep = Annotated[QueryPool, Depends(get_pool)]
+PoolDep = Annotated[QueryEngine, Depends(get_pool)]

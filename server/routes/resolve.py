@@ -154,7 +154,7 @@ def resolve(request: Request, store: GraphStore, iris: Iris, path: str) -> Respo
     """Describe the resource at ``path`` (``/id/…``, ``/graph/…``), negotiated or by extension."""
     stem, offer = offer_for_extension(path, RESOURCE_OFFERS)
     iri = str(iris.absolute(stem))
-    parsed = iris.parse(iri)
+    parsed = iris.parse(iri) if _is_iri(iri) else None
     desc = describe(store, iri) if parsed is not None else None
     if parsed is None or desc is None:
         moved = held_by_merged(store, iris, iri) if parsed is not None else None
@@ -178,6 +178,15 @@ def resolve(request: Request, store: GraphStore, iris: Iris, path: str) -> Respo
         context_url=str(iris.context(CONTEXT_VERSION)),
         html=html_for(request, store, iris, desc, parsed.kind, stem),
     )
+
+
+def _is_iri(text: str) -> bool:
+    """Whether a path maps to an IRI at all (a space or ``<`` in it does not)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 @get_and_head(router, "/id/{kind}/{local:path}")

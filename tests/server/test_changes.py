@@ -18,7 +18,8 @@ from ingest.cli import build_store
 from ingest.identity import Registry
 from ingest.ingest_file import ingest_file
 from ontology.iris import Iris
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, GraphStore
+from tests.conftest import emptied_remote
 from tests.server.support import BASE, app_client, settings
 
 T1 = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
@@ -32,10 +33,18 @@ def code(region6: str, serial: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(
+    tmp_path_factory: pytest.TempPathFactory, engine: str, request: pytest.FixtureRequest
+) -> Iterator[TestClient]:
+    """The default dataset and three SYNTHETIC lists ingested through the real pipeline, into
+    the embedded store or the remote engine."""
     home = tmp_path_factory.mktemp("feed")
     config = settings(registry=home / "registry")
-    store = EmbeddedStore(None)
+    store: GraphStore = (
+        emptied_remote(request.getfixturevalue("oxigraph_endpoint"))
+        if engine == "remote"
+        else EmbeddedStore(None)
+    )
     build_store(config, store)
     iris, registry = Iris(BASE), Registry.load(config.registry)
     rows = "".join(
