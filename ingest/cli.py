@@ -19,12 +19,13 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import pyoxigraph as ox
 from pydantic import ValidationError
 
 from ingest.build.curated import build_default
 from ingest.consistency import compare_registry
 from ingest.facts import IngestError
-from ingest.identity import Registry
+from ingest.identity import Registry, seeded
 from ingest.ingest_file import IngestResult, ingest_file
 from ingest.limits import ReadLimits
 from ingest.load import CommitOutcome, ValidationFailed, commit, default_gate, turtle_graph
@@ -61,7 +62,8 @@ def build_store(
     wait = settings.write_wait_s if wait_s is None else wait_s
     progress = Progress(delay_s=settings.progress_delay_s)
     try:
-        with writing(store, Registry(settings.registry), wait_s=wait, waiting=waiting) as w:
+        registry = Registry(seeded(settings.registry))  # an installation's first run: a copy
+        with writing(store, registry, wait_s=wait, waiting=waiting) as w:
             progress.step("build")
             graphs = [turtle_graph("ontology", "Little Giant ontology", ONTOLOGY_TTL)]
             graphs += build_default(iris, w.registry, data_dir)
@@ -74,12 +76,12 @@ def build_store(
 
 
 def publish_dumps(settings: Settings, store: GraphStore) -> None:
-    """Regenerate the bulk download after a commit (on-disk stores only)."""
-    if settings.store is None:
-        return
-    from ontology.store.dumps import write_dumps
+    """Regenerate the bulk download after a commit (where the store has a dumps directory)."""
+    from ontology.store.dumps import dumps_directory, write_dumps
 
-    write_dumps(store, settings.store / "dumps")
+    directory = dumps_directory(store, settings.dumps_dir)
+    if directory is not None:
+        write_dumps(store, directory)
 
 
 def _date(text: str) -> dt.date:
@@ -123,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve; builds the store first if it is empty")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="web processes over the one store (default: the number of cores)",
+    )
     d = sub.add_parser("dump", help="write all graphs as N-Quads")
     d.add_argument("file", type=Path)
     return parser
@@ -262,7 +270,7 @@ def _ingest(
     return ingest_file(
         store,
         Iris(settings.base_uri),
-        Registry(settings.registry),
+        Registry(seeded(settings.registry)),
         args.file,
         kind=args.kind,
         batch=args.batch,
@@ -308,9 +316,7 @@ def _cmd_merge(args: argparse.Namespace, settings: Settings, store: GraphStore) 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     started = time.perf_counter()
-    if not isinstance(store, EmbeddedStore):
-        _err("validate reads the embedded store")
-        return 2
+    store = _validation_copy(store)
     report = default_gate().validate(store)
     _out(report.text())
     disagreements = compare_registry(store, Registry.load(settings.registry), settings.base_uri)
@@ -322,6 +328,18 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings, store: GraphStor
     return 0 if report.conforms and not disagreements else 1
 
 
+def _validation_copy(store: GraphStore) -> EmbeddedStore:
+    """The store as the gate reads it: the embedded one itself, a remote one copied into memory."""
+    if isinstance(store, EmbeddedStore):
+        return store
+    graphs: dict[str, list[ox.Quad]] = {}
+    for quad in store.quads():
+        graphs.setdefault(str(quad.graph_name.value), []).append(quad)  # type: ignore[union-attr]
+    copy = EmbeddedStore(None)
+    copy.replace_graphs(graphs)
+    return copy
+
+
 def _cmd_serve(args: argparse.Namespace, settings: Settings, store: GraphStore) -> int:
     serve = installed_command("serve")
     if serve is None:
@@ -331,7 +349,7 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings, store: GraphStore) 
         _err("store is empty: building it from the default dataset")
         build_store(settings, store, waiting=_err)
     del store  # the server opens its own view of the store
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

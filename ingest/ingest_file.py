@@ -26,7 +26,7 @@ from ingest.parse_list import CONTROL, parse_list
 from ingest.parse_notice import parse_notice
 from ingest.progress import QUIET, Progress
 from ingest.read_tables import UnreadableFile, read_input
-from ingest.row_errors import RULE_CONTROL, RULE_ENCODING, RowError
+from ingest.row_errors import FIRST_CASES, RULE_CONTROL, RULE_ENCODING, RowError
 from ingest.store_facts import StoreFacts
 from ingest.title_facts import detect_kind
 from ingest.writer import DEFAULT_WAIT_S, Writing, writing
@@ -307,6 +307,10 @@ def _list(
         )
 
     origins = dict(facts.origins)
+    notes = [f"not a row, not read: {line}" for line in parsed.unread[:FIRST_CASES]]
+    notes += [f"… and {len(parsed.unread) - FIRST_CASES:,} more"] * (
+        len(notes) < len(parsed.unread)
+    )
     return _Prepared(
-        facts.kind, len(parsed.rows), lambda _: name, parsed.data, build, [], facts, origins
+        facts.kind, len(parsed.rows), lambda _: name, parsed.data, build, notes, facts, origins
     )

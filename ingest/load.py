@@ -28,7 +28,7 @@ from ingest.validity import TITLE as DERIVED_TITLE
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import LG
-from ontology.paths import ONTOLOGY_TTL, ROOT, SHAPES_DIR
+from ontology.paths import ONTOLOGY_TTL, SHAPES_DIR, label
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore, Transaction
 from ontology.store.common import count, expect_solutions
@@ -81,13 +81,7 @@ class Source:
 
     def file_labels(self) -> list[str]:
         """The files as recorded in the graph: repo-relative when shipped, else their names."""
-        labels = []
-        for path in self.files:
-            resolved = path.resolve()
-            labels.append(
-                str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else path.name
-            )
-        return labels
+        return [label(path) for path in self.files]
 
 
 @dataclass(frozen=True)

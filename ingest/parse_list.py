@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from ingest.title_facts import detect_batch, detect_date, detect_document, detec
 from ontology.names import InvalidUSCC, normalise_name, validate_uscc
 
 LIST_KINDS = ("batch", "review-passed", "review-failed", "revocation")
+_RULE_COLUMN = {RULE_REGION: "region", RULE_USCC: "uscc", RULE_DUPLICATE: "name"}
 
 # Header synonyms, compared after normalise_name (NFKC, no spaces, case-folded).
 _HEADERS: dict[str, tuple[str, ...]] = {
@@ -91,14 +93,10 @@ def _names_a_column(cells: Sequence[str]) -> bool:
 def _stacked(upper: tuple[int, list[str]], lower: tuple[int, list[str]]) -> list[str]:
     """Two header rows as one: each column named by its lower cell when that is a known
     header, else by its upper one (a group label over sub-columns, or a cell spanning both)."""
-    first, second = upper[1], lower[1]
-    width = max(len(first), len(second))
-    out = []
-    for i in range(width):
-        top = first[i] if i < len(first) else ""
-        low = second[i] if i < len(second) else ""
-        out.append(low if low and normalise_name(low) in _HEADER_INDEX else top or low)
-    return out
+    return [
+        low if low and normalise_name(low) in _HEADER_INDEX else top or low
+        for top, low in itertools.zip_longest(upper[1], lower[1], fillvalue="")
+    ]
 
 
 @dataclass(frozen=True)
@@ -129,6 +127,7 @@ class ParsedList:
     file: str = ""
     title: str = ""
     data: bytes = field(default=b"", repr=False)
+    unread: tuple[str, ...] = ()  # lines below a table that are not rows (notes, footers)
 
 
 def parse_list(
@@ -209,6 +208,8 @@ class _ListReader:
         self.rows: list[ListRow] = []
         self.preamble: list[str] = []  # what the list prints above its table (not its file name)
         self.sheet_names: list[str] = []  # may state facts too, but are not the list's title
+        self.unread: list[str] = []
+        self._header: _Header | None = None
         self._names: dict[tuple[str, str], tuple[str, int]] = {}
         self._codes: dict[str, tuple[str, int]] = {}
         self._regions: dict[str, str | None] = {}
@@ -231,7 +232,11 @@ class _ListReader:
         return self._parsed(data, kind_hint)
 
     def _error(self, sheet: str, row: int, rule: str, message: str, value: str = "") -> RowError:
-        return RowError(self.file, sheet, row, rule, message, value=value)
+        """The problem, with the number of the column its rule is about (none for the file)."""
+        at = self._header.columns.get(_RULE_COLUMN.get(rule, "")) if row and self._header else None
+        return RowError(
+            self.file, sheet, row, rule, message, "" if at is None else str(at + 1), value
+        )
 
     def _sheet(self, sheet: str, rows: list[tuple[int, list[str]]]) -> None:
         """Title rows until the header (one row, or two where the second names the columns the
@@ -258,15 +263,33 @@ class _ListReader:
                 message = f"no {col} column ({synonyms}) in the header {clip(' | '.join(cells))!r}"
                 self.errors.append(self._error(sheet, n, RULE_MISSING_COLUMN, message))
             if not missing:
-                for m, row_cells in rows[i + width :]:
-                    if not header.repeated_in(row_cells) and self._clean(sheet, m, row_cells):
-                        self._add(self._row(sheet, m, row_cells, header))
+                self._header = header
+                self._body(sheet, rows[i + width :], header)
             return
         message = (
             "no header row with an enterprise-name column (企业名称 / 企业名单 / "
             "Enterprise) and a region column (省份 / 地区 / Province)"
         )
         self.errors.append(self._error(sheet, rows[0][0], RULE_MISSING_COLUMN, message))
+
+    def _body(self, sheet: str, rows: list[tuple[int, list[str]]], header: _Header) -> None:
+        """The rows under the header. A line with text but no name, no credit code and no
+        number is a note or a page footer below the table; between two rows it is part of the
+        list that cannot be read (a name split from its row), so it is reported, never dropped."""
+        strays: list[tuple[int, str]] = []  # (row, its text)
+        for m, cells in rows:
+            if header.repeated_in(cells) or not self._clean(sheet, m, cells):
+                continue
+            named = header.get(cells, "name") or header.get(cells, "uscc")
+            if not named and not header.get(cells, "seq").isdigit():
+                strays += [(m, clip(" ".join(c for c in cells if c)))] if any(cells) else []
+                continue
+            for n, text in strays:
+                message = f"a line inside the table holds {text!r} but no enterprise name"
+                self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, message, text))
+            strays = []
+            self._add(self._row(sheet, m, cells, header))
+        self.unread += [f"{_at(sheet, n)}: {text!r}" for n, text in strays]
 
     def _clean(self, sheet: str, n: int, cells: list[str]) -> bool:
         """Whether no cell holds a control character (C0 but TAB, and line breaks, which the
@@ -287,10 +310,8 @@ class _ListReader:
         printed = header.get(cells, "name")
         region_text = header.get(cells, "region") or header.sheet_region
         seq, raw_code = header.get(cells, "seq"), header.get(cells, "uscc")
-        if not printed:
-            # a page footer or a note line under the table: only an error if it looks like a row
-            if raw_code or seq.isdigit():
-                self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, "no enterprise name"))
+        if not printed:  # numbered, or with a credit code: a row without its name
+            self.errors.append(self._error(sheet, n, RULE_MISSING_VALUE, "no enterprise name"))
             return None
         if len(printed) > MAX_NAME:
             message = f"the enterprise name has {len(printed):,} characters; at most {MAX_NAME}"
@@ -366,6 +387,7 @@ class _ListReader:
             file=self.file,
             title=_clip(printed, 300),
             data=data,
+            unread=tuple(self.unread),
         )
 
 

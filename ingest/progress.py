@@ -8,6 +8,7 @@ known. Scripts, CI and pipes get no bar at all: stderr is not a terminal there.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -21,6 +22,16 @@ _TICK_S = 0.25
 def interactive(stream: TextIO | None = None) -> bool:
     """Whether the stream (default stderr) is a terminal."""
     return (stream or sys.stderr).isatty()
+
+
+def _shape() -> tuple[int | None, int | None]:
+    """(None, None) lets tqdm follow the terminal's size; a terminal that reports none (a new
+    pseudo-terminal, some consoles and containers: 0 x 0) gets 80 x 24, not a hidden bar."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError):
+        return 80, 24
+    return (None, None) if size.columns and size.lines else (80, 24)
 
 
 class Progress:
@@ -40,6 +51,7 @@ class Progress:
         if not self.enabled:
             return
         self._stop = threading.Event()
+        columns, lines = _shape()
         with self._lock:
             self._bar = tqdm(
                 total=total,
@@ -47,6 +59,8 @@ class Progress:
                 delay=self.delay_s,
                 leave=False,
                 file=sys.stderr,
+                ncols=columns,
+                nrows=lines,
                 bar_format="{desc}: {elapsed}" if total is None else None,
             )
         self._ticker = threading.Thread(target=self._tick, args=(self._stop,), daemon=True)

@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ingest.ingest_file import IngestResult
-from ingest.row_errors import RULE_SHAPE, RowError, clip
+from ingest.row_errors import FIRST_CASES, RULE_SHAPE, RowError, clip
 
-FIRST_CASES = 20
 ERROR_COLUMNS = ("file", "sheet", "row", "column", "rule", "value", "message")
 _ROW = re.compile(r"^(?P<file>.*?)(?: \[(?P<sheet>.*)\])? row (?P<row>\d+)$")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+FIRST_CASES = 20  # cases shown per rule (and per list of notes); the rest are counted
 RULE_ENCODING = "encoding"
 RULE_EMPTY = "empty-file"
 RULE_MISSING_COLUMN = "missing-column"
@@ -36,7 +37,7 @@ class RowError:
     row: int
     rule: str
     message: str
-    column: str = ""  # the column's header as printed, where one cell is at fault
+    column: str = ""  # the column at fault: its number (1 is the first), or a shape's path
     value: str = ""  # that cell's text (clipped)
 
     def __str__(self) -> str:

@@ -14,6 +14,8 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 AS = Namespace("https://www.w3.org/ns/activitystreams#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")  # checksums, as DCAT 3 uses them
+PAV = Namespace("http://purl.org/pav/")  # provenance, authoring and versioning (retrievedOn)
 SCHEMA = SDO  # https://schema.org/
 
 __all__ = [

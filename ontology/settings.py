@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ontology.iris import CANONICAL_BASE
-from ontology.paths import ROOT
+from ontology.paths import default_registry, work_dir
 
 
 class Settings(BaseSettings):
@@ -22,10 +22,15 @@ class Settings(BaseSettings):
     # Bases a mirror or development host is reached at ("http://localhost:8000"): their
     # identifier paths answer 301 to the canonical IRIs; nothing is ever minted under them.
     alias_bases: tuple[str, ...] = ()
-    # On-disk store directory; None means an in-memory store (tests).
-    store: Path | None = ROOT / "var" / "store"
-    # Where minted enterprise and document keys are recorded (committed with the data).
-    registry: Path = ROOT / "data" / "registry"
+    # Where clients reach this service (its public URL behind a proxy): the root of every link a
+    # client fetches (server.links). None: the root the request itself was sent to.
+    public_url: str | None = None
+    # On-disk store directory; None means an in-memory store (tests). Default: var/store in the
+    # checkout, or in the current folder when installed (ontology.paths.work_dir).
+    store: Path | None = Field(default_factory=lambda: work_dir() / "var" / "store")
+    # Where minted enterprise and document keys are recorded: data/registry in a checkout
+    # (committed with the data); var/registry when installed, first copied from the shipped one.
+    registry: Path = Field(default_factory=default_registry)
     query_timeout_s: float = 30.0
     query_workers: int = 2
     max_query_length: int = 100_000
@@ -35,6 +40,9 @@ class Settings(BaseSettings):
     # Deepest bracket nesting a SPARQL query may have: pyoxigraph's recursive parser takes
     # cubic time in it (64 nested collections: ~0.7 s) and overflows its stack near 20,000.
     max_query_nesting: int = 64
+    # How deep chains of operators, UNION/OPTIONAL/BIND and brackets may make the engine recurse
+    # (server.sparql.analyse.chain_depth); it crashes near 2,600 BINDs or 6,500 UNIONs.
+    max_query_chain: int = 2000
     # Query workers copy an on-disk generation into memory (3-5x faster on heavy queries)
     # when it holds at most this many quads; larger stores are queried on disk.
     query_memory_max_triples: int = 2_000_000
@@ -54,6 +62,13 @@ class Settings(BaseSettings):
             )
         return CANONICAL_BASE
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("LG_PUBLIC_URL must be an http(s) URL")
+        return value.rstrip("/") if value else None
+
     @field_validator("alias_bases")
     @classmethod
     def _alias_bases(cls, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -70,6 +85,32 @@ class Settings(BaseSettings):
     # Reconciliation batches matched at once; more concurrent batches get 429 with Retry-After.
     reconcile_max_concurrent: int = 4
 
+    # A remote SPARQL 1.1 engine as the store (LG_SPARQL_ENDPOINT set): query URL, update URL
+    # (defaults to the query URL) and HTTP Basic credentials for engines behind them.
+    sparql_endpoint: str | None = None
+    sparql_update_endpoint: str | None = None
+    sparql_user: str | None = None
+    sparql_password: str | None = None
+    # Where a remote store's dumps are kept (an on-disk store keeps them in {store}/dumps).
+    dumps_dir: Path | None = None
+
+    # Fair use, as public endpoints do it: seconds of SPARQL query time per client per minute,
+    # reconciliation queries per client per minute, and the proxies whose X-Forwarded-For is
+    # believed (a JSON list of addresses; otherwise the peer address is the client).
+    query_budget_s: float = 60.0
+    reconcile_budget: int = 600
+    trusted_proxies: tuple[str, ...] = ()
+    # The shared spending table of every server process (a temporary file when unset).
+    ledger: Path | None = None
+
+    # Slow and greedy clients: the request head must arrive within this time and size, a body
+    # must keep arriving, and an idle keep-alive connection is closed after this time.
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    keep_alive_s: float = 5.0
+    max_header_bytes: int = 16_384
+    # In-flight requests get this long to finish on shutdown.
+    shutdown_grace_s: float = 30.0
     # Writers: how long a second writer waits for the store's lock (`--wait` overrides).
     write_wait_s: float = 300.0
     # Progress bars (on a terminal only) appear for a step that runs longer than this.

@@ -17,9 +17,12 @@ from starlette.types import Scope
 
 from ontology.settings import Settings
 from ontology.store import GraphStore, open_store
+from server import http_limits, openapi
 from server.aliases import AliasRedirects
 from server.cors import CorsMiddleware
 from server.deps import STATE_KEY
+from server.error_pages import error_page
+from server.observe import ObservedRequests
 from server.problems import add_problem_handlers
 from server.render import represent
 from server.routes import (
@@ -27,6 +30,7 @@ from server.routes import (
     changes,
     crawl,
     dataset,
+    docs,
     dumps,
     health,
     lookup,
@@ -38,6 +42,7 @@ from server.routes import (
     vocabulary,
 )
 from server.sparql.errors import add_endpoint_handlers
+from server.sparql.fast_path import SparqlFastPath
 from server.state import AppState, open_state
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -54,6 +59,7 @@ ROUTERS = (
     changes,
     dataset,
     dumps,
+    docs,
     crawl,
     vocabulary,
     resolve,
@@ -95,7 +101,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, AppState]]:
         # `is not None`, not `or`: an empty store is falsy
-        opened = store if store is not None else open_store(settings.store)
+        opened = store if store is not None else open_store(settings)
         state = await run_in_threadpool(open_state, settings, opened)
         try:
             if start_workers:
@@ -104,11 +110,15 @@ def create_app(
         finally:
             await run_in_threadpool(state.close)
 
-    app = FastAPI(title="Little Giant KG", lifespan=lifespan)
-    add_problem_handlers(app)
+    # /docs is the vendored Swagger UI (server.routes.docs); FastAPI's pages load from CDNs
+    app = FastAPI(title="Little Giant KG", lifespan=lifespan, docs_url=None, redoc_url=None)
+    add_problem_handlers(app, error_page)
+    openapi.install(app)
     add_endpoint_handlers(app)
+    app.add_middleware(SparqlFastPath)
     app.add_middleware(CorsMiddleware)
     app.add_middleware(AliasRedirects, bases=settings.alias_bases)
+    app.add_middleware(ObservedRequests, trusted_proxies=settings.trusted_proxies)
     app.mount("/static", StaticAssets(directory=STATIC), name="static")
     for routes in ROUTERS:
         app.include_router(routes.router)
@@ -116,5 +126,13 @@ def create_app(
 
 
 def from_env() -> FastAPI:
-    """Entry point for ``uvicorn server.app:from_env --factory``."""
-    return create_app(Settings(), start_workers=True)
+    """Entry point for ``uvicorn server.app:from_env --factory`` (once per server process)."""
+    settings = Settings()
+    http_limits.configure(
+        http_limits.Limits(
+            header_timeout_s=settings.header_timeout_s,
+            body_timeout_s=settings.body_timeout_s,
+            max_header_bytes=settings.max_header_bytes,
+        )
+    )
+    return create_app(settings, start_workers=True)

@@ -124,7 +124,7 @@ def negotiate(accept: str | None, offers: Sequence[MediaType]) -> MediaType:
         if best is None or key > best:
             best, chosen = key, offer
     if chosen is None:
-        raise not_acceptable(offers, f"Nothing on offer matches Accept: {accept}")
+        raise not_acceptable(offers, f"Nothing on offer matches Accept: {_shown(accept)}")
     return chosen
 
 
@@ -143,7 +143,12 @@ def from_format_param(value: str, offers: Sequence[MediaType]) -> MediaType:
             return negotiate(wanted, offers)
         except NotAcceptable:
             pass
-    raise not_acceptable(offers, f"format={value!r} is not on offer")
+    raise not_acceptable(offers, f"format={_shown(value)!r} is not on offer")
+
+
+def _shown(value: str, limit: int = 200) -> str:
+    """A request value as an error message may quote it: never echoed back whole."""
+    return value if len(value) <= limit else f"{value[:limit]}… ({len(value)} characters)"
 
 
 def not_acceptable(offers: Sequence[MediaType], reason: str) -> NotAcceptable:

@@ -13,7 +13,8 @@ from fastapi import Depends, Request
 from ontology.iris import Iris
 from ontology.settings import Settings
 from ontology.store import GraphStore
-from server.sparql.pool import QueryPool
+from server.links import Links, links_for
+from server.sparql.pool import QueryEngine
 from server.state import AppState
 
 STATE_KEY = "app_state"  # the key the lifespan yields the state under
@@ -38,7 +39,13 @@ async def get_iris(request: Request) -> Iris:
     return (await get_state(request)).iris
 
 
-async def get_pool(request: Request) -> QueryPool:
+async def get_links(request: Request) -> Links:
+    """Where this request's client fetches things (``server.links``)."""
+    state = await get_state(request)
+    return links_for(request, state.settings, state.iris)
+
+
+async def get_pool(request: Request) -> QueryEngine:
     """The query workers.
 
     Raises:
@@ -51,4 +58,5 @@ StateDep = Annotated[AppState, Depends(get_state)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IrisDep = Annotated[Iris, Depends(get_iris)]
-PoolDep = Annotated[QueryPool, Depends(get_pool)]
+LinksDep = Annotated[Links, Depends(get_links)]
+PoolDep = Annotated[QueryEngine, Depends(get_pool)]

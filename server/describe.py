@@ -28,6 +28,7 @@ LABEL_PROPERTIES = (
     SKOS.prefLabel,
     LG.legalName,
     DCTERMS.title,
+    LG.titleTranslation,  # a document's English title: its English label
     LG.englishName,
     SCHEMA.name,
 )

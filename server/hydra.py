@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from ontology.iris import Iris
 from ontology.namespaces import HYDRA, LG, PROV, XSD
 from ontology.rdf import GraphBuilder, date, typed
 from ontology.store import GraphStore
 from ontology.temporal import status_on
 from server.filters import sparql_string
+from server.links import Links
 from server.store_results import count, iris_of, select
 
 # what a member enterprise's designations contribute to its page
@@ -116,22 +116,28 @@ class View:
     first: str
     next: str | None
 
-    def links(self, iris: Iris) -> list[str]:
-        """``Link`` values for ``first`` and ``next``, as paths on the host the client called."""
-        out = [f'<{iris.relative(self.first)}>; rel="first"']
+    def links(self) -> list[str]:
+        """``Link`` values for ``first`` and ``next`` (the same URLs as in the body)."""
+        out = [f'<{self.first}>; rel="first"']
         if self.next is not None:
-            out.append(f'<{iris.relative(self.next)}>; rel="next"')
+            out.append(f'<{self.next}>; rel="next"')
         return out
 
 
-def view_of(iris: Iris, path: str, params: Mapping[str, str], limit: int, last: str | None) -> View:
-    """The view of a page whose last member is ``last`` (None when there is no next page)."""
+def view_of(
+    links: Links, path: str, params: Mapping[str, str], limit: int, last: str | None
+) -> View:
+    """The view of a page whose last member is ``last`` (None when there is no next page).
+
+    The collection and its pages are documents of this service, not identifiers: they are
+    named by their URLs on the host that served them, so a client follows ``next`` there.
+    """
     size = str(limit)
     return View(
-        collection=str(iris.absolute(page_path(path, params, after=None, limit=None))),
-        this=str(iris.absolute(page_path(path, params, limit=size))),
-        first=str(iris.absolute(page_path(path, params, after=None, limit=size))),
-        next=str(iris.absolute(page_path(path, params, after=last, limit=size)))
+        collection=links.url(page_path(path, params, after=None, limit=None)),
+        this=links.url(page_path(path, params, limit=size)),
+        first=links.url(page_path(path, params, after=None, limit=size)),
+        next=links.url(page_path(path, params, after=last, limit=size))
         if last is not None
         else None,
     )

@@ -3,17 +3,21 @@ of simple term definitions.
 
 pyld compacts correctly but costs about half a millisecond a triple (a 50-member API page took
 ~300 ms). Our context (``ontology/context.jsonld``) only uses prefixes, keyword aliases and terms
-with ``@id`` plus an optional ``@type`` coercion (``@id``, ``@vocab`` or a datatype) or a
-``@language`` container, so compaction is a table lookup: for each value, the term whose
-coercion fits it, else the property's compact IRI with an explicit value object. Contexts with
-anything else are refused (the caller falls back to pyld). Tests expand every document we serve
-with pyld and compare its triples with the Turtle of the same resource.
+with ``@id`` plus an optional ``@type`` coercion (``@id``, ``@vocab`` or a datatype) and a ``@set``
+and/or ``@language`` container, so compaction is a table lookup: for each value, the term whose
+coercion fits it, else the property's compact IRI with an explicit value object. A ``@set`` term
+is always an array, whatever the number of values, so a document's shape does not change with
+its data; integers are JSON numbers (JSON-LD 1.1 §8.6: a number with a datatype coercion, or in
+a value object, expands to that datatype). Contexts with anything else are refused (the caller
+falls back to pyld). Tests expand every document we serve with pyld and compare its triples
+with the Turtle of the same resource.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +41,22 @@ HYDRA_CONTEXT = {
     "next": {"@id": "hydra:next", "@type": "@id"},
 }
 _SIMPLE_KEYS = frozenset({"@id", "@type", "@container"})
+_CONTAINERS = {
+    None: (False, False),
+    "@language": (True, False),
+    "@set": (False, True),
+    ("@language", "@set"): (True, True),
+}  # (language map, always an array)
+# xsd:integer and its derived types: their values are written as JSON numbers
+_INTEGER_TYPES = frozenset(
+    str(XSD) + name
+    for name in (
+        "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+        "negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt",
+        "unsignedShort", "unsignedByte",
+    )
+)  # fmt: skip
+_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,19})")  # below 10^21: JSON-LD keeps it
 
 __all__ = ["HYDRA_CONTEXT", "Compactor", "UnsupportedContext", "compact_jsonld", "context_document"]
 
@@ -51,6 +71,7 @@ class _Term:
     iri: str
     coerce: str | None  # "@id", "@vocab", a datatype IRI, or None
     language_map: bool
+    always_array: bool = False
 
 
 class Compactor:
@@ -65,10 +86,10 @@ class Compactor:
             raw.update(layer)
         self.aliases: dict[str, str] = {}
         self.prefixes: dict[str, str] = {}
-        definitions: dict[str, tuple[str, str | None, bool]] = {}
+        definitions: dict[str, tuple[str, str | None, bool, bool]] = {}
         for name, value in raw.items():
             if name.startswith("@"):
-                if name != "@version":
+                if name not in ("@version", "@protected"):
                     raise UnsupportedContext(f"context keyword {name}")
                 continue
             if isinstance(value, str) and value.startswith("@"):
@@ -76,26 +97,27 @@ class Compactor:
             elif isinstance(value, str):
                 if value.endswith(("#", "/")):
                     self.prefixes[name] = value
-                definitions[name] = (value, None, False)
+                definitions[name] = (value, None, False, False)
             elif isinstance(value, Mapping):
                 if not set(value) <= _SIMPLE_KEYS or "@id" not in value:
                     raise UnsupportedContext(f"term {name}: {sorted(value)}")
                 container = value.get("@container")
-                if container not in (None, "@language"):
+                key = tuple(sorted(container)) if isinstance(container, list) else container
+                if key not in _CONTAINERS:
                     raise UnsupportedContext(f"term {name}: container {container}")
                 coerce = value.get("@type")
                 definitions[name] = (
                     str(value["@id"]),
                     None if coerce is None else str(coerce),
-                    container == "@language",
+                    *_CONTAINERS[key],
                 )
             else:
                 raise UnsupportedContext(f"term {name}: {value!r}")
         self.terms: list[_Term] = []
-        for name, (iri, coerce, language_map) in definitions.items():
+        for name, (iri, coerce, language_map, always_array) in definitions.items():
             full = self._expand(iri)
             coerce_full = coerce if coerce in (None, "@id", "@vocab") else self._expand(str(coerce))
-            self.terms.append(_Term(name, full, coerce_full, language_map))
+            self.terms.append(_Term(name, full, coerce_full, language_map, always_array))
         self.terms.sort(key=lambda t: (len(t.name), t.name))
         self.names = frozenset(t.name for t in self.terms) | frozenset(self.aliases.values())
         self.by_iri: dict[str, list[_Term]] = {}
@@ -139,11 +161,11 @@ class Compactor:
         if isinstance(obj, ox.NamedNode | ox.BlankNode):
             for term in terms:
                 if term.coerce == "@id":
-                    return _append(node, term.name, self.node_id(obj))
+                    return _append(node, term.name, self.node_id(obj), term.always_array)
                 if term.coerce == "@vocab" and isinstance(obj, ox.NamedNode):
-                    return _append(node, term.name, self.vocab_iri(obj.value))
-            key = self._plain_key(predicate, terms)
-            return _append(node, key, {self.id_key: self.node_id(obj)})
+                    return _append(node, term.name, self.vocab_iri(obj.value), term.always_array)
+            plain, key = self._plain_key(predicate, terms)
+            return _append(node, key, {self.id_key: self.node_id(obj)}, _array(plain))
         if not isinstance(obj, ox.Literal):
             raise TypeError(f"not an RDF term: {obj!r}")
         if obj.language:
@@ -152,27 +174,31 @@ class Compactor:
                     langs = node.setdefault(term.name, {})
                     if not isinstance(langs, dict):
                         raise TypeError(f"{term.name} holds a language map")
-                    return _append(langs, obj.language, obj.value)
-            key = self._plain_key(predicate, terms)
-            return _append(node, key, {self.value_key: obj.value, self.language_key: obj.language})
+                    return _append(langs, obj.language, obj.value, term.always_array)
+            plain, key = self._plain_key(predicate, terms)
+            tagged = {self.value_key: obj.value, self.language_key: obj.language}
+            return _append(node, key, tagged, _array(plain))
         datatype = obj.datatype.value
         if datatype != XSD_STRING:
+            lexical: object = _number(obj.value, datatype)
             for term in terms:
                 if term.coerce == datatype:
-                    return _append(node, term.name, obj.value)
-            key = self._plain_key(predicate, terms)
-            return _append(
-                node, key, {self.value_key: obj.value, self.type_key: self.vocab_iri(datatype)}
-            )
-        return _append(node, self._plain_key(predicate, terms), obj.value)
+                    return _append(node, term.name, lexical, term.always_array)
+            plain, key = self._plain_key(predicate, terms)
+            if datatype == str(XSD.integer) and isinstance(lexical, int):
+                return _append(node, key, lexical, _array(plain))  # a bare integer is xsd:integer
+            typed: dict[str, object] = {self.value_key: lexical}
+            typed[self.type_key] = self.vocab_iri(datatype)
+            return _append(node, key, typed, _array(plain))
+        plain, key = self._plain_key(predicate, terms)
+        return _append(node, key, obj.value, _array(plain))
 
-    def _plain_key(self, predicate: str, terms: Sequence[_Term]) -> str:
+    def _plain_key(self, predicate: str, terms: Sequence[_Term]) -> tuple[_Term | None, str]:
         # a key whose values are read as they are written: an uncoerced term, else a compact IRI
         for term in terms:
             if term.coerce is None and not term.language_map:
-                return term.name
-        key = self._prefixed(predicate)
-        return key
+                return term, term.name
+        return None, self._prefixed(predicate)
 
     def compact(self, triples: Sequence[ox.Triple]) -> list[dict[str, object]]:
         """One node object per subject (in first-seen order), ``rdf:type`` as ``type``."""
@@ -191,9 +217,9 @@ class Compactor:
         return list(nodes.values())
 
 
-def _append(node: dict[str, object], key: str, value: object) -> None:
+def _append(node: dict[str, object], key: str, value: object, always_array: bool = False) -> None:
     if key not in node:
-        node[key] = value
+        node[key] = [value] if always_array else value
         return
     current = node[key]
     if isinstance(current, list):
@@ -201,6 +227,17 @@ def _append(node: dict[str, object], key: str, value: object) -> None:
             current.append(value)
     elif current != value:
         node[key] = [current, value]
+
+
+def _array(term: _Term | None) -> bool:
+    return term is not None and term.always_array
+
+
+def _number(lexical: str, datatype: str) -> str | int:
+    """An integer-typed lexical form as a JSON number, when expanding it gives it back."""
+    if datatype in _INTEGER_TYPES and _CANONICAL_INTEGER.fullmatch(lexical):
+        return int(lexical)
+    return lexical
 
 
 @functools.cache

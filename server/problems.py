@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://w3id.org/littlegiant/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -81,16 +84,64 @@ def internal_error_response(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def add_problem_handlers(app: FastAPI) -> None:
-    """Register the handler that renders every Problem and the one that logs every fault."""
+ErrorPage = Callable[[Request, int, str, str, dict[str, str]], Response | None]
 
-    async def handle_problem(request: Request, exc: Exception) -> JSONResponse:
+
+def add_problem_handlers(app: FastAPI, page: ErrorPage | None = None) -> None:
+    """Register the handlers of every Problem, of routing and validation errors, and the one
+    that logs every fault. ``page`` draws an error as HTML for a browser (None otherwise).
+
+    Routing errors (unknown path 404, 405) and parameter validation (422) answer in RFC 9457
+    terms too, so that no client meets FastAPI's bare ``{"detail": ...}``.
+    """
+
+    def drawn(request: Request, exc: Problem) -> Response:
+        html = page(request, exc.status, exc.type_slug, exc.detail, exc.headers) if page else None
+        return html if html is not None else problem_response(request, exc)
+
+    async def handle_problem(request: Request, exc: Exception) -> Response:
         if not isinstance(exc, Problem):  # registered for Problem only
             raise exc
-        return problem_response(request, exc)
+        return drawn(request, exc)
+
+    async def handle_http(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, StarletteHTTPException):
+            raise exc
+        problem = _from_http(exc)
+        return drawn(request, problem)
+
+    async def handle_invalid(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, RequestValidationError):
+            raise exc
+        reasons = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return drawn(request, InvalidParameter(reasons or "invalid request"))
 
     async def handle_fault(request: Request, exc: Exception) -> JSONResponse:
         return internal_error_response(request, exc)
 
     app.add_exception_handler(Problem, handle_problem)
+    app.add_exception_handler(StarletteHTTPException, handle_http)
+    app.add_exception_handler(RequestValidationError, handle_invalid)
     app.add_exception_handler(Exception, handle_fault)
+
+
+class InvalidParameter(Problem):
+    status, type_slug, title = 422, "invalid-parameter", "Invalid request parameter"
+
+
+class MethodNotAllowed(Problem):
+    status, type_slug, title = 405, "method-not-allowed", "Method not allowed"
+
+
+def _from_http(exc: StarletteHTTPException) -> Problem:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 404:
+        return NotFound("Nothing is published at this path", headers=headers)
+    if exc.status_code == 405:
+        return MethodNotAllowed(str(exc.detail), headers=headers)
+    problem = Problem(str(exc.detail), headers=headers)
+    problem.status = exc.status_code
+    return problem

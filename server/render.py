@@ -29,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from server.conditional import EntityTag, Outcome, evaluate
-from server.conneg import Language, choose, negotiate, negotiate_language
+from server.conneg import LANGS, Language, choose, negotiate, negotiate_language
 from server.i18n import UI, ui_strings
 from server.jsonld import compact_jsonld
 from server.media_types import HTML, JSONLD_COMPACTED, RESOURCE_OFFERS, MediaType
@@ -39,7 +39,8 @@ from server.problems import NotAcceptable, NotFound, PreconditionFailed
 F = TypeVar("F", bound=Callable[..., Any])
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CACHE_CONTROL = "public, max-age=300"
-CONTEXT_VERSION = "0.1.0"
+LANGUAGE_TAGS = {"zh": "zh-Hans", "en": "en"}  # Content-Language and <html lang> of each page
+CONTEXT_VERSION = "0.2.0"  # ontology/context.jsonld; earlier ones in ontology/contexts/
 Body = bytes | Path | Callable[[], bytes]
 
 __all__ = [
@@ -97,13 +98,38 @@ def language(request: Request) -> Language:
     )
 
 
-def page_html(template: str, *, lang: Language, path: str, **values: object) -> str:
-    """Render one HTML page in ``lang`` (``path`` is the page's own path, for the language link)."""
+def page_html(template: str, *, lang: Language, request: Request, **values: object) -> str:
+    """Render one HTML page in ``lang``, with its URL in each language for crawlers.
+
+    Every page has a URL per language (``?lang=zh``, ``?lang=en``), which is its canonical URL
+    in that language, and names the others as ``hreflang`` alternates; the URL without
+    ``?lang=`` negotiates (``x-default``). A resource's page is its ``.html`` URL.
+    """
+    resource_path = values.get("resource_path")
+    path = f"{resource_path}.html" if isinstance(resource_path, str) else request.url.path
+    root = _public_root(request)
+    in_language = {tag: f"{root}{path}?lang={tag}" for tag in LANGS}
     return (
         environment()
         .get_template(template)
-        .render(lang=lang.tag, other_lang=lang.other, t=ui_strings(lang.tag), path=path, **values)
+        .render(
+            lang=lang.tag,
+            html_lang=LANGUAGE_TAGS[lang.tag],
+            other_lang=lang.other,
+            t=ui_strings(lang.tag),
+            path=request.url.path,
+            canonical=in_language[lang.tag],
+            alternates=[(LANGUAGE_TAGS[tag], url) for tag, url in in_language.items()],
+            default_url=f"{root}{path}",
+            **values,
+        )
     )
+
+
+def _public_root(request: Request) -> str:
+    state = getattr(request.state, "app_state", None)
+    configured = state.settings.public_url if state is not None else None
+    return (configured or str(request.base_url)).rstrip("/")
 
 
 def represent(
@@ -160,6 +186,19 @@ def represent(
     return Response(content, status_code=status, media_type=media_type, headers=full)
 
 
+def page_modified(request: Request) -> dt.datetime | None:
+    """The ``Last-Modified`` of a page built from the store: when the app first saw the store's
+    current state, or today's midnight (UTC) if later, since statuses are computed for today.
+
+    One rule for every HTML page, so that ``If-Modified-Since`` validates pages as it does data.
+    """
+    state = getattr(request.state, "app_state", None)
+    if state is None:
+        return None
+    midnight = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), dt.UTC)
+    return max(state.generations.seen_at(), midnight)
+
+
 def represent_page(
     request: Request,
     template: str,
@@ -170,9 +209,10 @@ def represent_page(
     vary: Sequence[str] = (),
     cache_control: str = CACHE_CONTROL,
 ) -> Response:
-    """Render a page in the reader's language and answer it (validated by its own hash)."""
+    """Render a page in the reader's language and answer it (validated by its own hash and
+    :func:`page_modified`), in ``Content-Language``."""
     lang = lang or language(request)
-    html = page_html(template, lang=lang, path=request.url.path, **values)
+    html = page_html(template, lang=lang, request=request, **values)
     varies = [*vary, *(["Accept-Language"] if lang.by_header else [])]
     return represent(
         request,
@@ -181,6 +221,8 @@ def represent_page(
         vary=varies,
         status=status,
         cache_control=cache_control,
+        last_modified=page_modified(request) if status == 200 else None,
+        headers={"Content-Language": LANGUAGE_TAGS[lang.tag]},
     )
 
 
@@ -235,8 +277,9 @@ def represent_triples(
 
     ``path`` is the resource's path without extension; ``offer`` is set when the request named a
     format by extension (then there is nothing to negotiate). A page also depends on its
-    language, its query (``asOf``) and, for statuses, on today: its tag says so, and it carries
-    no Last-Modified (the data's ingest time would not tell when the page changed).
+    language, its query (``asOf``) and, for statuses, on today: its tag says so, and its
+    Last-Modified is :func:`page_modified` (the data's own ingest time would not tell when the
+    page changed: labels of linked things and today's statuses are on it too).
     """
     if offer is not None:
         chosen, by_accept = offer, False
@@ -245,8 +288,8 @@ def represent_triples(
         chosen, by_accept = choice.offer, choice.by_accept
     vary = ["Accept"] if by_accept else []
     tag = f"{digest[:32]}-{chosen.extension}"
+    lang = language(request)
     if chosen is HTML:
-        lang = language(request)
         vary += ["Accept-Language"] if lang.by_header else []
         query = sorted(request.query_params.multi_items())
         today = dt.datetime.now(dt.UTC).date().isoformat()
@@ -264,10 +307,11 @@ def represent_triples(
         body,
         media_type=chosen.content_type,
         etag=tag,
-        last_modified=None if chosen is HTML else last_modified,
+        last_modified=page_modified(request) if chosen is HTML else last_modified,
         vary=vary,
         links=alternates(path, offers),
         content_location=f"{path}.{chosen.extension}",
+        headers={"Content-Language": LANGUAGE_TAGS[lang.tag]} if chosen is HTML else None,
     )
 
 

@@ -8,6 +8,7 @@ emptied when the store publishes a new state.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 import threading
@@ -18,32 +19,18 @@ from typing import TypeVar, cast
 
 from ontology.iris import Iris
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore, GraphStore
-from ontology.store.dumps import Dump, read_manifest, write_dumps
+from ontology.store import EmbeddedStore, GraphStore, RemoteStore
+from ontology.store.dumps import Dump, dumps_directory, read_manifest, write_dumps
+from server.fair_use import Ledger
 from server.matching import NameIndex
+from server.metrics import StoreFigures
 from server.sparql.errors import EndpointUnavailable
-from server.sparql.pool import QueryPool
+from server.sparql.pool import QueryEngine, QueryPool
+from server.sparql.remote_engine import RemoteEngine
 
 T = TypeVar("T")
 
 __all__ = ["AppState", "PerGeneration", "open_state"]
-
-
-@dataclass(frozen=True, eq=False)
-class _Stamp:
-    """Names one published state of the store."""
-
-    generation: str
-    # An in-memory EmbeddedStore always reports the generation "memory"; every write swaps in
-    # a new pyoxigraph store, so that object (compared by identity) names the state instead.
-    source: object | None
-
-    def same(self, other: _Stamp | None) -> bool:
-        return (
-            other is not None
-            and self.generation == other.generation
-            and self.source is other.source
-        )
 
 
 class PerGeneration:
@@ -56,17 +43,14 @@ class PerGeneration:
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self._lock = threading.Lock()
-        self._stamp: _Stamp | None = None
+        self._stamp: str | None = None
         self._values: dict[str, object] = {}
         self._key_locks: dict[str, threading.Lock] = {}
+        self._seen_at = _now()
 
-    def stamp(self) -> _Stamp:
-        """The store's current state."""
-        generation = self._store.generation()
-        store = self._store
-        if isinstance(store, EmbeddedStore) and store.path is None:
-            return _Stamp(generation, store.raw)
-        return _Stamp(generation, None)
+    def stamp(self) -> str:
+        """The store's current state: its commit marker."""
+        return self._store.generation()
 
     def get(self, key: str, build: Callable[[], T]) -> T:
         """The value of ``key`` for the current state, built by ``build()`` when missing."""
@@ -78,17 +62,32 @@ class PerGeneration:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
-                if stamp.same(self._stamp) and key in self._values:
+                if stamp == self._stamp and key in self._values:
                     return cast(T, self._values[key])
             value = build()
             with self._lock:
-                if stamp.same(self._stamp):
+                if stamp == self._stamp:
                     self._values[key] = value
             return value
 
-    def _refresh(self, stamp: _Stamp) -> None:
-        if not stamp.same(self._stamp):
+    def seen_at(self) -> dt.datetime:
+        """When this app first saw the store's current state (to the second): no later than
+        anything derived from that state changed, so pages built from it can name it as their
+        ``Last-Modified`` (a restart, which may bring new code, starts the clock again)."""
+        stamp = self.stamp()
+        with self._lock:
+            self._refresh(stamp)
+            return self._seen_at
+
+    def _refresh(self, stamp: str) -> None:
+        if stamp != self._stamp:
+            if self._stamp is not None:
+                self._seen_at = _now()
             self._stamp, self._values, self._key_locks = stamp, {}, {}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 @dataclass
@@ -101,8 +100,10 @@ class AppState:
     generations: PerGeneration
     dumps_dir: Path
     reconcile_slots: threading.BoundedSemaphore
+    ledger: Ledger
     owns_dumps_dir: bool = False
-    _pool: QueryPool | None = None
+    owns_ledger: bool = False
+    _pool: QueryEngine | None = None
     _pool_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def dump(self) -> Dump | None:
@@ -113,23 +114,40 @@ class AppState:
         """Every enterprise's names and codes for lookup and reconciliation, per store state."""
         return self.generations.get("name-index", lambda: NameIndex.build(self.store, self.iris))
 
-    def query_pool(self) -> QueryPool:
-        """The query workers, started on first use (or at start-up with ``start_workers``).
+    def query_pool(self) -> QueryEngine:
+        """What evaluates the endpoint's queries: worker processes over the embedded store
+        (started on first use, or at start-up with ``start_workers``), or the remote engine.
 
         Raises:
-            EndpointUnavailable: the store is not the embedded one the workers can snapshot.
+            EndpointUnavailable: a store neither kind can query.
         """
         with self._pool_lock:
             if self._pool is None:
-                if not isinstance(self.store, EmbeddedStore):
-                    raise EndpointUnavailable("the SPARQL endpoint needs the embedded store")
-                self._pool = QueryPool(
-                    self.store,
-                    self.generations,
-                    size=self.settings.query_workers,
-                    memory_max_triples=self.settings.query_memory_max_triples,
-                )
+                if isinstance(self.store, RemoteStore):
+                    depth = self.settings.max_query_nesting
+                    self._pool = RemoteEngine(self.store, max_depth=depth)
+                elif isinstance(self.store, EmbeddedStore):
+                    self._pool = QueryPool(
+                        self.store,
+                        self.generations,
+                        size=self.settings.query_workers,
+                        memory_max_triples=self.settings.query_memory_max_triples,
+                    )
+                else:
+                    raise EndpointUnavailable("the SPARQL endpoint needs a store it can query")
             return self._pool
+
+    def ready(self) -> dict[str, object] | None:
+        """What ``/ready`` reports once the store answers and the query workers are up."""
+        if not self.query_pool().ready():
+            return None
+        return {"status": "ready", "generation": self.store.generation()}
+
+    def figures(self) -> StoreFigures:
+        """The store's size, generation and commit counts, for ``/metrics``."""
+        generation = self.store.generation()
+        quads = self.generations.get("quads", lambda: len(self.store))
+        return StoreFigures(quads, generation, self.store.commit_counts())
 
     def close(self) -> None:
         """Stop the workers and remove what the app created for itself."""
@@ -137,6 +155,9 @@ class AppState:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.close()
+        self.ledger.close()
+        if self.owns_ledger:
+            shutil.rmtree(self.ledger.path.parent, ignore_errors=True)
         if self.owns_dumps_dir:
             shutil.rmtree(self.dumps_dir, ignore_errors=True)
 
@@ -148,11 +169,9 @@ def open_state(settings: Settings, store: GraphStore) -> AppState:
     write them after each commit); a store without one, or with a stale one, gets it written
     here, once. Any other store gets a temporary directory that ``close`` removes.
     """
-    own = not (isinstance(store, EmbeddedStore) and store.path is not None)
-    if isinstance(store, EmbeddedStore) and store.path is not None:
-        dumps_dir = store.path / "dumps"
-    else:
-        dumps_dir = Path(tempfile.mkdtemp(prefix="lg-dumps-"))
+    configured = dumps_directory(store, settings.dumps_dir)
+    own = configured is None
+    dumps_dir = configured or Path(tempfile.mkdtemp(prefix="lg-dumps-"))
     current = read_manifest(dumps_dir)
     if current is None or current.generation != store.generation():
         write_dumps(store, dumps_dir)
@@ -163,5 +182,7 @@ def open_state(settings: Settings, store: GraphStore) -> AppState:
         generations=PerGeneration(store),
         dumps_dir=dumps_dir,
         reconcile_slots=threading.BoundedSemaphore(settings.reconcile_max_concurrent),
+        ledger=Ledger(settings.ledger or Path(tempfile.mkdtemp(prefix="lg-ledger-")) / "fair-use"),
         owns_dumps_dir=own,
+        owns_ledger=settings.ledger is None,
     )

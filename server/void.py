@@ -9,16 +9,33 @@ announced) beside ``lg:knownCount`` (the enterprises the dataset holds); and eac
 from __future__ import annotations
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from ontology.iris import Iris
-from ontology.namespaces import DCAT, DCTERMS, IANA_MEDIA_TYPES, LG, ONTOLOGY_IRI, VOID, XSD
+from ontology.namespaces import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    IANA_MEDIA_TYPES,
+    LG,
+    ONTOLOGY_IRI,
+    PAV,
+    SPDX,
+    VOID,
+    XSD,
+)
 from ontology.rdf import GraphBuilder, text, typed
 from ontology.store import GraphStore
 from ontology.store.dumps import Dump
 from server.describe import name_blank_nodes
+from server.links import Links
 from server.store_results import count, select
 
-LICENSE = "https://www.apache.org/licenses/LICENSE-2.0"
+# The data's licence (the software's is Apache-2.0, in pyproject.toml). The facts come from
+# MIIT notices, which Chinese copyright law leaves free (Copyright Law art. 5: documents of state
+# organs of an administrative nature); what this dataset adds (identifiers, curation, the model)
+# is offered under CC BY 4.0, whose attribution clause keeps the provenance with every copy.
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 TITLES = (("专精特新“小巨人”企业知识图谱", "zh"), ("Little Giant Knowledge Graph", "en"))
 DESCRIPTION = (
@@ -26,12 +43,22 @@ DESCRIPTION = (
     "batches, enterprises and their designations, each with its sources."
 )
 DISTINCT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # the default graph is the merge
-# what a graph's own description contributes to its VoID subset
-GRAPH_FACTS = frozenset({str(DCTERMS.title), str(DCTERMS.source), str(LG.sha256)})
+PUBLISHER = (("专精特新“小巨人”企业知识图谱项目", "zh"), ("The Little Giant KG project", "en"))
+# what a graph's own description contributes to its VoID subset, and under which standard term
+GRAPH_FACTS = {
+    str(DCTERMS.title): DCTERMS.title,
+    str(DCTERMS.source): DCTERMS.source,
+    str(LG.retrievalDate): PAV.retrievedOn,
+}
 
 
-def dataset_triples(store: GraphStore, iris: Iris, dump: Dump | None) -> list[ox.Triple]:
-    """The VoID and DCAT description of the dataset as the store holds it now."""
+def dataset_triples(
+    store: GraphStore, links: Links, dump: Dump | None, partitions: list[ox.Triple]
+) -> list[ox.Triple]:
+    """The VoID and DCAT description of the dataset: identifiers canonical, the endpoint, the
+    landing page and the download on the serving host; ``partitions`` from
+    :func:`partition_triples` (the costly counts, computed once per state of the store)."""
+    iris = links.iris
     g = GraphBuilder()
     ds = iris.dataset()
     g.type(ds, VOID.Dataset, DCAT.Dataset)
@@ -39,47 +66,94 @@ def dataset_triples(store: GraphStore, iris: Iris, dump: Dump | None) -> list[ox
         g.add(ds, DCTERMS.title, text(title, lang))
     g.add(ds, DCTERMS.description, text(DESCRIPTION, "en"))
     g.add(ds, DCTERMS.license, LICENSE)
+    publisher = iris.agent("littlegiant-kg-project")
+    g.add(ds, DCTERMS.publisher, publisher)
+    g.add(ds, DCTERMS.creator, publisher)
+    g.type(publisher, FOAF.Organization)
+    for name, lang in PUBLISHER:
+        g.add(publisher, FOAF.name, text(name, lang))
     g.add(ds, VOID.uriSpace, text(str(iris.uri_space())))
     g.add(ds, VOID.vocabulary, ONTOLOGY_IRI)
-    g.add(ds, VOID.sparqlEndpoint, iris.sparql())
+    g.add(ds, VOID.sparqlEndpoint, links.url("/sparql"))
     g.add(ds, VOID.rootResource, iris.home())
     # a set: each fact once however many sources state it; the quads (fact × source) beside it
     g.add(ds, VOID.triples, typed(count(store, DISTINCT_TRIPLES), XSD.integer))
     g.add(ds, LG.quadCount, typed(len(store), XSD.integer))
-    g.add(ds, DCAT.landingPage, iris.home())
-    _service(g, iris)
+    g.add(ds, DCAT.landingPage, links.url("/"))
+    _service(g, links)
     if dump is not None:
-        _distribution(g, iris, dump)
-    _partitions(g, store, iris)
-    return name_blank_nodes(g.triples)
+        _distribution(g, links, dump)
+    return name_blank_nodes([*g.triples, *partitions])
 
 
-def _service(g: GraphBuilder, iris: Iris) -> None:
-    service, ds = iris.sparql(), iris.dataset()
+def _service(g: GraphBuilder, links: Links) -> None:
+    service, ds = links.iris.sparql(), links.iris.dataset()
     g.add(ds, DCAT.distribution, service)
     g.type(service, DCAT.DataService)
-    g.add(service, DCAT.endpointURL, service)
+    g.add(service, DCAT.endpointURL, links.url("/sparql"))
     g.add(service, DCAT.servesDataset, ds)
     g.add(service, DCTERMS.conformsTo, SPARQL_PROTOCOL)
 
 
-def _distribution(g: GraphBuilder, iris: Iris, dump: Dump) -> None:
-    dist, ds = iris.dump(dump.name), iris.dataset()
-    g.add(ds, VOID.dataDump, dist)
+def _distribution(g: GraphBuilder, links: Links, dump: Dump) -> None:
+    dist, ds = links.iris.dump(dump.name), links.iris.dataset()
+    url = links.url(f"/dumps/{dump.name}")
+    g.add(ds, VOID.dataDump, url)
     g.add(ds, DCAT.distribution, dist)
     g.type(dist, DCAT.Distribution)
-    g.add(dist, DCAT.downloadURL, dist)
+    g.add(dist, DCAT.downloadURL, url)
     g.add(dist, DCAT.mediaType, IANA_MEDIA_TYPES["application/n-quads"])
     g.add(dist, DCAT.compressFormat, IANA_MEDIA_TYPES["application/gzip"])
     g.add(dist, DCAT.byteSize, typed(dump.size, XSD.integer))
-    g.add(dist, LG.sha256, text(dump.sha256))
+    g.add(dist, DCTERMS.license, LICENSE)
+    _checksum(g, dist, dump.sha256)
     g.add(dist, LG.quadCount, typed(dump.quads, XSD.integer))
     g.add(dist, DCTERMS.issued, typed(dump.created, XSD.dateTime))
 
 
-def _partitions(g: GraphBuilder, store: GraphStore, iris: Iris) -> None:
-    """Entities per class, triples per source graph, declared vs known per batch."""
+def _checksum(g: GraphBuilder, subject: ox.NamedNode | URIRef, sha256: str) -> None:
+    """An SPDX checksum (as DCAT 3 gives a distribution's): algorithm and hex value."""
+    checksum = ox.BlankNode()
+    g.add(subject, SPDX.checksum, checksum)
+    g.type(checksum, SPDX.Checksum)
+    g.add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
+    g.add(checksum, SPDX.checksumValue, typed(sha256, XSD.hexBinary))
+
+
+# The dates the data is about: documents published, batches announced, designations' events.
+DATED = (LG.datePublished, LG.announcementDate, LG.eventDate)
+
+
+def temporal_coverage(store: GraphStore) -> tuple[str, str] | None:
+    """The first and the last date the data speaks of (ISO 8601), None when it has none."""
+    values = " ".join(f"<{p}>" for p in DATED)
+    rows = select(
+        store,
+        f"""SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{
+          VALUES ?p {{ {values} }} ?s ?p ?d FILTER(DATATYPE(?d) = <{XSD.date}>) }}""",
+    )
+    if not rows or "first" not in rows[0]:
+        return None
+    return rows[0]["first"].value, rows[0]["last"].value
+
+
+def _temporal(g: GraphBuilder, ds: URIRef, period: tuple[str, str] | None) -> None:
+    """DCAT 3's temporal coverage: a dct:PeriodOfTime with dcat:startDate and dcat:endDate."""
+    if period is None:
+        return
+    node = ox.BlankNode()
+    g.add(ds, DCTERMS.temporal, node)
+    g.type(node, DCTERMS.PeriodOfTime)
+    g.add(node, DCAT.startDate, typed(period[0], XSD.date))
+    g.add(node, DCAT.endDate, typed(period[1], XSD.date))
+
+
+def partition_triples(store: GraphStore, iris: Iris) -> list[ox.Triple]:
+    """Entities per class, triples per source graph, declared vs known per batch; the period
+    the data covers."""
+    g = GraphBuilder()
     ds = iris.dataset()
+    _temporal(g, ds, temporal_coverage(store))
     for row in select(
         store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
     ):
@@ -97,8 +171,12 @@ def _partitions(g: GraphBuilder, store: GraphStore, iris: Iris) -> None:
         g.type(graph, VOID.Dataset)
         g.add(graph, VOID.triples, typed(row["n"].value, XSD.integer))
         for quad in store.quads(graph, None, None, graph):
-            if quad.predicate.value in GRAPH_FACTS and not isinstance(quad.object, ox.Triple):
-                g.add(graph, quad.predicate.value, quad.object)
+            if isinstance(quad.object, ox.Triple):
+                continue
+            if quad.predicate.value == str(LG.sha256):
+                _checksum(g, graph, quad.object.value)
+            elif quad.predicate.value in GRAPH_FACTS:
+                g.add(graph, GRAPH_FACTS[quad.predicate.value], quad.object)
     for row in select(
         store,
         f"""SELECT ?b ?declared (COUNT(DISTINCT ?e) AS ?known) WHERE {{
@@ -113,6 +191,7 @@ def _partitions(g: GraphBuilder, store: GraphStore, iris: Iris) -> None:
         if "declared" in row:
             g.add(batch, LG.declaredCount, row["declared"])
     _lists(g, store, iris)
+    return g.triples
 
 
 def _lists(g: GraphBuilder, store: GraphStore, iris: Iris) -> None:

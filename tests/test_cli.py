@@ -226,7 +226,7 @@ def test_serve_is_the_servers_installed_command() -> None:
     serve = installed_command("serve")
     assert serve is not None, f"no {COMMANDS_GROUP} entry point named serve: pip install -e ."
     assert serve.__module__ == "server.cli"
-    assert list(inspect.signature(serve).parameters) == ["settings", "host", "port"]
+    assert list(inspect.signature(serve).parameters) == ["settings", "host", "port", "workers"]
     assert installed_command("frobnicate") is None
 
 

@@ -99,10 +99,13 @@ def test_a_success_says_what_it_did_and_where_each_fact_came_from(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = listing(home / "b7.csv", 30, bad=set())
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("注：排名不分先后\n")  # a note under the table: said, not read as a row
     capsys.readouterr()
     assert main(["ingest", str(path), "--date", "2025-07-01"]) == 0
     err = capsys.readouterr().err
     assert "30 rows read" in err
+    assert "note: not a row, not read: row 33: '注：排名不分先后'" in err
     assert "firms: 0 matched, 30 new, 0 sent to review" in err
     assert "titles: 30 added, 0 extended, 0 ended" in err
     assert "graphs replaced: 4" in err  # the list, its change feed, the registry's names, derived
@@ -113,11 +116,11 @@ def test_a_success_says_what_it_did_and_where_each_fact_came_from(
     assert "unchanged: the store already holds this file" in capsys.readouterr().err
 
 
-def run_in_terminal(args: list[str], env: dict[str, str]) -> str:
-    """Run the command with stderr on a pseudo-terminal, and return what it drew there."""
+def run_in_terminal(args: list[str], env: dict[str, str], size: tuple[int, int]) -> str:
+    """Run the command with stderr on a pseudo-terminal of ``size`` (lines, columns), and
+    return what it drew there. A new pseudo-terminal's size is 0 x 0 until one is set."""
     leader, follower = pty.openpty()
-    # a terminal has a size (a new pseudo-terminal's is 0 x 0, where nothing fits)
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=follower)
     os.close(follower)
     drawn = b""
@@ -147,10 +150,11 @@ def test_progress_bars_show_on_a_terminal_and_never_in_a_pipe(home: Path) -> Non
         "LG_PROGRESS_DELAY_S": "0",  # every step draws its bar, however fast the machine
     }
     args = [sys.executable, "-m", "ingest.cli", "ingest", "--date", "2025-07-01"]
-    drawn = run_in_terminal([*args, str(listing(home / "a.csv", 200, bad=set()))], env)
-    for step in ("parse", "build 200 rows", "validate", "load"):
-        assert step in drawn, drawn[-2000:]
-    assert "\r" in drawn
+    for size, name in (((24, 100), "a.csv"), ((0, 0), "c.csv")):  # 0 x 0: some consoles
+        drawn = run_in_terminal([*args, str(listing(home / name, 200, bad=set()))], env, size)
+        for step in ("parse", "build 200 rows", "validate", "load"):
+            assert step in drawn, (size, drawn[-2000:])
+        assert "\r" in drawn
     piped = subprocess.run(
         [*args, str(listing(home / "b.csv", 200, bad=set()))],
         cwd=ROOT,

@@ -35,10 +35,10 @@ from ingest.parse_list import ListRow, ParsedList
 from ingest.row_errors import RULE_AMBIGUOUS, RULE_REJECTED, RULE_UNKNOWN_FIRM, RowError
 from ontology.iris import Iris
 from ontology.names import has_cjk, normalise_name
-from ontology.paths import ROOT
+from ontology.paths import work_dir
 from ontology.store import EmbeddedStore, GraphStore
 
-DEFAULT_REVIEW_DIR = ROOT / "var" / "review"
+DEFAULT_REVIEW_DIR = work_dir() / "var" / "review"
 
 REVIEW_FIELDS = (
     "sheet", "row", "name", "region", "uscc", "key", "candidate_key", "reason", "decision",

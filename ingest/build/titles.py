@@ -20,6 +20,7 @@ from ontology.iris import LITTLE_GIANT, designation_local
 from ontology.namespaces import DCTERMS, LG, PROV, RDF, RDFS
 from ontology.temporal import RULE_DOCUMENT, renewed_until, valid_until
 
+_EVENT_ZH = {"review-passed": "复核通过", "review-failed": "复核未通过", "revocation": "撤销"}
 _EVENT_CLASS = {
     "review-passed": LG.ReviewPassed,
     "review-failed": LG.ReviewFailed,
@@ -72,6 +73,7 @@ def award(
     ctx.rows[d.value] = where
     add(t(d, n.type, n.designation_class))
     add(t(d, n.label, rdf.text(f"{row.name}：第{batch}批专精特新“小巨人”", "zh")))
+    add(t(d, n.label, rdf.text(f"{row.name}: Little Giant, batch {batch}", "en")))
     add(t(d, n.holder, holder))
     add(t(d, n.tier, n.little_giant))
     add(t(d, n.batch, ctx.batch(batch)))
@@ -90,6 +92,7 @@ def award(
     ctx.rows[ev.value] = where
     add(t(ev, n.type, n.award_class))
     add(t(ev, n.label, rdf.text(f"award of {local} on {day.isoformat()}", "en")))
+    add(t(ev, n.label, rdf.text(f"{row.name}：认定（{day.isoformat()}）", "zh")))
     add(t(ev, n.designation, d))
     add(t(ev, n.event_date, on))
     add(t(ev, n.event_document, doc))
@@ -168,6 +171,7 @@ def _describe_event(
     ctx.rows[str(ev)] = where
     b.type(ev, _EVENT_CLASS[kind])
     b.add(ev, RDFS.label, rdf.text(f"{kind} of {local} on {day.isoformat()}", "en"))
+    b.add(ev, RDFS.label, rdf.text(f"{local}：{_EVENT_ZH[kind]}（{day.isoformat()}）", "zh"))
     b.add(ev, LG.designation, rdf.node(d))
     b.add(ev, LG.eventDate, rdf.date(day))
     b.add(ev, LG.eventDocument, doc)

@@ -71,6 +71,10 @@ class GraphStore(Protocol):
 
     def is_empty(self) -> bool: ...
 
+    def commit_counts(self) -> dict[str, int]:
+        """Commits published (``ok``) and refused (``refused``) by every writer of the store."""
+        ...
+
     def publish_pending(self) -> bool:
         """Whether a publish was decided but not finished (the next writer finishes it)."""
         ...
@@ -147,14 +151,23 @@ class GraphStore(Protocol):
         ...
 
 
-def open_store(settings: Settings | Path | None) -> EmbeddedStore:
-    """Open the embedded store the settings name (a directory, or None: in memory).
+def open_store(settings: Settings | Path | None) -> EmbeddedStore | RemoteStore:
+    """Open the store the settings name: the remote engine of ``LG_SPARQL_ENDPOINT`` when it is
+    set, else the embedded store (a directory, or None: in memory).
 
     A bare path (or None) is still accepted for callers that pass ``settings.store``; only
     ``Settings`` carries the fault-injection pause points.
     """
     if settings is None or isinstance(settings, Path):
         return EmbeddedStore(settings)
+    if settings.sparql_endpoint:
+        return RemoteStore(
+            settings.sparql_endpoint,
+            settings.sparql_update_endpoint,
+            user=settings.sparql_user,
+            password=settings.sparql_password,
+            timeout_s=max(60.0, settings.query_timeout_s + 5.0),
+        )
     return EmbeddedStore(settings.store, pause_at=settings.pause_at)
 
 

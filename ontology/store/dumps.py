@@ -24,7 +24,14 @@ DUMP_NAME = "littlegiant.nq.gz"
 MANIFEST_NAME = "dumps.json"
 _CHUNK = 1 << 20
 
-__all__ = ["DUMP_NAME", "MANIFEST_NAME", "Dump", "read_manifest", "write_dumps"]
+__all__ = [
+    "DUMP_NAME",
+    "MANIFEST_NAME",
+    "Dump",
+    "dumps_directory",
+    "read_manifest",
+    "write_dumps",
+]
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,15 @@ class Dump:
     quads: int
     generation: str
     created: str
+
+
+def dumps_directory(store: GraphStore, configured: Path | None) -> Path | None:
+    """Where the store's dumps live: ``LG_DUMPS_DIR`` when set, else ``{store}/dumps`` for an
+    on-disk store; None when neither (the server then keeps them in a temporary directory)."""
+    if configured is not None:
+        return configured
+    path = getattr(store, "path", None)
+    return path / "dumps" if isinstance(path, Path) else None
 
 
 def write_dumps(store: GraphStore, directory: Path) -> Dump:

@@ -149,6 +149,7 @@ class EmbeddedStore(TypedQueries):
         self._memory_commits = 0
         self._memory_writer = threading.Lock()
         self._memory_holder = ""
+        self._memory_counts = {"ok": 0, "refused": 0}
         if self.generation() and merge.missing(self._store()):
             self._upgrade()
 
@@ -243,6 +244,12 @@ class EmbeddedStore(TypedQueries):
         ox.serialize(self.quads(), str(tmp), format=ox.RdfFormat.N_QUADS)
         tmp.replace(path)
 
+    def commit_counts(self) -> dict[str, int]:
+        """How many commits were published and how many refused, by every writer."""
+        if self._generations is None:
+            return dict(self._memory_counts)
+        return self._generations.counts()
+
     # -- writing
     @contextlib.contextmanager
     def transaction(self, *, wait_s: float = DEFAULT_WAIT_S) -> Iterator[EmbeddedTransaction]:
@@ -306,10 +313,15 @@ class EmbeddedStore(TypedQueries):
                 copy = ox.Store()
                 copy.bulk_extend(before)
                 draft = _Draft(before, copy)
-                yield draft
+                try:
+                    yield draft
+                except BaseException:
+                    self._memory_counts["refused"] += 1
+                    raise
                 if draft.changed:
                     self._memory = copy
                     self._memory_commits += 1
+                    self._memory_counts["ok"] += 1
                 for path, data in draft.files.items():  # a memory store dies with its process
                     path.parent.mkdir(parents=True, exist_ok=True)
                     write_atomically(path, data)
@@ -325,11 +337,15 @@ class EmbeddedStore(TypedQueries):
                 yield draft
                 gens.pause("graphs-staged")
                 name = gens.checkpoint(draft.store) if draft.changed else None
+            except BaseException:
+                gens.count("refused")
+                raise
             finally:
                 draft.store = ox.Store()  # the draft's last handle unless a caller kept its own
                 shutil.rmtree(draft_dir, ignore_errors=True)
             if name is not None:
                 gens.publish(name, draft.files)
+                gens.count("ok")
 
     def publish_pending(self) -> bool:
         """Whether a publish was decided but not finished (the next writer finishes it)."""

@@ -143,6 +143,22 @@ class Generations:
             if old != name:
                 shutil.rmtree(self.root / old, ignore_errors=True)
 
+    def counts(self) -> dict[str, int]:
+        """The commit counts kept in ``{store}/commits.json`` (published, refused)."""
+        try:
+            found = json.loads((self.root / "commits.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = {}
+        return {k: int(found.get(k, 0)) for k in ("ok", "refused")}
+
+    def count(self, outcome: str) -> None:
+        """Add one commit of ``outcome`` to the counts (call with the lock held)."""
+        counts = self.counts()
+        counts[outcome] = counts.get(outcome, 0) + 1
+        tmp = self.root / f".commits-{os.getpid()}.json"
+        tmp.write_text(json.dumps(counts), encoding="utf-8")
+        tmp.replace(self.root / "commits.json")
+
     def recover(self) -> None:
         """Finish a publish a killed writer decided (its commit record exists) but did not end."""
         journal = self.root / JOURNAL

@@ -1,11 +1,17 @@
 """A remote SPARQL 1.1 engine as the store (Oxigraph server, Jena Fuseki, GraphDB, Virtuoso ...).
 
-Queries go through SPARQLWrapper and come back as pyoxigraph results, so callers cannot tell the
-difference. The engine's own default graph holds the merge of the named graphs, maintained by
-the same SPARQL Update that changes them (``merge.py``), so no engine-specific union option is
-needed. Bookkeeping lives in one reserved named graph, ``STATE_GRAPH``: the commit marker (a
-fresh token per commit, which ``generation()`` reads in one tiny query) and the writer's lease.
-``len``, ``quads``, ``dump`` and ``named_graphs`` leave that graph out.
+Queries and updates go over the SPARQL 1.1 Protocol (``sparql_http.py``) and answers come back
+as pyoxigraph results, so callers cannot tell the difference. Nothing engine-specific is used:
+
+- The merge of the named graphs (the default graph of a query that names no dataset, a set:
+  DESIGN §3) is kept in the reserved named graph ``MERGE_GRAPH`` by the same update that
+  changes the graphs, and every query that names no dataset is sent with the protocol's
+  ``default-graph-uri=MERGE_GRAPH`` and one ``named-graph-uri`` per data graph. So the engine's
+  own default graph (on Virtuoso: every graph, its system graphs included) and the reserved
+  graphs are never seen by a reader, whatever the engine's notion of a default graph.
+- Bookkeeping lives in the reserved named graph ``STATE_GRAPH``: the commit marker (a fresh
+  token per commit), the list of data graphs it published, the commit counts, the writer lease.
+  One small query reads marker and list together.
 """
 
 from __future__ import annotations
@@ -13,16 +19,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
-from ontology.store import merge
+from ontology.store import remote_update as ops
 from ontology.store.common import (
     Object,
     QueryResult,
@@ -33,18 +40,17 @@ from ontology.store.common import (
     ntriples,
     write_atomically,
 )
+from ontology.store.remote_update import MERGE_GRAPH, STATE_GRAPH, View
+from ontology.store.sparql_http import SparqlClient
 
-STATE_GRAPH = "https://w3id.org/littlegiant/store/state"
-_STATE = "<https://w3id.org/littlegiant/store/state#store>"
-_GENERATION = "<https://w3id.org/littlegiant/store/state#generation>"
-_WRITER = "<https://w3id.org/littlegiant/store/state#writer>"
-_WRITER_UNTIL = "<https://w3id.org/littlegiant/store/state#writerUntil>"
-_NO_GRAPH = "https://w3id.org/littlegiant/store/state#none"  # an empty dataset, by name
-_XSD_DATETIME = "<http://www.w3.org/2001/XMLSchema#dateTime>"
+__all__ = ["MERGE_GRAPH", "STATE_GRAPH", "RemoteStore", "RemoteTransaction"]
+
 DEFAULT_WAIT_S = 60.0
-# A writer killed while holding the lease blocks others this long at most; a transaction kept
-# open longer may lose the lease to another writer, and its commit is then refused.
-LEASE_S = 3600.0
+# The writer's lease: renewed every LEASE_S / 3 while its transaction is open, so a writer that
+# was killed blocks the next one for LEASE_S at most.
+LEASE_S = 60.0
+VIEW_TTL_S = 0.2  # how stale the marker and the graph list read for a query may be
+_OWN_DATASET = re.compile(r"\bFROM\s+(?:NAMED\s+)?[<\w]", re.IGNORECASE)
 
 
 class RemoteTransaction:
@@ -53,6 +59,8 @@ class RemoteTransaction:
     def __init__(self, store: RemoteStore) -> None:
         self._store = store
         self.operations: list[str] = []
+        self.replaced: set[str] = set()
+        self.dropped: set[str] = set()
         self.files: dict[Path, bytes] = {}
 
     def publish_file(self, path: Path, data: bytes) -> None:
@@ -65,20 +73,17 @@ class RemoteTransaction:
 
     def replace_graph(self, name: str, ntriples: bytes) -> None:
         """Replace the named graph ``name`` by the triples of an N-Triples document."""
-        text = ntriples.decode("utf-8")
-        plain, blank = merge.split_blank(ntriples)
-        self.operations += [
-            merge.retire(name),
-            f"DROP SILENT GRAPH <{name}>",
-            f"INSERT DATA {{ GRAPH <{name}> {{\n{text}\n}} }}",
-            f"INSERT DATA {{\n{plain.decode('utf-8')}\n}}",
-        ]
-        if blank:
-            self.operations.append(merge.copy_blank(name))
+        ops.check_data_graph(name)
+        self.operations += ops.replace_graph(name, ntriples)
+        self.replaced.add(name)
+        self.dropped.discard(name)
 
     def drop_graph(self, name: str) -> None:
         """Remove the named graph ``name`` (nothing happens if it does not exist)."""
-        self.operations += [merge.retire(name), f"DROP SILENT GRAPH <{name}>"]
+        ops.check_data_graph(name)
+        self.operations += ops.drop_graph(name)
+        self.dropped.add(name)
+        self.replaced.discard(name)
 
     def select(
         self,
@@ -92,21 +97,58 @@ class RemoteTransaction:
 
 
 class RemoteStore(TypedQueries):
-    """A SPARQL 1.1 query endpoint and update endpoint, through SPARQLWrapper.
+    """A SPARQL 1.1 query endpoint and update endpoint.
 
-    A commit is one SPARQL Update request: for each graph DROP + INSERT DATA with the merge kept
-    up to date, then the new commit marker and the release of the lease. Oxigraph applies one
-    request in one transaction, so readers see all of it or none of it; Jena TDB2, GraphDB and
-    Neptune do the same. The SPARQL 1.1 Update recommendation only asks that a request be atomic
-    where possible, and Virtuoso in its default autocommit mode commits operation by operation:
-    there a reader can see a half-applied commit, and a failed request leaves the part before
-    the failure.
+    A commit is one SPARQL Update request: for each graph DROP + INSERT with the merge kept up
+    to date, then the new marker, the new graph list and the release of the lease. Oxigraph
+    applies one request in one transaction, so readers see all of it or none of it; Jena TDB2,
+    GraphDB and Neptune do the same. Virtuoso does not (it commits operation by operation and
+    keeps what ran before a failure; ``deploy/virtuoso/README.md`` has the measurements): there
+    the operations go one request each and the marker last, so caches and ETags move only
+    once everything is in, but a reader querying meanwhile can see the change half applied.
     """
 
-    def __init__(self, query_endpoint: str, update_endpoint: str | None = None) -> None:
-        self.query_endpoint = query_endpoint
-        self.update_endpoint = update_endpoint or query_endpoint
+    def __init__(
+        self,
+        query_endpoint: str,
+        update_endpoint: str | None = None,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        timeout_s: float = 60.0,
+    ) -> None:
+        self.client = SparqlClient(
+            query_endpoint, update_endpoint, user=user, password=password, timeout_s=timeout_s
+        )
+        self.query_endpoint = self.client.query_endpoint
+        self.update_endpoint = self.client.update_endpoint
         self.path: Path | None = None  # nothing on local disk (the embedded store's attribute)
+        self._view: tuple[float, View] | None = None
+        self._view_lock = threading.Lock()
+
+    # -- the published state
+    def view(self, *, fresh: bool = False) -> View:
+        """The marker and the data graphs of the published state (at most VIEW_TTL_S old)."""
+        now = time.monotonic()
+        with self._view_lock:
+            if not fresh and self._view is not None and now - self._view[0] < VIEW_TTL_S:
+                return self._view[1]
+        view = ops.read_view(self.client.query(ops.VIEW_QUERY, None))
+        with self._view_lock:
+            self._view = (now, view)
+        return view
+
+    def generation(self) -> str:
+        """The commit marker the last commit stored ("" before the first)."""
+        return self.view().generation
+
+    def commit_counts(self) -> dict[str, int]:
+        """How many commits were published and how many refused, by every writer."""
+        return ops.read_counts(self.client.query(ops.COUNTS_QUERY, None))
+
+    def dataset(self) -> tuple[list[str], list[str]]:
+        """The protocol dataset of a query that names none: the merge and every data graph."""
+        return [MERGE_GRAPH], list(self.view().graphs)
 
     # -- reading
     def query(
@@ -117,53 +159,28 @@ class RemoteStore(TypedQueries):
         named_graphs: list[str] | None = None,
     ) -> QueryResult:
         """Evaluate a query; a dataset given here is sent as the protocol's graph parameters,
-        which override the query's own ``FROM``."""
-        from SPARQLWrapper import POST, SPARQLWrapper
-
-        wrapper: Any = SPARQLWrapper(self.query_endpoint)
-        wrapper.setMethod(POST)
-        wrapper.setTimeout(60)
-        wrapper.setQuery(sparql)
+        which override the query's own ``FROM`` ("" names the merge of the named graphs)."""
+        dataset: tuple[list[str], list[str]] | None
         if default_graph is not None or named_graphs is not None:
-            defaults = default_graph or ([] if named_graphs else [_NO_GRAPH])
-            for g in defaults:  # with no graph at all, name one that holds nothing
-                wrapper.addDefaultGraph(g)
-            for g in named_graphs or []:
-                wrapper.addNamedGraph(g)
-        if wrapper.queryType in ("CONSTRUCT", "DESCRIBE"):
-            wrapper.addCustomHttpHeader("Accept", "application/n-triples")
-            body = wrapper.query().response.read()
-            # the same result type as the embedded store's: triples from a store query
-            answer = ox.Store()
-            answer.load(body, ox.RdfFormat.N_TRIPLES)
-            return answer.query("CONSTRUCT WHERE { ?s ?p ?o }")
-        wrapper.setReturnFormat("json")
-        body = wrapper.query().response.read()
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-
-    def generation(self) -> str:
-        """The commit marker the last commit stored ("" before the first)."""
-        rows = self.select(
-            f"SELECT ?m WHERE {{ GRAPH <{STATE_GRAPH}> {{ {_STATE} {_GENERATION} ?m }} }}"
-        )
-        for row in rows:
-            term = row["m"]
-            if isinstance(term, ox.Literal):
-                return term.value
-        return ""
+            dataset = (
+                [MERGE_GRAPH if g == "" else g for g in default_graph or []] or [ops.NO_GRAPH],
+                list(named_graphs or []) or [ops.NO_GRAPH],
+            )
+        elif _OWN_DATASET.search(sparql):
+            dataset = None  # the query's own FROM / FROM NAMED decide
+        else:
+            dataset = self.dataset()
+        return self.client.query(sparql, dataset)
 
     def publish_pending(self) -> bool:
         """Always False: a remote commit is one request, with nothing left to finish."""
         return False
 
     def is_empty(self) -> bool:
-        return not self.ask(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{STATE_GRAPH}>) }}")
+        return not self.view().graphs
 
     def named_graphs(self) -> list[str]:
-        rows = self.select(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{STATE_GRAPH}>) }}"
-        )
-        return sorted(t.value for row in rows if isinstance(t := row["g"], ox.NamedNode))
+        return sorted(self.view().graphs)
 
     def quads(
         self,
@@ -183,7 +200,7 @@ class RemoteStore(TypedQueries):
         elif graph is not None:
             where = f"{{ GRAPH {graph} {{ {pattern} }} }}"
         else:
-            where = f"{{ GRAPH ?g {{ {pattern} }} FILTER (?g != <{STATE_GRAPH}>) }}"
+            where = f"{{ GRAPH ?g {{ {pattern} }} }}"
         for row in self.select(f"SELECT * WHERE {where}"):
             s, p, o, g = (
                 subject or row["s"],
@@ -202,12 +219,9 @@ class RemoteStore(TypedQueries):
 
     def __len__(self) -> int:
         """The number of quads in the named graphs."""
-        return count(
-            self.query(
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                f"FILTER (?g != <{STATE_GRAPH}>) }}"
-            )
-        )
+        if self.is_empty():
+            return 0
+        return count(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
 
     def dump(self, path: Path) -> None:
         """Write every named graph as N-Quads."""
@@ -224,29 +238,35 @@ class RemoteStore(TypedQueries):
             StoreLocked: another writer kept the lease for ``wait_s`` seconds.
         """
         holder = self._acquire(wait_s)
+        renew = _Renewal(self, holder)
         try:
             tx = RemoteTransaction(self)
             yield tx
+            renew.stop()
             if (now_holder := self._holder()) != holder:
                 lost = f"{now_holder or 'nobody'} (this writer's lease ran out)"
                 raise StoreLocked(self.update_endpoint, lost, LEASE_S)
+            before = self.view(fresh=True).graphs
+            after = (set(before) | tx.replaced) - tx.dropped
             marker = f"{dt.datetime.now(dt.UTC).isoformat()} {uuid.uuid4()}"
-            self._update(
-                [
-                    *tx.operations,
-                    f"DELETE WHERE {{ GRAPH <{STATE_GRAPH}> {{ {_STATE} {_GENERATION} ?m }} }}",
-                    f"INSERT DATA {{ GRAPH <{STATE_GRAPH}> {{ {_STATE} {_GENERATION} "
-                    f"{_literal(marker)} }} }}",
-                    _release(holder),
-                ]
-            )
+            publish = [*ops.publish(marker, sorted(after)), ops.release(holder)]
+            if self._one_request():
+                self.client.update(" ;\n".join([*tx.operations, *publish]))
+            else:
+                for operation in tx.operations:  # the marker moves last, in its own request
+                    self.client.update(operation)
+                self.client.update(" ;\n".join(publish))
             for path, data in tx.files.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_atomically(path, data)
         except BaseException:
+            renew.stop()
             with contextlib.suppress(Exception):
-                self._update([_release(holder)])
+                self.client.update(" ;\n".join([ops.count_refused(), ops.release(holder)]))
             raise
+        finally:
+            with self._view_lock:
+                self._view = None
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         """Replace each named graph by the triples of the given quads, all or nothing."""
@@ -254,23 +274,44 @@ class RemoteStore(TypedQueries):
             for name, quads in graphs.items():
                 tx.replace_graph(name, ntriples(quads))
 
+    def adopt(self, graphs: Iterable[str], *, build_merge: bool = False) -> None:
+        """Publish graphs an engine's own bulk loader wrote (``oxigraph load``, or
+        ``deploy/virtuoso/load.sh --merge-graph MERGE_GRAPH``) as the store's state: the merge
+        (built here with ``build_merge``), a new marker and these data graphs.
+
+        Raises: StoreLocked when another writer holds the lease.
+        """
+        names = sorted(set(graphs))
+        for name in names:
+            ops.check_data_graph(name)
+        holder = self._acquire(0.0)
+        marker = f"{dt.datetime.now(dt.UTC).isoformat()} {uuid.uuid4()}"
+        try:
+            if build_merge:
+                self.client.update(f"DROP SILENT GRAPH <{MERGE_GRAPH}>")
+                for name in names:
+                    self.client.update(ops.copy_to_merge(name))
+            self.client.update(" ;\n".join([*ops.publish(marker, names), ops.release(holder)]))
+        finally:
+            with self._view_lock:
+                self._view = None
+
+    def _one_request(self) -> bool:
+        """Whether a commit goes as one update request (the engine applies it as a unit).
+
+        Virtuoso compiles a request to one SQL procedure and gives up past a few thousand
+        triples (``SR171: Transaction timed out``, ``SP031``), and it does not apply a request
+        as a unit anyway (``deploy/virtuoso/README.md``); there each operation is its own
+        request and the commit marker moves last.
+        """
+        return "virtuoso" not in self.client.engine().lower()
+
     def _acquire(self, wait_s: float) -> str:
         """Take the lease: one conditional update, so two writers cannot both get it."""
         me = f"pid {os.getpid()} on {socket.gethostname()} ({uuid.uuid4().hex[:8]})"
         deadline = time.monotonic() + wait_s
         while True:
-            now = dt.datetime.now(dt.UTC)
-            until = now + dt.timedelta(seconds=LEASE_S)
-            self._update(
-                [
-                    f"DELETE {{ GRAPH <{STATE_GRAPH}> {{ {_STATE} {_WRITER} ?h ; "
-                    f"{_WRITER_UNTIL} ?t }} }} "
-                    f"INSERT {{ GRAPH <{STATE_GRAPH}> {{ {_STATE} {_WRITER} {_literal(me)} ; "
-                    f"{_WRITER_UNTIL} {_datetime(until)} }} }} "
-                    f"WHERE {{ OPTIONAL {{ GRAPH <{STATE_GRAPH}> {{ {_STATE} {_WRITER} ?h ; "
-                    f"{_WRITER_UNTIL} ?t }} }} FILTER (!BOUND(?h) || ?t < {_datetime(now)}) }}"
-                ]
-            )
+            self.client.update(ops.take_lease(me, LEASE_S))
             holder = self._holder()
             if holder == me:
                 return me
@@ -279,32 +320,28 @@ class RemoteStore(TypedQueries):
             time.sleep(0.2)
 
     def _holder(self) -> str | None:
-        rows = self.select(
-            f"SELECT ?h WHERE {{ GRAPH <{STATE_GRAPH}> {{ {_STATE} {_WRITER} ?h }} }}"
+        return ops.read_holder(self.client.query(ops.HOLDER_QUERY, None))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class _Renewal:
+    """Extends a writer's lease while its transaction is open (a killed writer stops renewing)."""
+
+    def __init__(self, store: RemoteStore, holder: str) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(store, holder), daemon=True, name="lg-lease"
         )
-        return next((t.value for row in rows if isinstance(t := row["h"], ox.Literal)), None)
+        self._thread.start()
 
-    def _update(self, operations: list[str]) -> None:
-        from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
+    def _run(self, store: RemoteStore, holder: str) -> None:
+        while not self._stop.wait(LEASE_S / 3):
+            with contextlib.suppress(Exception):
+                store.client.update(ops.renew_lease(holder, LEASE_S))
 
-        wrapper: Any = SPARQLWrapper(self.query_endpoint, updateEndpoint=self.update_endpoint)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(POSTDIRECTLY)  # the update as the body, not a form field
-        wrapper.setTimeout(600)
-        wrapper.setQuery(" ;\n".join(operations))
-        wrapper.query()
-
-
-def _literal(text: str) -> str:
-    return str(ox.Literal(text))
-
-
-def _datetime(value: dt.datetime) -> str:
-    return f'"{value.isoformat()}"^^{_XSD_DATETIME}'
-
-
-def _release(holder: str) -> str:
-    return (
-        f"DELETE WHERE {{ GRAPH <{STATE_GRAPH}> {{ {_STATE} {_WRITER} {_literal(holder)} ; "
-        f"{_WRITER_UNTIL} ?t }} }}"
-    )
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(5.0)

@@ -6,17 +6,19 @@ the dataset knows (drawn as a bar), every count a source claims, and the known f
 
 from __future__ import annotations
 
-from ontology.iris import Iris
+from dataclasses import replace
+
 from ontology.namespaces import LG
 from ontology.store import GraphStore
 from server.describe import Description
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
 
 
-def batch_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
+def batch_page(store: GraphStore, links: Links, desc: Description, lang: str) -> dict[str, object]:
     """The template values of a batch's page, with its schema.org ItemList."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     iri = desc.iri
     holders = ctx.rows(
         f"SELECT DISTINCT ?e WHERE {{ ?d lg:batch <{iri}> ; lg:holder ?e }} LIMIT {LIST_LIMIT}"
@@ -40,6 +42,7 @@ def batch_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> d
     name = ctx.label(iri)
     known_count = int(known[0].get("n", "0")) if known else 0
     members = [row["e"] for row in holders]
+    enterprises = ctx.links(members)
     return {
         "kind": "batch",
         "name": name,
@@ -52,12 +55,18 @@ def batch_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> d
             {"count": r["count"], "basis": r.get("basis", ""), "source": r.get("src", "")}
             for r in claims
         ],
-        "enterprises": ctx.links(members),
+        "enterprises": enterprises,
         "by_region": [
             {"region": ctx.link(r["r"]) if r["r"] else None, "count": int(r["n"])}
             for r in by_region
         ],
         "truncated": known_count > len(holders),
         "statements": statements(ctx, desc),
-        "schema": schema_org.item_list(iri, name, ctx.page_url(iri), known_count, members),
+        "schema": schema_org.item_list(
+            iri,
+            name,
+            ctx.page_url(iri),
+            known_count,
+            [replace(e, href=ctx.page_url(e.iri)) for e in enterprises],
+        ),
     }

@@ -16,6 +16,7 @@ from ontology.iris import Iris
 from ontology.namespaces import LG, RDF
 from ontology.store import GraphStore
 from server.describe import Description, label_map, pick
+from server.links import Links
 from server.prefixes import PROLOGUE, curie
 from server.store_results import strings
 
@@ -35,8 +36,10 @@ class Link:
 class PageContext:
     """Labels and links for one page in one language."""
 
-    def __init__(self, store: GraphStore, iris: Iris, lang: str) -> None:
-        self.store, self.iris, self.lang = store, iris, lang
+    def __init__(self, store: GraphStore, urls: Links | Iris, lang: str) -> None:
+        """``urls``: where the page's links point; bare ``Iris``, links relative to this host."""
+        urls = urls if isinstance(urls, Links) else Links("", urls)
+        self.store, self.urls, self.iris, self.lang = store, urls, urls.iris, lang
         self.labels: dict[str, dict[str, list[str]]] = {}
 
     def load(self, iris: Iterable[str]) -> None:
@@ -77,8 +80,9 @@ class PageContext:
         return strings(self.store, PROLOGUE + sparql)
 
     def page_url(self, iri: str) -> str:
-        """The HTML page of one of our IRIs (other IRIs are their own page)."""
-        return iri + ".html" if self.iris.parse(iri) is not None else iri
+        """The HTML page of one of our IRIs in this page's language, on the serving host
+        (other IRIs are their own page)."""
+        return self.urls.page(iri, self.lang)
 
 
 def statements(ctx: PageContext, desc: Description) -> list[dict[str, object]]:

@@ -3,19 +3,21 @@ announced and awarded, and its sources with the official publication first, mirr
 
 from __future__ import annotations
 
-from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG
 from ontology.store import GraphStore
 from server.describe import Description
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, PageContext, first_literal, statements
 from server.pages.published_list import list_values
 from server.pages.sources import sources as marked_sources
 
 
-def document_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
+def document_page(
+    store: GraphStore, links: Links, desc: Description, lang: str
+) -> dict[str, object]:
     """The template values of a document's page, with its schema.org Legislation."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     iri = desc.iri
     cited_by = ctx.rows(f"SELECT ?d WHERE {{ ?d lg:cites <{iri}> }}")
     awarded = ctx.rows(

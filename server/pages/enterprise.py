@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, OWL
 from ontology.store import GraphStore
 from ontology.temporal import status_on
 from server.describe import Description, pick
 from server.i18n import UI
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import Link, PageContext, first_literal, statements
 from server.pages.published_list import listings
@@ -154,10 +154,10 @@ def credentials(held: list[HeldTitle]) -> list[schema_org.Json]:
 
 
 def enterprise_page(
-    store: GraphStore, iris: Iris, desc: Description, lang: str, as_of: dt.date
+    store: GraphStore, links: Links, desc: Description, lang: str, as_of: dt.date
 ) -> dict[str, object]:
     """The template values of an enterprise's page, with its schema.org Organization."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     iri = desc.iri
     names = desc.literals(str(LG.legalName))
     english = desc.literals(str(LG.englishName))

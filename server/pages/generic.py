@@ -3,17 +3,19 @@ statement, as a schema.org Thing."""
 
 from __future__ import annotations
 
-from ontology.iris import Iris
 from ontology.namespaces import RDF
 from ontology.store import GraphStore
 from server.describe import Description
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import PageContext, statements
 
 
-def generic_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
+def generic_page(
+    store: GraphStore, links: Links, desc: Description, lang: str
+) -> dict[str, object]:
     """The template values of a resource page without a page kind of its own."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     name = ctx.label(desc.iri)
     return {
         "kind": "resource",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import GraphStore
 from ontology.store.dumps import DUMP_NAME
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import PageContext
 from server.pages.overview import overview
@@ -19,9 +19,9 @@ COUNTED = (
 )
 
 
-def home_page(store: GraphStore, iris: Iris, lang: str, site_url: str) -> dict[str, object]:
+def home_page(store: GraphStore, links: Links, lang: str) -> dict[str, object]:
     """The template values of the home page, with the schema.org Dataset."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     counts: dict[str, int] = {}
     for key, cls in COUNTED:
         row = ctx.rows(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")
@@ -34,7 +34,6 @@ def home_page(store: GraphStore, iris: Iris, lang: str, site_url: str) -> dict[s
           OPTIONAL { ?d lg:batch ?b ; lg:holder ?e }
         } GROUP BY ?b ?ord ?declared ORDER BY ?ord"""
     )
-    dataset = str(iris.dataset())
     return {
         "kind": "home",
         "name": NAME,
@@ -49,5 +48,7 @@ def home_page(store: GraphStore, iris: Iris, lang: str, site_url: str) -> dict[s
             for r in batches
         ],
         "overview": overview(ctx, batches),
-        "schema": schema_org.dataset(dataset, NAME, site_url, str(iris.dump(DUMP_NAME))),
+        "schema": schema_org.dataset(
+            links, lang, download=schema_org.data_download(links.url(f"/dumps/{DUMP_NAME}"))
+        ),
     }

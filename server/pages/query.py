@@ -7,13 +7,17 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from server.deps import STATE_KEY
+from server.i18n import YASGUI_ZH
 from server.prefixes import PREFIXES, PROLOGUE
-from server.render import represent_page
+from server.render import language, represent_page
 from server.sparql.examples import load_examples
 
 
-def query_page(request: Request, query: str | None) -> Response:
-    """The page, its editor holding ``query`` (or the first example)."""
+def query_page(
+    request: Request, query: str | None, *, error: str = "", status: int = 200
+) -> Response:
+    """The page, its editor holding ``query`` (or the first example); ``error`` is why the
+    endpoint refuses that query (then ``status`` says so too)."""
     examples = load_examples()
     state = getattr(request.state, STATE_KEY, None)  # the page links results to this host
     fallback = PROLOGUE + "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
@@ -25,6 +29,11 @@ def query_page(request: Request, query: str | None) -> Response:
         "prefixes": PREFIXES,
         "initial_query": query or (examples[0].query if examples else fallback),
         "endpoint": "/sparql",
+        "error": error,
+        # YASGUI's own controls in the page's language (static/query.js)
+        "yasgui_words": YASGUI_ZH if language(request).tag == "zh" else {},
     }
     # /sparql negotiates this page against the service description and results
-    return represent_page(request, "query.html", values, vary=["Accept"], cache_control="no-cache")
+    return represent_page(
+        request, "query.html", values, vary=["Accept"], cache_control="no-cache", status=status
+    )

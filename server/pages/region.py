@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import GraphStore
 from ontology.temporal import status_on
 from server.describe import Description
 from server.i18n import UI
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, Link, PageContext, first_literal, statements
 
@@ -55,9 +55,9 @@ def firms(ctx: PageContext, iri: str, day: dt.date) -> list[RegionFirm]:
     return sorted(out.values(), key=lambda f: (f.first, f.link.label))
 
 
-def region_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
+def region_page(store: GraphStore, links: Links, desc: Description, lang: str) -> dict[str, object]:
     """The template values of a region's page, with its schema.org AdministrativeArea."""
-    ctx = PageContext(store, iris, lang)
+    ctx = PageContext(store, links, lang)
     iri = desc.iri
     today = dt.datetime.now(dt.UTC).date()
     listed = firms(ctx, iri, today)

@@ -9,6 +9,7 @@ from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import GraphStore
 from server.describe import Description
+from server.links import Links
 from server.pages import schema_org
 from server.pages.common import LIST_LIMIT, Link, PageContext, first_literal, statements
 
@@ -46,7 +47,9 @@ def outcomes(ctx: PageContext, iri: str, kind: str) -> list[Outcome]:
     return sorted(found.values(), key=lambda o: (o.region.label if o.region else "", o.link.label))
 
 
-def review_page(store: GraphStore, iris: Iris, desc: Description, lang: str) -> dict[str, object]:
+def review_page(
+    store: GraphStore, iris: Iris | Links, desc: Description, lang: str
+) -> dict[str, object]:
     """The template values of a review round's page."""
     ctx = PageContext(store, iris, lang)
     iri = desc.iri

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ontology.store.dumps import Dump
+from server.links import Links
 from server.pages.common import Link
-from server.void import LICENSE
+from server.void import DESCRIPTION, LICENSE, PUBLISHER, TITLES
 
 CONTEXT = "https://schema.org"
 MIIT = "中华人民共和国工业和信息化部"
@@ -34,13 +36,15 @@ def property_value(property_id: str, value: str, name: str | None = None) -> Jso
 
 
 def credential(iri: str, name: str, valid_from: str, until: str) -> Json:
-    """A Little Giant designation as an EducationalOccupationalCredential MIIT recognises."""
+    """A Little Giant designation as a schema.org ``Certification``: a status a ministry grants an
+    organisation after assessing it against published criteria, for a period (validFrom,
+    expires). ``EducationalOccupationalCredential`` is earned by a person's education or work,
+    and an ``award`` is a prize with no period; neither says what the title is."""
     node: Json = {
-        "@type": "EducationalOccupationalCredential",
+        "@type": "Certification",
         "@id": iri,
         "name": name,
-        "credentialCategory": "专精特新“小巨人”企业",
-        "recognizedBy": {"@type": "GovernmentOrganization", "name": MIIT},
+        "issuedBy": {"@type": "GovernmentOrganization", "name": MIIT},
     }
     if valid_from:
         node["validFrom"] = valid_from
@@ -74,14 +78,16 @@ def organisation(
         address={"@type": "PostalAddress", "addressRegion": region.label, "addressCountry": "CN"}
         if region
         else None,
-        hasCredential=list(credentials),
+        hasCertification=list(credentials),
         award=[c["name"] for c in credentials],
         sameAs=list(same_as),
     )
 
 
-def item_list(iri: str, name: str, url: str, count: int, members: Sequence[str]) -> Json:
-    """A batch: the number of enterprises known, the first hundred as list items."""
+def item_list(iri: str, name: str, url: str, count: int, members: Sequence[Link]) -> Json:
+    """A batch: the number of enterprises the dataset knows in it (``numberOfItems``; the
+    notice's declared count is stated apart), the first hundred as list items, each with its
+    name and page (``members``' ``href`` is the page on the serving host)."""
     return thing(
         "ItemList",
         iri,
@@ -89,7 +95,13 @@ def item_list(iri: str, name: str, url: str, count: int, members: Sequence[str])
         url,
         numberOfItems=count,
         itemListElement=[
-            {"@type": "ListItem", "position": i + 1, "item": {"@id": member}}
+            {
+                "@type": "ListItem",
+                "position": i + 1,
+                "name": member.label,
+                "url": member.href,
+                "item": {"@type": "Organization", "@id": member.iri, "name": member.label},
+            }
             for i, member in enumerate(members[:100])
         ],
     )
@@ -124,24 +136,65 @@ def legislation(
         ],
         citation=[{"@id": c.iri, "name": c.label} for c in cites],
     )
-    node["sameAs"] = list(sources)
+    # the pages a source copy was read from (often a news mirror): about the document, not it
+    node["subjectOf"] = [{"@type": "WebPage", "url": source} for source in sources]
     return node
 
 
-def dataset(iri: str, name: str, url: str, dump_url: str) -> Json:
-    """The dataset as a whole, with its bulk download."""
+def dataset(
+    links: Links, lang: str, *, download: Json | None, period: tuple[str, str] | None = None
+) -> Json:
+    """The dataset for dataset search engines (schema.org Dataset, as Google's dataset search
+    reads it): who makes and publishes it, where its facts come from, the period and the place it
+    covers, its licence, and its bulk download; named and described as the VoID and DCAT say."""
+    publisher = {
+        "@type": "Organization",
+        "@id": str(links.iris.agent("littlegiant-kg-project")),
+        "name": in_language(PUBLISHER, lang),
+        "url": links.url("/"),
+    }
     return thing(
         "Dataset",
-        iri,
-        name,
-        url,
-        description="Linked data on MIIT's 专精特新“小巨人” enterprise program, with sources.",
+        str(links.iris.dataset()),
+        in_language(TITLES, lang),
+        links.page(str(links.iris.dataset()), lang),
+        alternateName=[title for title, tag in TITLES if tag != lang],
+        description=DESCRIPTION,
+        inLanguage=["zh", "en"],
+        keywords=["专精特新", "小巨人", "Little Giant", "SME", "MIIT", "linked data"],
         license=LICENSE,
-        distribution=[
-            {
-                "@type": "DataDownload",
-                "encodingFormat": "application/n-quads",
-                "contentUrl": dump_url,
-            }
-        ],
+        isAccessibleForFree=True,
+        creator=publisher,
+        publisher=publisher,
+        sourceOrganization={"@type": "GovernmentOrganization", "name": MIIT},
+        temporalCoverage=f"{period[0]}/{period[1]}" if period else None,
+        spatialCoverage={
+            "@type": "Country",
+            "name": "中华人民共和国" if lang == "zh" else "People's Republic of China",
+            "identifier": "CN",  # ISO 3166-1 alpha-2
+        },
+        distribution=[download] if download else [],
     )
+
+
+def data_download(url: str, dump: Dump | None = None) -> Json:
+    """The bulk download (gzip-compressed N-Quads), with its size and checksum when published."""
+    node: Json = {
+        "@type": "DataDownload",
+        "encodingFormat": "application/n-quads",
+        "contentUrl": url,
+    }
+    if dump is not None:
+        node.update(
+            name=dump.name,
+            description="N-Quads, gzip-compressed",
+            contentSize=f"{dump.size} B",
+            sha256=dump.sha256,
+            uploadDate=dump.created,
+        )
+    return node
+
+
+def in_language(texts: Sequence[tuple[str, str]], lang: str) -> str:
+    """The text tagged ``lang`` among (text, tag) pairs, else the first."""
+    return next((text for text, tag in texts if tag == lang), texts[0][0])

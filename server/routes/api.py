@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from server import hydra
 from server.conneg import Language, negotiate
-from server.deps import StateDep
+from server.deps import LinksDep, StateDep
 from server.describe import label_map, pick
 from server.filters import (
     ALL_FILTERS,
@@ -31,8 +31,19 @@ from server.filters import (
 )
 from server.i18n import UI
 from server.jsonld import HYDRA_CONTEXT, compact_jsonld
+from server.links import Links
 from server.media_types import HTML, JSON_LD_COMPACTED, N_TRIPLES, TURTLE, MediaType
-from server.render import CONTEXT_VERSION, get_and_head, language, page_html, represent, serialize
+from server.pages.filter_form import filter_fields, filter_values
+from server.render import (
+    CONTEXT_VERSION,
+    LANGUAGE_TAGS,
+    get_and_head,
+    language,
+    page_html,
+    page_modified,
+    represent,
+    serialize,
+)
 from server.state import AppState
 
 router = APIRouter(prefix="/api", tags=["collections"])
@@ -61,7 +72,12 @@ PagingDep = Annotated[Paging, Depends()]
 
 
 def collection(
-    request: Request, state: AppState, kind: CollectionKind, f: Filters, paging: Paging
+    request: Request,
+    state: AppState,
+    links: Links,
+    kind: CollectionKind,
+    f: Filters,
+    paging: Paging,
 ) -> Response:
     """Answer one page of a collection, negotiated between JSON-LD, Turtle, N-Triples and HTML."""
     _check_parameters(request, state, kind, paging)
@@ -71,19 +87,28 @@ def collection(
     members, more = found[: paging.limit], len(found) > paging.limit
     last = members[-1] if more and members else None
     params = dict(request.query_params)
-    view = hydra.view_of(state.iris, request.url.path, params, paging.limit, last)
+    view = hydra.view_of(links, request.url.path, params, paging.limit, last)
     total = hydra.total(state.store, where)
     vary = ["Accept"]
+    headers: dict[str, str] = {}
     if offer is HTML:
         lang = language(request)
         vary += ["Accept-Language"] if lang.by_header else []
+        headers["Content-Language"] = LANGUAGE_TAGS[lang.tag]
         body = _page(request, state, kind, lang, members, total, view)
     else:
         triples = hydra.collection_triples(view, total, members)
         triples += hydra.member_triples(state.store, members, kind.name, f.day())
-        body = _data(triples, offer, str(state.iris.context(CONTEXT_VERSION)))
-    links = view.links(state.iris)
-    return represent(request, body, media_type=offer.content_type, vary=vary, links=links)
+        body = _data(triples, offer, links.context(CONTEXT_VERSION))
+    return represent(
+        request,
+        body,
+        media_type=offer.content_type,
+        vary=vary,
+        links=view.links(),
+        last_modified=page_modified(request),  # members and statuses: from the store, for today
+        headers=headers,
+    )
 
 
 def _check_parameters(
@@ -125,12 +150,18 @@ def _page(
     return page_html(
         "collection.html",
         lang=lang,
-        path=request.url.path,
+        request=request,
         name=UI[kind.name][lang.tag],
         items=items,
         total=total,
-        next_href=state.iris.relative(view.next) if view.next else None,
-        filters=[(k, request.query_params.get(k, "")) for k in kind.filters],
+        next_href=view.next,
+        filters=filter_fields(
+            state.store,
+            kind.filters,
+            request.query_params,
+            state.generations.get("filter-values", lambda: filter_values(state.store, state.iris)),
+            lang.tag,
+        ),
     ).encode("utf-8")
 
 
@@ -138,41 +169,45 @@ def _page(
 def list_enterprises(
     request: Request,
     state: StateDep,
+    links: LinksDep,
     filters: Annotated[Filters, Depends(enterprise_filters)],
     paging: PagingDep,
 ) -> Response:
     """Enterprises, with their designations and each one's status on ``asOf`` (default today)."""
-    return collection(request, state, KINDS["enterprises"], filters, paging)
+    return collection(request, state, links, KINDS["enterprises"], filters, paging)
 
 
 @get_and_head(router, "/documents")
 def list_documents(
     request: Request,
     state: StateDep,
+    links: LinksDep,
     filters: Annotated[Filters, Depends(document_filters)],
     paging: PagingDep,
 ) -> Response:
     """Regulatory documents (``batch`` = the documents announcing that batch)."""
-    return collection(request, state, KINDS["documents"], filters, paging)
+    return collection(request, state, links, KINDS["documents"], filters, paging)
 
 
 @get_and_head(router, "/batches")
 def list_batches(
     request: Request,
     state: StateDep,
+    links: LinksDep,
     filters: Annotated[Filters, Depends(batch_filters)],
     paging: PagingDep,
 ) -> Response:
     """Batches of designations."""
-    return collection(request, state, KINDS["batches"], filters, paging)
+    return collection(request, state, links, KINDS["batches"], filters, paging)
 
 
 @get_and_head(router, "/regions")
 def list_regions(
     request: Request,
     state: StateDep,
+    links: LinksDep,
     filters: Annotated[Filters, Depends(region_filters)],
     paging: PagingDep,
 ) -> Response:
     """Reporting regions: provinces, separately-planned cities and the XPCC."""
-    return collection(request, state, KINDS["regions"], filters, paging)
+    return collection(request, state, links, KINDS["regions"], filters, paging)

@@ -19,22 +19,44 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ontology.iris import Iris
 from ontology.namespaces import AS, XSD
 from ontology.store import GraphStore
 from server.conneg import negotiate
-from server.deps import IrisDep, StoreDep
-from server.media_types import MediaType
+from server.deps import LinksDep, StoreDep
+from server.i18n import UI
+from server.links import Links
+from server.media_types import HTML, MediaType
 from server.problems import Problem
-from server.render import get_and_head, represent
+from server.render import get_and_head, language, page_modified, represent, represent_page
 from server.store_results import count, strings
 
 router = APIRouter()
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
-AS_JSON = MediaType("application/activity+json", None, "json")
+AS_JSON = MediaType("application/activity+json", None, "json", aliases=("application/json",))
 AS_JSONLD = MediaType("application/ld+json", None, "jsonld", profile=AS_CONTEXT)
-OFFERS = (AS_JSONLD, AS_JSON)
+OFFERS = (AS_JSONLD, AS_JSON, HTML)
+# The AS2 terms the feed uses, as the normative context defines them, published on this host:
+# a JSON-LD processor that can reach only the serving host still expands the feed. AS2's plain
+# JSON readers (application/activity+json) get the normative context's URL (AS2 Core §2.1).
+AS_TERMS: dict[str, object] = {
+    "@context": {
+        "@version": 1.1,
+        "as": "https://www.w3.org/ns/activitystreams#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "id": "@id",
+        "type": "@type",
+        **{t: f"as:{t}" for t in ("OrderedCollection", "OrderedCollectionPage", "summary")},
+        **{t: f"as:{t}" for t in ("Create", "Update", "Remove", "Delete")},
+        "totalItems": {"@id": "as:totalItems", "@type": "xsd:nonNegativeInteger"},
+        "startIndex": {"@id": "as:startIndex", "@type": "xsd:nonNegativeInteger"},
+        **{t: {"@id": f"as:{t}", "@type": "@id"} for t in ("first", "last", "next", "prev")},
+        **{t: {"@id": f"as:{t}", "@type": "@id"} for t in ("partOf", "object", "target")},
+        "orderedItems": {"@id": "as:items", "@type": "@id", "@container": "@list"},
+        "published": {"@id": "as:published", "@type": "xsd:dateTime"},
+    }
+}
+AS_TERMS_PATH = "/ns/activitystreams.jsonld"
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 _TYPES = ("Create", "Update", "Remove", "Delete")
@@ -82,7 +104,7 @@ class FeedQuery:
 
     since: str | None
     size: int
-    iris: Iris
+    links: Links
 
     def link(self, page: int | None = None) -> str:
         """The IRI of the collection, or of one of its pages."""
@@ -93,7 +115,7 @@ class FeedQuery:
             params["size"] = self.size
         if page is not None:
             params["page"] = page
-        return str(self.iris.absolute("/changes" + ("?" + urlencode(params) if params else "")))
+        return self.links.url("/changes" + ("?" + urlencode(params) if params else ""))
 
 
 def _items(store: GraphStore, where: str, page: int, size: int) -> list[dict[str, str]]:
@@ -119,7 +141,6 @@ def _items(store: GraphStore, where: str, page: int, size: int) -> list[dict[str
 
 def _collection(feed: FeedQuery, total: int, pages: int) -> dict[str, object]:
     return {
-        "@context": AS_CONTEXT,
         "id": feed.link(),
         "type": "OrderedCollection",
         "summary": "Changes to the Little Giant knowledge graph, oldest first",
@@ -133,7 +154,6 @@ def _page(
     feed: FeedQuery, page: int, pages: int, total: int, items: list[dict[str, str]]
 ) -> dict[str, object]:
     body: dict[str, object] = {
-        "@context": AS_CONTEXT,
         "id": feed.link(page),
         "type": "OrderedCollectionPage",
         "partOf": feed.link(),
@@ -152,7 +172,7 @@ def _page(
 def get_changes(
     request: Request,
     store: StoreDep,
-    iris: IrisDep,
+    links: LinksDep,
     since: Annotated[
         str | None, Query(description="ISO 8601 date-time; only later changes")
     ] = None,
@@ -164,21 +184,48 @@ def get_changes(
     where = _where(_since(since))
     total = count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
     pages = max(1, math.ceil(total / size))
-    feed = FeedQuery(since, size, iris)
-    if page is None:
-        body = _collection(feed, total, pages)
-    elif page > pages:
+    feed = FeedQuery(since, size, links)
+    if page is not None and page > pages:
         raise BadParameter(f"page={page} is past the last page ({pages})")
-    else:
-        body = _page(feed, page, pages, total, _items(store, where, page, size))
-    links = [
-        f'<{body[rel]}>; rel="{rel}"' for rel in ("first", "last", "prev", "next") if rel in body
-    ]
+    if page is None and media is not HTML:
+        body = _collection(feed, total, pages)
+    else:  # a person reading the feed starts on its first page
+        shown = page or 1
+        body = _page(feed, shown, pages, total, _items(store, where, shown, size))
+    rels = [f'<{body[r]}>; rel="{r}"' for r in ("first", "last", "prev", "next") if r in body]
+    if media is HTML:
+        shown_iris = [i for item in _listed(body) for i in (item["object"], item["target"])]
+        hrefs = {i: links.iris.relative(i) or i for i in shown_iris}
+        values = {"name": UI["changes"][language(request).tag], "feed": body, "hrefs": hrefs}
+        return represent_page(
+            request, "changes.html", values, vary=["Accept"], cache_control="no-cache"
+        )
+    context = AS_CONTEXT if media is AS_JSON else links.url(AS_TERMS_PATH)
+    document = {"@context": context, **body}
     return represent(
         request,
-        json.dumps(body, ensure_ascii=False).encode("utf-8"),
+        json.dumps(document, ensure_ascii=False).encode("utf-8"),
         media_type=media.content_type,
         vary=["Accept"],
-        links=links,
+        links=rels,
         cache_control="no-cache",
+        last_modified=page_modified(request),
+    )
+
+
+def _listed(body: dict[str, object]) -> list[dict[str, str]]:
+    items = body.get("orderedItems")
+    return items if isinstance(items, list) else []
+
+
+@get_and_head(router, AS_TERMS_PATH, include_in_schema=False)
+def get_activity_terms(request: Request) -> Response:
+    """The Activity Streams terms the feed's JSON-LD uses (a fixed document: cached a day)."""
+    body = json.dumps(AS_TERMS, indent=2).encode("utf-8")
+    return represent(
+        request,
+        body,
+        media_type="application/ld+json",
+        cache_control="public, max-age=86400",
+        last_modified=page_modified(request),
     )

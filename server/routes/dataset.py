@@ -12,14 +12,23 @@ from fastapi.responses import Response
 
 from ontology.store.dumps import DUMP_NAME
 from server.conneg import Language, offer_for_extension
-from server.deps import StateDep
+from server.deps import LinksDep, StateDep
 from server.describe import digest_of, label_map, pick
+from server.links import Links
 from server.media_types import RESOURCE_OFFERS
+from server.pages import schema_org
 from server.prefixes import curie
-from server.render import CONTEXT_VERSION, format_list, get_and_head, page_html, represent_triples
+from server.render import (
+    CONTEXT_VERSION,
+    format_list,
+    get_and_head,
+    page_html,
+    page_modified,
+    represent_triples,
+)
 from server.state import AppState
 from server.store_results import named_objects
-from server.void import dataset_triples
+from server.void import dataset_triples, partition_triples, temporal_coverage
 
 router = APIRouter(tags=["dataset"])
 
@@ -44,12 +53,17 @@ def rows(state: AppState, triples: list[ox.Triple], lang: str) -> list[dict[str,
     return out
 
 
-def dataset_response(request: Request, state: AppState) -> Response:
+def dataset_response(request: Request, state: AppState, links: Links) -> Response:
     """The description, negotiated or in the format the path's extension names."""
     _, offer = offer_for_extension(request.url.path, RESOURCE_OFFERS)
     dump = state.dump()
-    key = f"void:{dump.sha256 if dump else ''}"
-    triples = state.generations.get(key, lambda: dataset_triples(state.store, state.iris, dump))
+    # the counts once per state of the store; the links (on the serving host) per request
+    partitions = state.generations.get(
+        "void-partitions", lambda: partition_triples(state.store, state.iris)
+    )
+    triples = dataset_triples(state.store, links, dump, partitions)
+    period = state.generations.get("temporal-coverage", lambda: temporal_coverage(state.store))
+    download = schema_org.data_download(links.url(f"/dumps/{dump.name}"), dump) if dump else None
     digest = digest_of(triples)  # blank nodes are named in order: the same state, the same tag
     iri = str(state.iris.dataset())
 
@@ -57,15 +71,15 @@ def dataset_response(request: Request, state: AppState) -> Response:
         return page_html(
             "dataset.html",
             lang=lang,
-            path=request.url.path,
+            request=request,
             name="Little Giant KG — VoID / DCAT",
             rows=rows(state, triples, lang.tag),
             dump=dump,
             dump_href=state.iris.relative(str(state.iris.dump(DUMP_NAME))),
             resource_path="/dataset",
-            canonical=iri + ".html",
             canonical_iri=iri,
             formats=format_list(),
+            schema=schema_org.dataset(links, lang.tag, download=download, period=period),
         )
 
     return represent_triples(
@@ -74,25 +88,25 @@ def dataset_response(request: Request, state: AppState) -> Response:
         offer=offer,
         triples=triples,
         digest=digest,
-        last_modified=None,
-        context_url=str(state.iris.context(CONTEXT_VERSION)),
+        last_modified=page_modified(request),  # counted from the store as it is now
+        context_url=links.context(CONTEXT_VERSION),
         html=html,
     )
 
 
 @get_and_head(router, "/dataset")
-def get_dataset(request: Request, state: StateDep) -> Response:
+def get_dataset(request: Request, state: StateDep, links: LinksDep) -> Response:
     """The VoID and DCAT description of the dataset (negotiated)."""
-    return dataset_response(request, state)
+    return dataset_response(request, state, links)
 
 
 @get_and_head(router, "/dataset.{ext}")
-def get_dataset_format(request: Request, state: StateDep, ext: str) -> Response:
+def get_dataset_format(request: Request, state: StateDep, links: LinksDep, ext: str) -> Response:
     """The dataset description in the format its extension names."""
-    return dataset_response(request, state)
+    return dataset_response(request, state, links)
 
 
 @get_and_head(router, "/.well-known/void")
-def get_well_known_void(request: Request, state: StateDep) -> Response:
+def get_well_known_void(request: Request, state: StateDep, links: LinksDep) -> Response:
     """VoID's well-known location (VoID §7.2): the same description as ``/dataset``."""
-    return dataset_response(request, state)
+    return dataset_response(request, state, links)

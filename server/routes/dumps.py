@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ontology.store.dumps import Dump
-from server.deps import StateDep
+from server.deps import LinksDep, StateDep
 from server.problems import NotFound
 from server.render import get_and_head, represent
 from server.state import AppState
@@ -39,13 +39,16 @@ def published(state: AppState) -> Dump:
 
 
 @get_and_head(router, "/dumps")
-def get_dump_manifest(request: Request, state: StateDep) -> Response:
-    """The dumps on offer, with their sha256 and size (JSON)."""
+def get_dump_manifest(request: Request, state: StateDep, links: LinksDep) -> Response:
+    """The dumps on offer, with their sha256 and size (JSON); ``url`` on the serving host,
+    ``id`` the distribution's canonical IRI."""
     dump = published(state)
-    url = str(state.iris.dump(dump.name))
-    entry = {**asdict(dump), "url": url, "href": state.iris.relative(url)}
+    iri = str(state.iris.dump(dump.name))
+    path = f"/dumps/{dump.name}"
+    entry = {**asdict(dump), "id": iri, "url": links.url(path), "href": path}
     body = json.dumps({"dumps": [entry]}, indent=2).encode("utf-8")
-    return represent(request, body, media_type="application/json")
+    created = dt.datetime.fromisoformat(dump.created)
+    return represent(request, body, media_type="application/json", last_modified=created)
 
 
 @get_and_head(router, "/dumps/{name}")
@@ -54,7 +57,10 @@ def get_dump(request: Request, state: StateDep, name: str) -> Response:
     dump = published(state)
     if name == f"{dump.name}.sha256":
         line = f"{dump.sha256}  {dump.name}\n".encode()
-        return represent(request, line, media_type="text/plain; charset=utf-8")
+        created = dt.datetime.fromisoformat(dump.created)
+        return represent(
+            request, line, media_type="text/plain; charset=utf-8", last_modified=created
+        )
     if name != dump.name:
         raise NotFound(f"No dump named {name!r}; try /dumps/{dump.name}")
     digest = base64.b64encode(bytes.fromhex(dump.sha256)).decode("ascii")

@@ -24,7 +24,9 @@ from ontology.namespaces import LG
 from server import reconcile_extend
 from server.deps import StateDep
 from server.i18n import ui_strings
+from server.links import Links, links_for
 from server.matching import Candidate, NameIndex
+from server.observe import CLIENT
 from server.pages.common import PageContext
 from server.problems import NotFound, PayloadTooLarge, Problem, TooManyRequests
 from server.render import get_and_head, language, represent_page
@@ -33,8 +35,8 @@ from server.state import AppState
 
 router = APIRouter(tags=["reconciliation"])
 
-BATCH_SIZE = 10  # what the manifest asks clients to send
 MAX_QUERIES = 100  # what one request may carry
+BATCH_SIZE = MAX_QUERIES  # what the manifest tells clients they may send
 MAX_LIMIT = 25
 SUGGEST_PAGE = 10
 TYPE = {"id": str(LG.Enterprise), "name": "Enterprise / 企业"}
@@ -64,10 +66,10 @@ class BadQueries(Problem):
     status, type_slug, title = 400, "bad-reconciliation-query", "Malformed reconciliation query"
 
 
-def manifest(request: Request, iris: Iris) -> dict[str, object]:
-    """The service manifest (v0.2), with service URLs on the host the client called."""
-    root = str(request.base_url).rstrip("/")
-    space = str(iris.uri_space("enterprise"))
+def manifest(links: Links) -> dict[str, object]:
+    """The service manifest (v0.2): identifiers canonical, every URL on the serving host."""
+    root = links.root
+    space = str(links.iris.uri_space("enterprise"))
     return {
         "versions": ["0.1", "0.2"],
         "name": "Little Giant KG enterprises (专精特新“小巨人”企业)",
@@ -76,7 +78,7 @@ def manifest(request: Request, iris: Iris) -> dict[str, object]:
         "documentation": f"{root}/docs#/reconciliation",
         "defaultTypes": [TYPE],
         "batchSize": BATCH_SIZE,
-        "view": {"url": space + "{{id}}"},
+        "view": {"url": links.url("/id/enterprise/{{id}}")},
         "preview": {"url": f"{root}/reconcile/preview?id={{{{id}}}}", "width": 400, "height": 200},
         "suggest": {
             "entity": {"service_url": root, "service_path": "/reconcile/suggest/entity"},
@@ -138,9 +140,11 @@ def run_batch(index: NameIndex, raw: str) -> dict[str, object]:
         PayloadTooLarge: more than MAX_QUERIES queries.
     """
     try:
-        batch = json.loads(raw)
+        batch = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+    except RecursionError:
+        raise BadQueries("queries is nested too deeply to be a reconciliation batch") from None
     except ValueError as exc:
-        raise BadQueries(f"queries is not JSON: {exc}") from None
+        raise BadQueries(f"queries is not JSON: {str(exc)[:200]}") from None
     if not isinstance(batch, dict):
         raise BadQueries('queries must be a JSON object like {"q0": {"query": "..."}}')
     if len(batch) > MAX_QUERIES:
@@ -157,11 +161,23 @@ def run_batch(index: NameIndex, raw: str) -> dict[str, object]:
             continue
         try:
             limit = max(1, min(MAX_LIMIT, int(q.get("limit") or 5)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise BadQueries(f"query {qid!r}: limit must be an integer") from None
         candidates = index.candidates(q.get("query", ""), _hints(q.get("properties")), limit)
         out[qid] = {"result": [_result(c) for c in candidates]}
     return out
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; one too large for a float (``1e400``) is refused."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+def _no_constant(text: str) -> float:
+    raise ValueError(f"{text} is not JSON")
 
 
 def _json(body: Mapping[str, object], status: int = 200) -> JSONResponse:
@@ -176,7 +192,12 @@ def _answer(
         iri_of = lambda i: _iri_of(state.iris, i)  # noqa: E731
         return _json(reconcile_extend.extend(state.store, state.iris, lang, extend, iri_of))
     if queries is None:
-        return _json(manifest(request, state.iris))
+        return _json(manifest(links_for(request, state.settings, state.iris)))
+    client = request.scope.get("state", {}).get(CLIENT, "unknown")
+    budget = state.settings.reconcile_budget
+    over = state.ledger.check(client, "reconcile", budget, "reconciliation queries")
+    if over is not None:
+        raise TooManyRequests(over.message, headers={"Retry-After": str(over.retry_after_s)})
     slots = state.reconcile_slots
     if not slots.acquire(blocking=False):
         limit = state.settings.reconcile_max_concurrent
@@ -184,9 +205,11 @@ def _answer(
             f"more than {limit} batches at once; retry shortly", headers={"Retry-After": "1"}
         )
     try:
-        return _json(run_batch(state.name_index(), queries))
+        answered = run_batch(state.name_index(), queries)
     finally:
         slots.release()
+    state.ledger.charge(client, "reconcile", len(answered))
+    return _json(answered)
 
 
 @router.get("/reconcile")

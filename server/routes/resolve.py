@@ -38,8 +38,9 @@ from ontology.rdf import node
 from ontology.store import GraphStore
 from server import pages
 from server.conneg import Language, offer_for_extension
-from server.deps import IrisDep, StoreDep
+from server.deps import LinksDep, StoreDep
 from server.describe import Description, describe
+from server.links import Links
 from server.media_types import RESOURCE_OFFERS
 from server.problems import Problem
 from server.render import (
@@ -55,7 +56,7 @@ from server.render import (
 
 router = APIRouter(tags=["linked data"])
 
-PageBuilder = Callable[[GraphStore, Iris, Description, str], dict[str, object]]
+PageBuilder = Callable[[GraphStore, Links, Description, str], dict[str, object]]
 # the page each kind of identifier gets (enterprise pages also take ``asOf``)
 PAGES: dict[str, tuple[PageBuilder, str]] = {
     "province": (pages.region_page, "region.html"),
@@ -85,14 +86,14 @@ def parse_as_of(value: str | None) -> dt.date:
 
 
 def html_for(
-    request: Request, store: GraphStore, iris: Iris, desc: Description, kind: str, path: str
+    request: Request, store: GraphStore, links: Links, desc: Description, kind: str, path: str
 ) -> Callable[[Language], str]:
     """A renderer of the resource's HTML page in one language (called only if HTML is chosen)."""
 
     def render(lang: Language) -> str:
         if kind == "enterprise" or str(LG.Enterprise) in desc.iris(str(RDF.type)):
             as_of = parse_as_of(request.query_params.get("asOf"))
-            values = pages.enterprise_page(store, iris, desc, lang.tag, as_of)
+            values = pages.enterprise_page(store, links, desc, lang.tag, as_of)
             template = "enterprise.html"
         else:
             # a row of a list lives under its document's IRI but is not a document
@@ -100,13 +101,12 @@ def html_for(
             build, template = PAGES.get(
                 "entry" if entry else kind, (pages.generic_page, "resource.html")
             )
-            values = build(store, iris, desc, lang.tag)
+            values = build(store, links, desc, lang.tag)
         return page_html(
             template,
             lang=lang,
-            path=request.url.path,
+            request=request,
             resource_path=path,
-            canonical=desc.iri + ".html",
             canonical_iri=desc.iri,
             formats=format_list(),
             **values,
@@ -150,11 +150,12 @@ def held_by_merged(store: GraphStore, iris: Iris, iri: str) -> str | None:
     return rekeyed if rekeyed and describe(store, rekeyed) is not None else None
 
 
-def resolve(request: Request, store: GraphStore, iris: Iris, path: str) -> Response:
+def resolve(request: Request, store: GraphStore, links: Links, path: str) -> Response:
     """Describe the resource at ``path`` (``/id/…``, ``/graph/…``), negotiated or by extension."""
+    iris = links.iris
     stem, offer = offer_for_extension(path, RESOURCE_OFFERS)
     iri = str(iris.absolute(stem))
-    parsed = iris.parse(iri)
+    parsed = iris.parse(iri) if _is_iri(iri) else None
     desc = describe(store, iri) if parsed is not None else None
     if parsed is None or desc is None:
         moved = held_by_merged(store, iris, iri) if parsed is not None else None
@@ -175,30 +176,39 @@ def resolve(request: Request, store: GraphStore, iris: Iris, path: str) -> Respo
         triples=desc.triples,
         digest=desc.digest,
         last_modified=desc.last_modified,
-        context_url=str(iris.context(CONTEXT_VERSION)),
-        html=html_for(request, store, iris, desc, parsed.kind, stem),
+        context_url=links.context(CONTEXT_VERSION),
+        html=html_for(request, store, links, desc, parsed.kind, stem),
     )
+
+
+def _is_iri(text: str) -> bool:
+    """Whether a path maps to an IRI at all (a space or ``<`` in it does not)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 @get_and_head(router, "/id/{kind}/{local:path}")
 def get_resource(
-    request: Request, store: StoreDep, iris: IrisDep, kind: str, local: str
+    request: Request, store: StoreDep, links: LinksDep, kind: str, local: str
 ) -> Response:
     """Dereference an identifier: HTML for people, JSON-LD, Turtle, N-Triples or RDF/XML."""
-    return resolve(request, store, iris, request.url.path)
+    return resolve(request, store, links, request.url.path)
 
 
 @get_and_head(router, "/graph/{source}")
-def get_graph(request: Request, store: StoreDep, iris: IrisDep, source: str) -> Response:
+def get_graph(request: Request, store: StoreDep, links: LinksDep, source: str) -> Response:
     """Dereference a named graph's IRI: the provenance recorded about that source."""
-    return resolve(request, store, iris, request.url.path)
+    return resolve(request, store, links, request.url.path)
 
 
 @get_and_head(router, "/", include_in_schema=False)
-def get_home(request: Request, store: StoreDep, iris: IrisDep) -> Response:
+def get_home(request: Request, store: StoreDep, links: LinksDep) -> Response:
     """The home page: counts, batches with their completeness, lookup forms."""
     lang = language(request)
-    values = pages.home_page(store, iris, lang.tag, str(request.base_url))
+    values = pages.home_page(store, links, lang.tag)
     return represent_page(request, "home.html", values, lang=lang)
 
 

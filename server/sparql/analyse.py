@@ -4,7 +4,8 @@ It finds what the engine must not be asked to do and what it cannot do safely: t
 (only SELECT/ASK/CONSTRUCT/DESCRIBE; updates are refused), the ``SERVICE`` targets (pyoxigraph
 makes the HTTP call itself, so every target must be a constant IRI on the allow-list), and the
 bracket nesting depth (pyoxigraph's parser is recursive: deep nesting costs cubic time and, at
-~20,000 levels, overflows the stack and kills the process). The pass respects strings, IRIs,
+~4,600 levels, overflows the stack and kills the process) and how deep the engine's recursion
+goes on chains (see :func:`chain_depth`). The pass respects strings, IRIs,
 comments and prefixed names, so ``"SERVICE"``, ``<x#SERVICE>``, ``# SERVICE`` and
 ``service:x`` are not mistaken for the keyword, while ``sErViCe``, ``SERVICE ?x`` and
 ``SERVICE pfx:local`` are caught. SPARQL 1.1 Query §19 (grammar, terminals).
@@ -13,7 +14,7 @@ comments and prefixed names, so ``"SERVICE"``, ``<x#SERVICE>``, ``# SERVICE`` an
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -38,6 +39,24 @@ _VAR = re.compile(rf"[?$][{_PN_CHARS}]+")
 _LANGTAG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
 _STRING_STARTS = ('"""', "'''", '"', "'")
+# punctuation read as one token: operators of two characters, the quoted-triple brackets
+_TWO_CHAR = frozenset({"||", "&&", "!=", "<=", ">=", "^^", "<<", ">>"})
+_OPENERS = {"(": ")", "{": "}", "[": "]", "<<": ">>"}
+_CLOSERS = frozenset(_OPENERS.values())
+# Each of these makes the engine's expression or algebra tree one level deeper where it chains:
+# ``a || b || c`` and ``{} UNION {} UNION {}`` are left-deep trees, and pyoxigraph walks them
+# recursively. Measured on an empty store in a process with the default 8 MiB stack, the
+# process dies at ~9,300 chained ``!``, ~6,800 ``+``, ~6,500 UNION or OPTIONAL, ~2,600 BIND
+# (a heavier frame: it weighs 3) and ~4,600 nested brackets (a frame weighs 2).
+_CHAIN_OPERATORS = frozenset(
+    {"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!"}
+)
+_CHAIN_KEYWORDS = {
+    "UNION": 1, "OPTIONAL": 1, "MINUS": 1, "FILTER": 1, "GRAPH": 1, "SERVICE": 1,
+    "VALUES": 1, "EXISTS": 1, "NOT": 1, "IN": 1, "BIND": 3,
+}  # fmt: skip
+_FRAME_WEIGHT = 2
+DEFAULT_MAX_CHAIN = 2000
 
 
 class QueryRejectedError(ValueError):
@@ -74,6 +93,7 @@ def tokenize(text: str, *, max_depth: int) -> tuple[list[Token], int]:
     """
     tokens: list[Token] = []
     depth = deepest = 0
+    open_quoted: list[int] = []  # the depths at which a ``<<`` is open
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -90,15 +110,16 @@ def tokenize(text: str, *, max_depth: int) -> tuple[list[Token], int]:
                 tokens.append(Token("iri", m.group()[1:-1], i))
                 i = m.end()
                 continue
-            tokens.append(Token("punct", "<", i))
-            i += 1
-            continue
         if ch in "\"'":
             end = _string_end(text, i)
             tokens.append(Token("string", text[i:end], i))
             i = end
             continue
-        if ch in "({[":
+        pair = text[i : i + 2]
+        punct = pair if pair in _TWO_CHAR else ch
+        if punct == ">>" and (not open_quoted or open_quoted[-1] != depth):
+            punct = ">"  # two comparisons, not the end of a quoted triple
+        if punct in _OPENERS:
             depth += 1
             deepest = max(deepest, depth)
             if depth > max_depth:
@@ -106,13 +127,17 @@ def tokenize(text: str, *, max_depth: int) -> tuple[list[Token], int]:
                     f"Query nested more than {max_depth} brackets deep (at offset {i}); "
                     "the limit protects the parser"
                 )
-            tokens.append(Token("punct", ch, i))
-            i += 1
+            if punct == "<<":
+                open_quoted.append(depth)
+            tokens.append(Token("punct", punct, i))
+            i += len(punct)
             continue
-        if ch in ")}]":
+        if punct in _CLOSERS:
+            if open_quoted and open_quoted[-1] == depth:
+                open_quoted.pop()
             depth = max(0, depth - 1)
-            tokens.append(Token("punct", ch, i))
-            i += 1
+            tokens.append(Token("punct", punct, i))
+            i += len(punct)
             continue
         if ch in "?$":
             m = _VAR.match(text, i)
@@ -141,9 +166,40 @@ def tokenize(text: str, *, max_depth: int) -> tuple[list[Token], int]:
             tokens.append(Token("number", m.group(), i))
             i = m.end()
             continue
-        tokens.append(Token("punct", ch, i))
-        i += 1
+        tokens.append(Token("punct", punct, i))
+        i += len(punct)
     return tokens, deepest
+
+
+def chain_depth(tokens: Sequence[Token]) -> int:
+    """An upper bound of how deep the engine recurses on this query, in chain links.
+
+    Every bracket pair opens a frame that weighs :data:`_FRAME_WEIGHT`; inside a frame each
+    operator and each pattern keyword (``UNION``, ``OPTIONAL``, ``BIND``…) adds a link, and so
+    does each group beside another (groups in a row are joined). A frame's depth is its own
+    links plus its deepest inner frame; the query's is the outermost level's. Counting every
+    operator, not only one precedence level, over-estimates by at most the few operators of
+    each operand (``?x = 1 || ?x = 2`` counts 3), which keeps the bound safe and simple.
+    """
+    links = [0]  # the links of each open frame, outermost first
+    inner = [0]  # the deepest closed frame within each open frame
+    for token in tokens:
+        if token.kind == "punct" and token.text in _OPENERS:
+            if token.text == "{":
+                links[-1] += 1
+            links.append(_FRAME_WEIGHT)
+            inner.append(0)
+        elif token.kind == "punct" and token.text in _CLOSERS and len(links) > 1:
+            closed = links.pop() + inner.pop()
+            inner[-1] = max(inner[-1], closed)
+        elif token.kind == "punct" and token.text in _CHAIN_OPERATORS:
+            links[-1] += 1
+        elif token.kind == "word":
+            links[-1] += _CHAIN_KEYWORDS.get(token.text.upper(), 0)
+    while len(links) > 1:  # frames the query never closed
+        closed = links.pop() + inner.pop()
+        inner[-1] = max(inner[-1], closed)
+    return links[0] + inner[0]
 
 
 def _string_end(text: str, start: int) -> int:
@@ -169,6 +225,7 @@ def analyse(
     default_prefixes: Mapping[str, str],
     allowlist: tuple[str, ...] | frozenset[str],
     max_depth: int,
+    max_chain: int = DEFAULT_MAX_CHAIN,
     base: str | None = None,
 ) -> Analysis:
     """Check a query before evaluation and report its form.
@@ -178,9 +235,17 @@ def analyse(
 
     Raises:
         QueryRejectedError: an update operation, a SERVICE call to an endpoint not on the allow-list
-            (or to a variable), or nesting deeper than ``max_depth``.
+            (or to a variable), nesting deeper than ``max_depth`` brackets, or chains the
+            engine would recurse deeper than ``max_chain`` links into (:func:`chain_depth`).
     """
     tokens, deepest = tokenize(text, max_depth=max_depth)
+    chained = chain_depth(tokens)
+    if chained > max_chain:
+        raise QueryRejectedError(
+            f"Query chains operators, patterns and brackets about {chained} levels deep "
+            f"(the limit is {max_chain}, LG_MAX_QUERY_CHAIN); the engine evaluates such chains "
+            "recursively, so split the query or use VALUES / IN lists instead"
+        )
     prefixes = dict(default_prefixes)
     i = 0
     # the prologue: BASE and PREFIX declarations, in order (a later BASE resolves later IRIs)

@@ -14,7 +14,13 @@ from fastapi.responses import Response
 
 from server.problems import NotAcceptable
 from server.sparql.analyse import QueryRejectedError
-from server.sparql.pool import EngineError, PoolBusyError, QueryTimeoutError, WorkerCrashedError
+from server.sparql.engine import (
+    EngineError,
+    EngineUnavailableError,
+    PoolBusyError,
+    QueryTimeoutError,
+    WorkerCrashedError,
+)
 from server.sparql.protocol import ProtocolError
 
 log = logging.getLogger(__name__)
@@ -33,6 +39,7 @@ ENDPOINT_ERRORS = (
     PoolBusyError,
     WorkerCrashedError,
     EngineError,
+    EngineUnavailableError,
     EndpointUnavailable,
 )
 
@@ -56,9 +63,23 @@ def protocol_error(err: Exception, *, timeout_s: float, workers: int) -> Protoco
             f"All {workers} query workers stayed busy for {timeout_s:g} s; try again later",
             {"Retry-After": "5"},
         )
+    if isinstance(err, WorkerCrashedError) and err.by_query:
+        return ProtocolError(
+            400,
+            "This query crashed the query engine (it has been restarted); it was not retried. "
+            "Simplify the query, e.g. less deeply nested expressions",
+        )
     if isinstance(err, WorkerCrashedError):
         return ProtocolError(
-            500, "The query engine process failed on this query; it has been restarted"
+            503,
+            "The query engine process stopped while answering (it has been restarted); "
+            "send the query again",
+            {"Retry-After": "1"},
+        )
+    if isinstance(err, EngineUnavailableError):
+        log.error("query engine unavailable: %s", err)
+        return ProtocolError(
+            503, "The query engine is unavailable; try again later", {"Retry-After": "5"}
         )
     if isinstance(err, EngineError) and err.kind in ("SyntaxError", "ValueError"):
         return ProtocolError(400, f"Query error: {err.message}")

@@ -13,29 +13,46 @@ has taken the previous one, so a slow client slows its worker, not the server's 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import pickle
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 
-from ontology.paths import ROOT
 from ontology.store import EmbeddedStore
+from server import metrics
+from server.sparql.engine import (
+    EngineError,
+    EngineUnavailableError,
+    Execution,
+    Job,
+    PoolBusyError,
+    QueryEngine,
+    QueryTimeoutError,
+    WorkerCrashedError,
+)
+from server.sparql.process import WorkerProcess
 
+__all__ = [
+    "EngineError",
+    "EngineUnavailableError",
+    "Execution",
+    "Job",
+    "PoolBusyError",
+    "QueryEngine",
+    "QueryPool",
+    "QueryTimeoutError",
+    "WorkerCrashedError",
+    "WorkerExecution",
+]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 LOAD_TIMEOUT_S = 600.0  # copying a large generation into memory on a busy machine
@@ -45,73 +62,6 @@ class Generations(Protocol):
     """Per-state values (``server.state.PerGeneration``): the snapshot is made once a state."""
 
     def get(self, key: str, build: Callable[[], T]) -> T: ...
-
-
-class QueryTimeoutError(Exception):
-    """The query ran past the wall-clock limit; its worker was killed."""
-
-
-class PoolBusyError(Exception):
-    """Every worker stayed busy until the request's time ran out."""
-
-
-class WorkerCrashedError(Exception):
-    """The worker process died while evaluating the query (it has been replaced)."""
-
-
-class EngineError(Exception):
-    """The engine refused the query: ``kind`` is the Python exception name it raised."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Job:
-    """One query to evaluate, with its dataset, output format and row limit."""
-
-    query: str
-    format_name: str  # attribute of ox.RdfFormat or ox.QueryResultsFormat
-    default_graph: list[str] | None = None
-    named_graphs: list[str] | None = None
-    max_rows: int = 100_000
-    prefixes: dict[str, str] | None = None
-    base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint URL
-
-
-class _Worker:
-    """One worker process, started as ``python -m server.sparql.worker`` on a socket pair.
-
-    A plain subprocess rather than multiprocessing's spawn/forkserver, which re-import the
-    parent's ``__main__`` in the child."""
-
-    def __init__(self, memory_max_triples: int) -> None:
-        parent, child = socket.socketpair()
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable,
-                "-m",
-                "server.sparql.worker",
-                str(child.fileno()),
-                str(memory_max_triples),
-            ],
-            pass_fds=(child.fileno(),),
-            cwd=str(ROOT),
-            stdin=subprocess.DEVNULL,
-        )
-        child.close()
-        self.conn = Connection(parent.detach())
-        self.spec: tuple[str, ...] | None = None  # the snapshot it has loaded
-
-    def kill(self) -> None:
-        with contextlib.suppress(Exception):
-            self.process.kill()
-        with contextlib.suppress(Exception):
-            self.process.wait(1.0)
-        with contextlib.suppress(Exception):
-            self.conn.close()
 
 
 class QueryPool:
@@ -130,9 +80,11 @@ class QueryPool:
         self.size = max(1, size)
         self.memory_max_triples = memory_max_triples
         self._lock = threading.Lock()
-        self._idle: deque[_Worker] = deque()
-        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[_Worker]]] = deque()
-        self._all: set[_Worker] = set()
+        self._idle: deque[WorkerProcess] = deque()
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[WorkerProcess]]] = (
+            deque()
+        )
+        self._all: set[WorkerProcess] = set()
         self._tmp: Path | None = None
         self._dumps = 0
         self._closed = False
@@ -166,12 +118,12 @@ class QueryPool:
     def _spawn(self) -> None:
         """Start a worker and let it load the current snapshot before it takes queries: the
         load (a copy into memory) may take longer than a query's time limit."""
-        w = _Worker(self.memory_max_triples)
+        w = WorkerProcess(self.memory_max_triples)
         with self._lock:
             self._all.add(w)
         threading.Thread(target=self._warm, args=(w,), daemon=True).start()
 
-    def _warm(self, w: _Worker) -> None:
+    def _warm(self, w: WorkerProcess) -> None:
         spec = self.snapshot_spec()
         try:
             w.conn.send_bytes(pickle.dumps(("load", spec)))
@@ -185,7 +137,7 @@ class QueryPool:
         time.sleep(1.0)  # no tight loop when loading keeps failing
         self._replace(w)
 
-    def _release(self, w: _Worker) -> None:
+    def _release(self, w: WorkerProcess) -> None:
         with self._lock:
             while self._waiters:
                 loop, fut = self._waiters.popleft()
@@ -194,27 +146,28 @@ class QueryPool:
                     return
             self._idle.append(w)
 
-    def _replace(self, w: _Worker) -> None:
+    def _replace(self, w: WorkerProcess) -> None:
         w.kill()
         with self._lock:
             self._all.discard(w)
             closed = self._closed
         if not closed:
+            metrics.WORKER_RESTARTS.inc()
             self._spawn()
 
-    async def _acquire(self, deadline: float) -> _Worker:
+    async def _acquire(self, deadline: float) -> WorkerProcess:
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._idle:
                 return self._idle.popleft()
-            fut: asyncio.Future[_Worker] = loop.create_future()
+            fut: asyncio.Future[WorkerProcess] = loop.create_future()
             self._waiters.append((loop, fut))
         try:
             return await asyncio.wait_for(fut, max(0.0, deadline - time.monotonic()))
         except TimeoutError:
             raise PoolBusyError from None
 
-    async def _receive(self, w: _Worker, timeout: float) -> bytes:
+    async def _receive(self, w: WorkerProcess, timeout: float) -> bytes:
         """Read the next message; EOF means the worker died."""
         while True:
             if not w.conn.poll(0):
@@ -240,10 +193,14 @@ class QueryPool:
     async def execute(self, job: Job, timeout_s: float) -> Execution:
         """Start evaluating ``job``; return once the head (form, row count) is known.
 
+        A worker found dead at hand-over (exited while idle, a broken pipe when the query is
+        sent, or gone before it said it received the query) never saw the query: it is
+        replaced and the query goes to the next one.
+
         Raises:
             QueryTimeoutError: the time ran out (the worker was killed).
             PoolBusyError: no worker became free in time.
-            WorkerCrashedError: the worker died (it has been replaced).
+            WorkerCrashedError: the worker died while evaluating (it has been replaced).
             EngineError: pyoxigraph refused the query (syntax, dataset, storage).
         """
         if self.store.path is not None:
@@ -251,7 +208,35 @@ class QueryPool:
         else:
             spec = await asyncio.to_thread(self.snapshot_spec)  # may dump the store
         deadline = time.monotonic() + timeout_s
-        w = await self._acquire(deadline)
+        for _ in range(self.size + 2):
+            w = await self._acquire(deadline)
+            started = await self._hand_over(w, spec, job)
+            if started is None:
+                continue  # dead before it saw the query: the next worker takes it
+            seen = False  # whether the worker said it received the query
+            try:
+                message = await self._receive(w, started + timeout_s - time.monotonic())
+                if message == b"S":
+                    seen = True
+                    message = await self._receive(w, started + timeout_s - time.monotonic())
+            except WorkerCrashedError:
+                by_query = w.crashed()
+                self._replace(w)
+                if not seen:
+                    continue  # it died before it read the query: the next worker takes it
+                raise WorkerCrashedError(by_query) from None
+            except BaseException:
+                self._replace(w)
+                raise
+            return self._head(w, message, timeout_s)
+        raise PoolBusyError
+
+    async def _hand_over(self, w: WorkerProcess, spec: tuple[str, ...], job: Job) -> float | None:
+        """Give ``job`` to ``w`` (loading a new snapshot first); when the query was sent, or
+        None when the worker turned out dead before it could see it."""
+        if w.process.poll() is not None:
+            self._replace(w)
+            return None
         try:
             if w.spec != spec:
                 # a new generation: loading it is not the query's time
@@ -259,26 +244,16 @@ class QueryPool:
                 if await self._receive(w, LOAD_TIMEOUT_S) != b"L":
                     raise WorkerCrashedError
                 w.spec = spec
-                deadline = time.monotonic() + timeout_s
-            w.conn.send_bytes(
-                pickle.dumps(
-                    (
-                        "query",
-                        spec,
-                        job.query,
-                        job.default_graph,
-                        job.named_graphs,
-                        job.format_name,
-                        job.max_rows,
-                        job.prefixes or {},
-                        job.base_iri,
-                    )
-                )
-            )
-            message = await self._receive(w, deadline - time.monotonic())
+            w.conn.send_bytes(pickle.dumps(("query", spec, *_arguments(job))))
+        except (OSError, EOFError, WorkerCrashedError):
+            self._replace(w)
+            return None
         except BaseException:
             self._replace(w)
             raise
+        return time.monotonic()
+
+    def _head(self, w: WorkerProcess, message: bytes, timeout_s: float) -> Execution:
         tag = message[:1]
         if tag == b"R":
             self._release(w)
@@ -287,12 +262,17 @@ class QueryPool:
         if tag == b"A":
             head, body = pickle.loads(message[1:])  # noqa: S301 - our own worker
             self._release(w)
-            return Execution(self, None, head, timeout_s, body)
+            return WorkerExecution(self, None, head, timeout_s, body)
         if tag != b"H":
             self._replace(w)
             raise WorkerCrashedError
         head = pickle.loads(message[1:])  # noqa: S301 - our own worker
-        return Execution(self, w, head, timeout_s)
+        return WorkerExecution(self, w, head, timeout_s)
+
+    def ready(self) -> bool:
+        """Whether every worker is started and at least one has its snapshot loaded."""
+        with self._lock:
+            return len(self._all) >= self.size and any(w.spec is not None for w in self._all)
 
     def close(self) -> None:
         """Stop every worker and remove the dumps."""
@@ -311,19 +291,19 @@ class QueryPool:
             return [w.process.pid for w in self._all]
 
 
-class Execution:
+class WorkerExecution:
     """A query whose head is known; iterate ``chunks()`` once to stream the body."""
 
     def __init__(
         self,
-        pool: QueryPool,
-        w: _Worker | None,
+        pool: QueryPool | None,
+        w: WorkerProcess | None,
         head: dict[str, Any],
         timeout_s: float,
         body: bytes | None = None,
     ) -> None:
         self.pool = pool
-        self._worker: _Worker | None = w
+        self._worker: WorkerProcess | None = w
         self._body = body
         self.form: str = head["form"]
         self.rows: int | None = head["rows"]
@@ -342,13 +322,13 @@ class Execution:
             if body:
                 yield body
             return
-        w = self._worker
-        if w is None:
+        w, pool = self._worker, self.pool
+        if w is None or pool is None:
             return
         finished = False
         try:
             while True:
-                message = await self.pool._receive(w, self.timeout_s)
+                message = await pool._receive(w, self.timeout_s)
                 tag = message[:1]
                 if tag == b"C":
                     yield message[1:]
@@ -361,12 +341,24 @@ class Execution:
         finally:
             self._worker = None
             if finished:
-                self.pool._release(w)
+                pool._release(w)
             else:
-                self.pool._replace(w)
+                pool._replace(w)
 
     async def read_all(self) -> bytes:
         return b"".join([chunk async for chunk in self.chunks()])
+
+
+def _arguments(job: Job) -> tuple[object, ...]:
+    return (
+        job.query,
+        job.default_graph,
+        job.named_graphs,
+        job.format_name,
+        job.max_rows,
+        job.prefixes or {},
+        job.base_iri,
+    )
 
 
 def _set_ready(fut: asyncio.Future[None]) -> None:
@@ -374,7 +366,7 @@ def _set_ready(fut: asyncio.Future[None]) -> None:
         fut.set_result(None)
 
 
-def _hand_over(fut: asyncio.Future[_Worker], w: _Worker, pool: QueryPool) -> None:
+def _hand_over(fut: asyncio.Future[WorkerProcess], w: WorkerProcess, pool: QueryPool) -> None:
     if fut.done():  # the waiter gave up meanwhile
         pool._release(w)
     else:

@@ -17,8 +17,12 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 ALLOW = "GET, HEAD, POST, OPTIONS"
-# what may travel in the URL beside a form body (the output format, not the query)
+# what may travel in the URL beside a form body: the output format and the protocol's dataset
+# (the W3C protocol tests send default-graph-uri in the URL of a form POST), never the query
 FORMAT_PARAMS = ("format", "output")
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+# what a request without a query may carry: it asks for the service description (or the page)
+DESCRIPTION_PARAMS = frozenset({*FORMAT_PARAMS, "lang"})
 
 Params = list[tuple[str, str]]
 
@@ -57,7 +61,8 @@ class QueryRequest:
         queries = values(params, "query")
         if len(queries) > 1:
             raise ProtocolError(400, "Exactly one 'query' parameter is allowed")
-        if not queries and not from_get:
+        if not queries and (not from_get or any(k not in DESCRIPTION_PARAMS for k, _ in params)):
+            # a GET with protocol parameters but no query is a query request missing its query
             raise ProtocolError(400, "Missing 'query' parameter")
         default = values(params, "default-graph-uri")
         named = values(params, "named-graph-uri")
@@ -142,7 +147,8 @@ def check_post_type(header: str) -> str:
 
 
 def post_params(ctype: str, body: bytes, url_params: Sequence[tuple[str, str]]) -> Params:
-    """The parameters of a POST: the form's (plus a format in the URL), or the direct body's.
+    """The parameters of a POST: the form's (plus a format or dataset in the URL), or the direct
+    body's (with the URL's parameters).
 
     Raises:
         ProtocolError: the query is in both the URL and the body, or the body is not UTF-8.
@@ -150,7 +156,8 @@ def post_params(ctype: str, body: bytes, url_params: Sequence[tuple[str, str]]) 
     if ctype == FORM:
         if any(k == "query" for k, _ in url_params):
             raise ProtocolError(400, "Send the query in the body or the URL, not both")
-        return parse_form(body) + [(k, v) for k, v in url_params if k in FORMAT_PARAMS]
+        kept = (*FORMAT_PARAMS, *DATASET_PARAMS)
+        return parse_form(body) + [(k, v) for k, v in url_params if k in kept]
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -6,9 +6,10 @@ whose query overruns its time limit, and a parser crash (stack overflow) takes d
 worker. Messages are ``bytes`` whose first byte says what follows:
 
 - to the worker: a pickled request tuple (``("load", spec)`` or ``("query", ...)``);
-- from the worker: ``L`` loaded, ``H`` + pickled head, ``C`` + chunk, ``E`` end,
-  ``A`` + pickled (head, body) for a whole small answer, ``R`` + pickled (kind, message)
-  refusal before the head, ``X`` + message failure mid-stream.
+- from the worker: ``L`` loaded, ``S`` query received (so the parent knows a worker that
+  dies before it had seen the query from one the query was running on), ``H`` + pickled
+  head, ``C`` + chunk, ``E`` end, ``A`` + pickled (head, body) for a whole small answer,
+  ``R`` + pickled (kind, message) refusal before the head, ``X`` + message failure mid-stream.
 """
 
 from __future__ import annotations
@@ -99,6 +100,55 @@ def _term(term: object) -> str:
     return "" if term is None else str(term)
 
 
+def limited(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, max_rows: int
+) -> tuple[dict[str, Any], Any]:
+    """The head (form, rows, truncated) and the body of a result cut at ``max_rows`` rows."""
+    if isinstance(result, ox.QueryBoolean):
+        return {"form": "ASK", "rows": None, "truncated": False}, result
+    if isinstance(result, ox.QuerySolutions):
+        variables = result.variables
+        lines = ["\t".join(str(v) for v in variables)]
+        truncated = False
+        for solution in result:
+            if len(lines) > max_rows:
+                truncated = True
+                break
+            lines.append("\t".join(_term(t) for t in solution))
+        head = {"form": "SELECT", "rows": len(lines) - 1, "truncated": truncated}
+        tsv = ("\n".join(lines) + "\n").encode()
+        return head, ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for triple in result:
+        if len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    return {"form": "GRAPH", "rows": len(triples), "truncated": truncated}, triples
+
+
+def check_format(head: dict[str, Any], format_name: str) -> None:
+    """Raises: ValueError when the query's form has no serialisation of that name."""
+    module = ox.RdfFormat if head["form"] == "GRAPH" else ox.QueryResultsFormat
+    if getattr(module, format_name, None) is None:
+        raise ValueError(f"a {head['form']} query has no {format_name} serialisation")
+
+
+def write_answer(
+    output: IO[bytes], head: dict[str, Any], body: Any, format_name: str, prefixes: dict[str, str]
+) -> None:
+    """Serialise a limited result (see :func:`limited`) into ``output``."""
+    if head["form"] == "GRAPH":
+        fmt = getattr(ox.RdfFormat, format_name)
+        if fmt.supports_datasets:
+            body = [ox.Quad(t.subject, t.predicate, t.object) for t in body]
+        declared = prefixes if format_name in _TERM_PREFIXES else None
+        ox.serialize(body, output, fmt, prefixes=declared)
+    else:
+        body.serialize(output, getattr(ox.QueryResultsFormat, format_name))
+
+
 def evaluate(
     conn: Connection,
     store: ox.Store,
@@ -115,50 +165,16 @@ def evaluate(
         result = store.query(
             query, prefixes=prefixes, base_iri=base_iri, **_dataset_kwargs(default_graph, named)
         )
-        if isinstance(result, ox.QueryBoolean):
-            head: dict[str, Any] = {"form": "ASK", "rows": None, "truncated": False}
-            body: Any = result
-        elif isinstance(result, ox.QuerySolutions):
-            variables = result.variables
-            lines = ["\t".join(str(v) for v in variables)]
-            truncated = False
-            for solution in result:
-                if len(lines) > max_rows:
-                    truncated = True
-                    break
-                lines.append("\t".join(_term(t) for t in solution))
-            head = {"form": "SELECT", "rows": len(lines) - 1, "truncated": truncated}
-            tsv = ("\n".join(lines) + "\n").encode()
-            body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
-        else:
-            triples: list[ox.Triple] = []
-            truncated = False
-            for triple in result:
-                if len(triples) >= max_rows:
-                    truncated = True
-                    break
-                triples.append(triple)
-            head = {"form": "GRAPH", "rows": len(triples), "truncated": truncated}
-            body = triples
-        module = ox.RdfFormat if head["form"] == "GRAPH" else ox.QueryResultsFormat
-        if getattr(module, format_name, None) is None:
-            raise ValueError(f"a {head['form']} query has no {format_name} serialisation")
+        head, body = limited(result, max_rows)
+        check_format(head, format_name)
     except (SyntaxError, ValueError, OSError, RuntimeError) as err:
         kind = type(err).__name__
         conn.send_bytes(b"R" + pickle.dumps((kind, str(err))))
         return
     writer = _ChunkWriter(conn, head)
-    # pyoxigraph only calls write() and flush() on its output
-    output = cast("IO[bytes]", writer)
     try:
-        if head["form"] == "GRAPH":
-            fmt = getattr(ox.RdfFormat, format_name)
-            if fmt.supports_datasets:
-                body = [ox.Quad(t.subject, t.predicate, t.object) for t in body]
-            declared = prefixes if format_name in _TERM_PREFIXES else None
-            ox.serialize(body, output, fmt, prefixes=declared)
-        else:
-            body.serialize(output, getattr(ox.QueryResultsFormat, format_name))
+        # pyoxigraph only calls write() and flush() on its output
+        write_answer(cast("IO[bytes]", writer), head, body, format_name, prefixes)
         writer.finish()
     except (ValueError, OSError, SyntaxError) as err:
         if writer.head is not None:  # nothing sent yet: a clean refusal
@@ -189,6 +205,7 @@ def main(conn: Connection, memory_max_triples: int) -> None:
         if request[0] == "load":
             conn.send_bytes(b"L")
             continue
+        conn.send_bytes(b"S")
         evaluate(conn, store, *request[2:])
 
 

@@ -16,6 +16,63 @@
     document.getElementById("share").href = "/query?query=" + q + "&run=1";
   }
 
+  // YASGUI's words in the page's language: each text node, title, placeholder and aria-label
+  // holding one of config.words exactly; keys ending in "…" are patterns, _N_ a number.
+  var exact = {}, patterns = [];
+  Object.keys(config.words).forEach(function (english) {
+    if (english.slice(-1) !== "\u2026") { exact[english] = config.words[english]; return; }
+    var source = english.slice(0, -1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/_N_/g, "([0-9][0-9,]*)");
+    patterns.push([new RegExp("^" + source + "$"), config.words[english]]);
+  });
+  function translated(text) {
+    var key = text.trim();
+    if (Object.prototype.hasOwnProperty.call(exact, key)) { return text.replace(key, exact[key]); }
+    for (var i = 0; i < patterns.length; i++) {
+      var found = patterns[i][0].exec(key);
+      if (found) {
+        var n = 1;
+        return patterns[i][1].replace(/_N_/g, function () { return found[n++]; });
+      }
+    }
+    return null;
+  }
+  var ATTRIBUTES = ["title", "placeholder", "aria-label"];
+  var DATA = ".CodeMirror, tbody, pre";  // the query and its results: never translated
+  function localise(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement && node.parentElement.closest(DATA)) { continue; }
+      var text = translated(node.nodeValue);
+      if (text !== null) { node.nodeValue = text; }
+    }
+    root.querySelectorAll("[title], [placeholder], [aria-label]").forEach(function (el) {
+      if (el.closest(DATA)) { return; }
+      ATTRIBUTES.forEach(function (name) {
+        var value = el.getAttribute(name);
+        var text = value === null ? null : translated(value);
+        if (text !== null) { el.setAttribute(name, text); }
+      });
+    });
+  }
+  // Result links to our identifiers open on this host (the IRIs stay as they are in the text).
+  function localLinks(root) {
+    if (!config.base) { return; }
+    root.querySelectorAll("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (href.indexOf(config.base + "/") === 0) {
+        a.setAttribute("href", href.slice(config.base.length));
+      }
+    });
+  }
+  var area = document.getElementById("yasgui");
+  // (our own changes are mutations too: the next pass finds nothing left to change)
+  new MutationObserver(function () {
+    localLinks(area);
+    if (Object.keys(config.words).length) { localise(area); }
+  }).observe(area, { childList: true, subtree: true, characterData: true, attributes: true,
+                     attributeFilter: ATTRIBUTES });
+
   // the gallery: free-text search over titles, descriptions and tags; tag buttons narrow it
   var search = document.getElementById("example-search");
   var chosen = {};

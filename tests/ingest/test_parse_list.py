@@ -259,3 +259,34 @@ def test_damaged_workbook_is_reported(tmp_path: Path) -> None:
 def test_unknown_suffix_is_reported(tmp_path: Path) -> None:
     parsed = parse_list(write(tmp_path, "list.pdf", "%PDF-1.4"))
     assert [e.rule for e in parsed.errors] == ["unsupported-format"]
+
+
+def test_a_line_split_from_its_row_is_reported_inside_the_table_and_noted_below_it(
+    tmp_path: Path,
+) -> None:
+    # lone CRs end lines: the third firm's name lost its row; a note closes the table
+    text = (
+        "序号,省份,企业名称\r1,北京市,甲乙\r丙科技有限公司\r"
+        "2,北京市,丁科技有限公司\r注：排名不分先后\r"
+    )
+    parsed = parse_list(write(tmp_path, "split.csv", text))
+    assert [(e.row, e.rule, e.value) for e in parsed.errors] == [
+        (3, "missing-value", "丙科技有限公司")
+    ]
+    assert parsed.unread == ("row 5: '注：排名不分先后'",)
+    below = parse_list(
+        write(tmp_path, "below.csv", "序号,省份,企业名称\r1,北京市,甲乙\r丙科技有限公司\r")
+    )
+    assert below.errors == ()
+    assert below.unread == ("row 3: '丙科技有限公司'",)  # said on success, never dropped unsaid
+
+
+def test_each_problem_names_the_column_its_rule_is_about(tmp_path: Path) -> None:
+    good = code("110108")
+    bad = good[:-1] + ("1" if good[-1] != "1" else "2")  # a wrong check character
+    text = f"序号,企业名称,省份,统一社会信用代码\n1,甲有限公司,火星省,\n2,乙有限公司,北京市,{bad}\n"
+    parsed = parse_list(write(tmp_path, "columns.csv", text))
+    assert [(e.row, e.rule, e.column) for e in parsed.errors] == [
+        (2, RULE_REGION, "3"),
+        (3, RULE_USCC, "4"),
+    ]

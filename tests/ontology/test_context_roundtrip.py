@@ -10,10 +10,11 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic, to_isomorphic
 
-from ontology.namespaces import LG
+from ontology.namespaces import LG, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTEXT = json.loads((ROOT / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
+SCHEMA_TERMS = frozenset(SCHEMA.__annotations__)  # every schema.org term name
 SOURCES = [
     pytest.param(ROOT / "ontology" / "lg.ttl", id="ontology"),
     pytest.param(Path(__file__).with_name("sample-instances.ttl"), id="synthetic-instances"),
@@ -43,34 +44,49 @@ def test_compacted_form_uses_short_terms_and_language_maps() -> None:
     nodes = {node["id"]: node for node in compacted["@graph"]}
     enterprise = nodes["https://w3id.org/littlegiant/id/enterprise/E900001"]
     assert enterprise["type"] == "Enterprise"
-    assert enterprise["englishName"] == {"en": "Example Precision Machinery Co., Ltd."}
-    assert sorted(enterprise["legalName"]["zh"]) == [
+    assert enterprise["englishName"] == {"en": ["Example Precision Machinery Co., Ltd."]}
+    assert sorted(enterprise["lgLegalName"]["zh"]) == [
         "示例精密机械有限公司",
         "示例精密机械（集团）有限公司",
     ]
     assert enterprise["reportingRegion"] == "https://w3id.org/littlegiant/id/province/110000"
     designation = nodes["https://w3id.org/littlegiant/id/designation/E900001-little-giant-99"]
     assert designation["tier"] == "LittleGiant"
-    assert designation["validFrom"] == "2099-07-01"
+    assert designation["lgValidFrom"] == "2099-07-01"
     document = nodes["https://w3id.org/littlegiant/id/document/slsl-2099-1"]
-    assert document["comment"] == {"en": "A synthetic note.", "@none": "untagged note"}
+    assert document["rdfsComment"] == {"en": ["A synthetic note."], "@none": ["untagged note"]}
 
 
 def test_every_lg_term_has_a_context_term_of_the_same_name() -> None:
+    """The same name, or ``lg`` + the name where schema.org has a term of that name."""
     context = CONTEXT["@context"]
     for name in LG.__annotations__:
-        entry = context[name]
+        key = f"lg{name[0].upper()}{name[1:]}" if name in SCHEMA_TERMS else name
+        entry = context[key]
         iri = entry if isinstance(entry, str) else entry["@id"]
         assert iri == f"lg:{name}"
+
+
+def test_no_term_collides_with_schema_org_and_all_are_protected() -> None:
+    """A document may load schema.org's context beside ours: no term of ours has a schema.org
+    name (JSON-LD 1.1 would refuse to redefine a protected term), and ours cannot be redefined."""
+    context = CONTEXT["@context"]
+    assert context["@protected"] is True
+    assert sorted(set(context) & SCHEMA_TERMS) == []
 
 
 @pytest.mark.parametrize(
     ("term", "expected"),
     [
-        pytest.param("validFrom", {"@id": "lg:validFrom", "@type": "xsd:date"}, id="date"),
+        pytest.param("lgValidFrom", {"@id": "lg:validFrom", "@type": "xsd:date"}, id="date"),
         pytest.param("ordinal", {"@id": "lg:ordinal", "@type": "xsd:integer"}, id="int"),
         pytest.param("holder", {"@id": "lg:holder", "@type": "@id"}, id="object"),
-        pytest.param("legalName", {"@id": "lg:legalName", "@container": "@language"}, id="zh"),
+        pytest.param(
+            "lgLegalName",
+            {"@id": "lg:legalName", "@container": ["@language", "@set"]},
+            id="zh-names-always-a-list",
+        ),
+        pytest.param("cites", {"@id": "lg:cites", "@type": "@id", "@container": "@set"}, id="set"),
         pytest.param("uscc", {"@id": "lg:uscc"}, id="plain-string"),
     ],
 )

@@ -197,7 +197,8 @@ def test_concept_schemes_hold_their_members(cls: URIRef, scheme: URIRef, members
         pytest.param(LG.dateWritten, "http://data.europa.eu/eli/ontology#date_document", "p"),
         pytest.param(LG.datePublished, "http://data.europa.eu/eli/ontology#date_publication", "p"),
         pytest.param(LG.titleTranslation, "http://purl.org/dc/terms/alternative", "p"),
-        pytest.param(LG.withinProvince, str(SKOS.broader), "p"),
+        pytest.param(LG.withinProvince, "https://schema.org/containedInPlace", "p"),
+        pytest.param(LG.documentKind, "http://data.europa.eu/eli/ontology#type_document", "p"),
     ],
 )
 def test_reuses_standard_vocabularies(sub: URIRef, sup: str, relation: str) -> None:

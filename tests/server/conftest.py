@@ -21,7 +21,8 @@ from ingest.cli import build_store
 from ingest.validity import derive_after
 from ontology.iris import Iris
 from ontology.paths import ONTOLOGY_TTL
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, GraphStore
+from tests.conftest import remote_copy
 from tests.server.support import (
     BASE,
     DERIVED_GRAPH,
@@ -54,10 +55,31 @@ def sample_store(sample_source: ox.Store) -> EmbeddedStore:
     return memory_copy(sample_source)
 
 
+# Every route's behaviour is checked over the embedded store and over a remote engine (the
+# session's ``oxigraph serve``); the remote runs are slow, so the default run keeps to embedded.
+ENGINES = ["embedded", pytest.param("remote", marks=pytest.mark.slow)]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Which store the module's app runs over: ``embedded`` or ``remote``."""
+    return str(request.param)
+
+
+def store_of(source: ox.Store, engine: str, request: pytest.FixtureRequest | None) -> GraphStore:
+    """A copy of ``source`` in the engine the test runs over."""
+    if engine == "remote":
+        assert request is not None, "the remote engine is a fixture of the session"
+        return remote_copy(source, request.getfixturevalue("oxigraph_endpoint"))
+    return memory_copy(source)
+
+
 @pytest.fixture(scope="module")
-def client(sample_source: ox.Store) -> Iterator[TestClient]:
+def client(
+    sample_source: ox.Store, engine: str, request: pytest.FixtureRequest
+) -> Iterator[TestClient]:
     """The app over a copy of the sample, shared by one module's tests (which only read)."""
-    with app_client(memory_copy(sample_source)) as c:
+    with app_client(store_of(sample_source, engine, request)) as c:
         yield c
 
 

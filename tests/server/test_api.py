@@ -28,9 +28,9 @@ def test_collection_is_hydra_jsonld_with_our_context(client: TestClient) -> None
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/ld+json")
     doc = r.json()
-    assert doc["@context"][0] == f"{BASE}/ns/context/0.1.0.jsonld"
+    assert doc["@context"][0] == "http://testserver/ns/context/0.2.0.jsonld"
     coll = collection_node(doc)
-    assert coll["totalItems"] == "9"
+    assert coll["totalItems"] == 9
     assert len(coll["member"]) == 9
 
 
@@ -80,11 +80,11 @@ def test_members_carry_status_on_the_date_as_dated_observations(client: TestClie
     lg:status of the designation (which would turn false the day the title ends)."""
     d = f"{BASE}/id/designation/E900004-little-giant-1"
     later = _observed(client, {"status": "revoked", "asOf": "2021-06-01"}, d)
-    assert [(o["status"], o["onDate"]) for o in later] == [("StatusRevoked", "2021-06-01")]
+    assert [(o["lgStatus"], o["onDate"]) for o in later] == [(["StatusRevoked"], "2021-06-01")]
     earlier = _observed(client, {"q": "宁波", "asOf": "2020-06-01"}, d)
-    assert [(o["status"], o["onDate"]) for o in earlier] == [("StatusActive", "2020-06-01")]
+    assert [(o["lgStatus"], o["onDate"]) for o in earlier] == [(["StatusActive"], "2020-06-01")]
     r = client.get("/api/enterprises", params={"asOf": "2020-06-01"})
-    assert all("status" not in n for n in r.json()["@graph"] if n.get("type") == "Designation")
+    assert all("lgStatus" not in n for n in r.json()["@graph"] if n.get("type") == "Designation")
 
 
 def test_keyset_pages_walk_the_whole_collection(client: TestClient) -> None:
@@ -100,7 +100,7 @@ def test_keyset_pages_walk_the_whole_collection(client: TestClient) -> None:
         [view] = [n for n in doc["@graph"] if n.get("type") == "PartialCollectionView"]
         link = r.headers["link"]
         if "next" in view:
-            assert view["next"].startswith(BASE)
+            assert view["next"].startswith("http://testserver/api/")  # where it was served
             assert f'<{view["next"].removeprefix(BASE)}>; rel="next"' in link
             url = view["next"].removeprefix(BASE)
         else:

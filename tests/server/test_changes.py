@@ -18,7 +18,8 @@ from ingest.cli import build_store
 from ingest.identity import Registry
 from ingest.ingest_file import ingest_file
 from ontology.iris import Iris
-from ontology.store import EmbeddedStore
+from ontology.store import EmbeddedStore, GraphStore
+from tests.conftest import emptied_remote
 from tests.server.support import BASE, app_client, settings
 
 T1 = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
@@ -32,10 +33,18 @@ def code(region6: str, serial: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(
+    tmp_path_factory: pytest.TempPathFactory, engine: str, request: pytest.FixtureRequest
+) -> Iterator[TestClient]:
+    """The default dataset and three SYNTHETIC lists ingested through the real pipeline, into
+    the embedded store or the remote engine."""
     home = tmp_path_factory.mktemp("feed")
     config = settings(registry=home / "registry")
-    store = EmbeddedStore(None)
+    store: GraphStore = (
+        emptied_remote(request.getfixturevalue("oxigraph_endpoint"))
+        if engine == "remote"
+        else EmbeddedStore(None)
+    )
     build_store(config, store)
     iris, registry = Iris(BASE), Registry.load(config.registry)
     rows = "".join(
@@ -80,11 +89,14 @@ def test_collection_has_first_last_and_total(client: TestClient) -> None:
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/ld+json")
     body = r.json()
-    assert body["@context"] == "https://www.w3.org/ns/activitystreams"
+    # the AS2 terms on the serving host (a JSON-LD processor reaching only it expands the feed)
+    assert body["@context"] == "http://testserver/ns/activitystreams.jsonld"
+    plain = client.get("/changes", headers={"Accept": "application/activity+json"}).json()
+    assert plain["@context"] == "https://www.w3.org/ns/activitystreams"  # AS2 Core §2.1
     assert body["type"] == "OrderedCollection"
     # 5 new enterprises + 5 new designations, one re-review pass, one revocation
     assert body["totalItems"] == 12
-    assert body["first"] == f"{BASE}/changes?page=1"
+    assert body["first"] == "http://testserver/changes?page=1"
 
 
 def test_each_step_is_in_the_feed_in_order(client: TestClient) -> None:
@@ -115,10 +127,10 @@ def test_small_pages_link_next_and_prev(client: TestClient) -> None:
     body = r.json()
     assert len(body["orderedItems"]) == 5
     assert body["startIndex"] == 5
-    assert body["prev"] == f"{BASE}/changes?size=5&page=1"
-    assert body["next"] == f"{BASE}/changes?size=5&page=3"
-    assert body["partOf"] == f"{BASE}/changes?size=5"
-    assert f'<{BASE}/changes?size=5&page=3>; rel="next"' in r.headers["link"]
+    assert body["prev"] == "http://testserver/changes?size=5&page=1"
+    assert body["next"] == "http://testserver/changes?size=5&page=3"
+    assert body["partOf"] == "http://testserver/changes?size=5"
+    assert '<http://testserver/changes?size=5&page=3>; rel="next"' in r.headers["link"]
 
 
 @pytest.mark.parametrize(

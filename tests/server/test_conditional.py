@@ -1,7 +1,8 @@
 """Conditional requests (RFC 9110 §13) answer the same on every route that has a validator.
 
 One table of route families × one table of preconditions: each route is fetched once, then asked
-again under each condition, built from the validators the first answer carried.
+again under each condition, built from the validators the first answer carried. Every family
+has both validators, HTML pages included (their Last-Modified: ``server.render.page_modified``).
 """
 
 from __future__ import annotations
@@ -28,30 +29,40 @@ class Route:
     dated: bool  # the representation has a Last-Modified
 
 
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 ROUTE_TABLE = [
     ("id-turtle", Route("/id/enterprise/E900001", TURTLE, True)),
     ("id-jsonld-url", Route("/id/enterprise/E900001.jsonld", {}, True)),
-    ("id-page", Route("/id/enterprise/E900001", HTML, False)),
+    ("id-page", Route("/id/enterprise/E900001", HTML, True)),
+    ("id-page-url", Route("/id/batch/1.html?lang=en", {}, True)),
     ("graph", Route("/graph/enterprises", TURTLE, True)),
-    ("api-jsonld", Route("/api/enterprises?region=110000", {}, False)),
-    ("api-page", Route("/api/batches", HTML, False)),
-    ("dataset", Route("/dataset", TURTLE, False)),
-    ("void-page", Route("/.well-known/void", HTML, False)),
-    ("dumps-manifest", Route("/dumps", {}, False)),
+    ("api-jsonld", Route("/api/enterprises?region=110000", {}, True)),
+    ("api-turtle", Route("/api/documents", TURTLE, True)),
+    ("api-page", Route("/api/batches", HTML, True)),
+    ("dataset", Route("/dataset", TURTLE, True)),
+    ("dataset-page", Route("/dataset.html", {}, True)),
+    ("void-page", Route("/.well-known/void", HTML, True)),
+    ("dumps-manifest", Route("/dumps", {}, True)),
     ("dump-file", Route("/dumps/littlegiant.nq.gz", {}, True)),
-    ("dump-checksum", Route("/dumps/littlegiant.nq.gz.sha256", {}, False)),
-    ("changes", Route("/changes", {}, False)),
-    ("sitemap", Route("/sitemap.xml", {}, False)),
-    ("robots", Route("/robots.txt", {}, False)),
+    ("dump-checksum", Route("/dumps/littlegiant.nq.gz.sha256", {}, True)),
+    ("changes", Route("/changes", {}, True)),
+    ("changes-page", Route("/changes", BROWSER, True)),
+    ("activity-terms", Route("/ns/activitystreams.jsonld", {}, True)),
+    ("sitemap", Route("/sitemap.xml", {}, True)),
+    ("robots", Route("/robots.txt", {}, True)),
     ("ontology", Route("/ontology", TURTLE, True)),
-    ("ontology-page", Route("/ontology.html", {}, False)),
+    ("ontology-page", Route("/ontology.html", {}, True)),
     ("shapes", Route("/shapes.ttl", {}, True)),
-    ("context", Route("/context.jsonld", {}, False)),
-    ("versioned-context", Route("/ns/context/0.1.0.jsonld", {}, False)),
-    ("home-page", Route("/", {}, False)),
-    ("query-page", Route("/query", {}, False)),
-    ("service-description", Route("/sparql", TURTLE, False)),
-    ("reconcile-preview", Route("/reconcile/preview?id=E900001", {}, False)),
+    ("shapes-page", Route("/shapes", BROWSER, True)),
+    ("context", Route("/context.jsonld", {}, True)),
+    ("versioned-context", Route("/ns/context/0.2.0.jsonld", {}, True)),
+    ("earlier-context", Route("/ns/context/0.1.0.jsonld", {}, True)),
+    ("home-page", Route("/", {}, True)),
+    ("home-page-en", Route("/?lang=en", BROWSER, True)),
+    ("query-page", Route("/query", {}, True)),
+    ("sparql-page", Route("/sparql", BROWSER, True)),
+    ("service-description", Route("/sparql", TURTLE, True)),
+    ("reconcile-preview", Route("/reconcile/preview?id=E900001", {}, True)),
     ("static", Route("/static/site.css", {}, True)),
 ]
 ROUTES = [pytest.param(route, id=name) for name, route in ROUTE_TABLE]
@@ -80,6 +91,9 @@ CONDITIONS: list[tuple[str, Headers, int, bool]] = [
     ("inm-same", lambda r: {"If-None-Match": r.headers["etag"]}, 304, False),
     ("inm-weak", lambda r: {"If-None-Match": "W/" + r.headers["etag"]}, 304, False),
     ("inm-list", lambda r: {"If-None-Match": f'"other", {r.headers["etag"]}'}, 304, False),
+    ("inm-list-first", lambda r: {"If-None-Match": f'{r.headers["etag"]}, "other"'}, 304, False),
+    ("inm-list-tight", lambda r: {"If-None-Match": f'"other",{r.headers["etag"]}'}, 304, False),
+    ("inm-list-weak", lambda r: {"If-None-Match": f'W/"other", W/{r.headers["etag"]}'}, 304, False),
     ("inm-star", lambda r: {"If-None-Match": "*"}, 304, False),
     ("inm-other", lambda r: {"If-None-Match": '"other", W/"another"'}, 200, False),
     ("inm-malformed", lambda r: {"If-None-Match": "no-quotes"}, 200, False),

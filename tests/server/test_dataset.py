@@ -15,11 +15,11 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from ontology.namespaces import DCAT, LG, SH, VOID
-from ontology.paths import CONTEXT_JSONLD, ONTOLOGY_TTL, SHAPES_DIR
+from ontology.namespaces import DCAT, LG, SH, SPDX, VOID
+from ontology.paths import CONTEXT_JSONLD, CONTEXTS_DIR, ONTOLOGY_TTL, SHAPES_DIR
 from ontology.store import EmbeddedStore
 from ontology.store.dumps import DUMP_NAME, read_manifest, write_dumps
-from server.routes.crawl import sitemap_pages
+from server.routes.crawl import Entry, sitemap_pages
 from tests.server.support import (
     BASE,
     app_client,
@@ -45,8 +45,16 @@ def enterprise_iris(source: ox.Store) -> set[str]:
     return {row["e"].value for row in result}
 
 
+HOST = "http://testserver"
+
+
 def sitemap_locs(text: str) -> list[str]:
     return re.findall(r"<loc>([^<]+)</loc>", text)
+
+
+def page_iris(locs: list[str]) -> set[str]:
+    """The canonical IRIs whose pages the locations are (``{host}/id/x.html?lang=zh``)."""
+    return {BASE + loc.removeprefix(HOST).split(".html")[0] for loc in locs if ".html" in loc}
 
 
 # -- VoID and DCAT
@@ -75,7 +83,7 @@ def test_void_describes_the_dataset(client: TestClient) -> None:
     ds = URIRef(f"{BASE}/dataset")
     assert (ds, RDF.type, VOID.Dataset) in g
     assert (ds, RDF.type, DCAT.Dataset) in g
-    assert (ds, VOID.sparqlEndpoint, URIRef(f"{BASE}/sparql")) in g
+    assert (ds, VOID.sparqlEndpoint, URIRef("http://testserver/sparql")) in g
     # class partitions count entities
     parts = {
         str(g.value(p, VOID["class"])): int(g.value(p, VOID.entities))
@@ -107,11 +115,14 @@ def test_dataset_lists_the_dump(client: TestClient) -> None:
     manifest = client.get("/dumps")
     assert manifest.status_code == 200, manifest.text
     g = Graph().parse(data=client.get("/dataset.ttl").text, format="turtle")
-    dump = URIRef(f"{BASE}/dumps/{DUMP_NAME}")
-    assert (URIRef(f"{BASE}/dataset"), VOID.dataDump, dump) in g
-    assert (dump, DCAT.downloadURL, dump) in g
+    dump = URIRef(f"{BASE}/dumps/{DUMP_NAME}")  # the distribution, named canonically
+    url = URIRef(f"http://testserver/dumps/{DUMP_NAME}")  # where it is downloaded
+    assert (URIRef(f"{BASE}/dataset"), VOID.dataDump, url) in g
+    assert (dump, DCAT.downloadURL, url) in g
     assert int(g.value(dump, DCAT.byteSize)) > 0
-    assert len(str(g.value(dump, LG.sha256))) == 64
+    checksum = g.value(dump, SPDX.checksum)
+    assert g.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+    assert str(g.value(checksum, SPDX.checksumValue)) == manifest.json()["dumps"][0]["sha256"]
 
 
 def test_dataset_jsonld_expands_to_the_turtle_triples(client: TestClient) -> None:
@@ -126,8 +137,10 @@ def test_dataset_jsonld_expands_to_the_turtle_triples(client: TestClient) -> Non
 def test_robots_points_to_the_sitemap(client: TestClient) -> None:
     r = client.get("/robots.txt")
     assert r.status_code == 200
-    assert f"Sitemap: {BASE}/sitemap.xml" in r.text
+    assert f"Sitemap: {HOST}/sitemap.xml" in r.text  # on the host that serves the sitemap
     assert "Disallow: /sparql" in r.text
+    assert "Allow: /dumps/" in r.text  # dataset search engines fetch the download
+    assert "Disallow: /dumps" not in r.text
 
 
 def test_sitemap_lists_every_enterprise_page(client: TestClient, sample_source: ox.Store) -> None:
@@ -135,11 +148,33 @@ def test_sitemap_lists_every_enterprise_page(client: TestClient, sample_source: 
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/xml")
     locs = sitemap_locs(r.text)
-    pages = {loc.removesuffix(".html") for loc in locs if loc.endswith(".html")}
-    assert enterprise_iris(sample_source) <= pages
+    assert enterprise_iris(sample_source) <= page_iris(locs)
     assert len(locs) == len(set(locs))
-    for loc in locs[:5]:
-        assert client.get(loc.removeprefix(BASE)).status_code == 200
+    for loc in locs[:6]:
+        assert client.get(loc.removeprefix(HOST)).status_code == 200
+
+
+def test_sitemap_names_each_language_and_when_it_changed(client: TestClient) -> None:
+    text = client.get("/sitemap.xml").text
+    [entry] = re.findall(r"<url><loc>[^<]*/id/batch/1\.html\?lang=en</loc>.*?</url>", text)
+    assert re.search(r"<lastmod>\d{4}-\d{2}-\d{2}</lastmod>", entry)
+    alternates = dict(re.findall(r'hreflang="([^"]+)" href="([^"]+)"', entry))
+    assert alternates == {
+        "zh-Hans": f"{HOST}/id/batch/1.html?lang=zh",
+        "en": f"{HOST}/id/batch/1.html?lang=en",
+        "x-default": f"{HOST}/id/batch/1.html",
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_language_has_its_canonical_url_and_names_the_others(
+    client: TestClient, lang: str
+) -> None:
+    r = client.get("/id/batch/1.html", params={"lang": lang})
+    assert f'<link rel="canonical" href="{HOST}/id/batch/1.html?lang={lang}">' in r.text
+    assert f'hreflang="en" href="{HOST}/id/batch/1.html?lang=en"' in r.text
+    assert f'hreflang="zh-Hans" href="{HOST}/id/batch/1.html?lang=zh"' in r.text
+    assert r.headers["content-language"] == {"zh": "zh-Hans", "en": "en"}[lang]
 
 
 def test_sitemap_becomes_an_index_past_the_limit(sample_source: ox.Store) -> None:
@@ -147,21 +182,22 @@ def test_sitemap_becomes_an_index_past_the_limit(sample_source: ox.Store) -> Non
         index = client.get("/sitemap.xml")
         assert "<sitemapindex" in index.text
         parts = sitemap_locs(index.text)
-        assert parts[0] == f"{BASE}/sitemaps/1.xml"
+        assert parts[0] == f"{HOST}/sitemaps/1.xml"
         listed = []
         for part in parts:
-            r = client.get(part.removeprefix(BASE))
+            r = client.get(part.removeprefix(HOST))
             assert r.status_code == 200
             assert len(sitemap_locs(r.text)) <= 4
             listed += sitemap_locs(r.text)
-        assert enterprise_iris(sample_source) <= {u.removesuffix(".html") for u in listed}
+        assert enterprise_iris(sample_source) <= page_iris(listed)
         assert client.get(f"/sitemaps/{len(parts) + 1}.xml").status_code == 404
 
 
 def test_sitemap_files_hold_at_most_50000_urls() -> None:
-    urls = [f"{BASE}/id/enterprise/E{n:06d}.html" for n in range(120_001)]
-    pages = sitemap_pages(urls, 50_000)
-    assert [len(p) for p in pages] == [50_000, 50_000, 20_001]
+    """Each page is listed once per language: 25,000 pages make a file of 50,000 URLs."""
+    entries = [Entry(f"/id/enterprise/E{n:06d}", None) for n in range(60_001)]
+    pages = sitemap_pages(entries, 50_000)
+    assert [len(p) for p in pages] == [25_000, 25_000, 10_001]
 
 
 # -- dumps
@@ -249,17 +285,22 @@ def test_a_memory_store_dump_lives_only_as_long_as_the_app(sample_store: Embedde
 
 
 @pytest.mark.parametrize(
-    ("path", "immutable"), [("/context.jsonld", False), ("/ns/context/0.1.0.jsonld", True)]
+    ("path", "immutable", "file"),
+    [
+        ("/context.jsonld", False, CONTEXT_JSONLD),
+        ("/ns/context/0.2.0.jsonld", True, CONTEXT_JSONLD),
+        ("/ns/context/0.1.0.jsonld", True, CONTEXTS_DIR / "0.1.0.jsonld"),  # never withdrawn
+    ],
 )
 def test_context_is_published_with_cors_and_cache_headers(
-    client: TestClient, path: str, immutable: bool
+    client: TestClient, path: str, immutable: bool, file: Path
 ) -> None:
     r = client.get(path)
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/ld+json"
     assert r.headers["access-control-allow-origin"] == "*"
     assert ("immutable" in r.headers["cache-control"]) is immutable
-    assert r.content == CONTEXT_JSONLD.read_bytes()
+    assert r.content == file.read_bytes()
     assert client.get(path, headers={"If-None-Match": r.headers["etag"]}).status_code == 304
 
 
@@ -337,7 +378,7 @@ def test_curated_sitemap_lists_every_enterprise_page(
     enterprises = enterprise_iris(curated_source)
     assert len(enterprises) > 100
     locs = sitemap_locs(curated.get("/sitemap.xml").text)
-    assert enterprises <= {u.removesuffix(".html") for u in locs}
+    assert enterprises <= page_iris(locs)
 
 
 def test_curated_dump_reloads_to_the_same_quads(

@@ -10,6 +10,9 @@ from collections.abc import Iterator
 import httpx
 import pyoxigraph as ox
 import pytest
+from pyld import jsonld
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from ontology.store import EmbeddedStore
 from ontology.store.dumps import write_dumps
@@ -68,3 +71,43 @@ def test_lookup_and_reconcile_over_http(server: tuple[str, EmbeddedStore]) -> No
     queries = {"q0": {"query": "北京示例精密机械有限公司"}}
     answer = httpx.post(url + "/reconcile", data={"queries": json.dumps(queries)}).json()
     assert answer["q0"]["result"][0]["id"] == "E900001"
+
+
+# Every kind of JSON-LD document the service serves, with the Turtle of the same triples.
+JSONLD_DOCUMENTS = [
+    "/id/enterprise/E900001",
+    "/id/batch/1",
+    "/id/document/slqh-2019-1",
+    "/api/enterprises?limit=3",
+    "/api/documents",
+    "/api/batches",
+    "/api/regions",
+    "/dataset",
+    "/graph/enterprises",
+    "/ontology",
+]
+
+
+@pytest.mark.parametrize("path", JSONLD_DOCUMENTS)
+def test_pyld_expands_every_document_from_the_serving_host(
+    server: tuple[str, EmbeddedStore], path: str
+) -> None:
+    """pyld with its usual document loader (requests) fetches the context from the host that
+    served the document, whatever that host is, and gets the triples the Turtle has."""
+    url, _ = server
+    fetched: list[str] = []
+    load = jsonld.requests_document_loader(timeout=30)
+
+    def loader(iri: str, options: dict[str, object] | None = None) -> dict[str, object]:
+        fetched.append(iri)
+        return load(iri, options or {})
+
+    doc = httpx.get(url + path, headers={"Accept": "application/ld+json"}, timeout=30)
+    assert doc.status_code == 200, doc.text[:300]
+    nquads = jsonld.to_rdf(
+        doc.json(), {"format": "application/n-quads", "documentLoader": loader, "base": url}
+    )
+    ttl = httpx.get(url + path, headers={"Accept": "text/turtle"}, timeout=30)
+    assert isomorphic(Graph().parse(data=nquads, format="nt"), Graph().parse(data=ttl.text))
+    assert fetched
+    assert [iri for iri in fetched if not iri.startswith(url + "/")] == []

@@ -249,7 +249,11 @@ def test_enterprise_page_markup(client: TestClient) -> None:
     }
     assert data["taxID"] == "91110108MA01AAAA0M"
     assert data["address"]["addressRegion"] == "北京市"
-    assert data["hasCredential"][0]["@id"] == f"{BASE}/id/designation/E900001-little-giant-1"
+    [title] = data["hasCertification"]
+    assert title["@type"] == "Certification"
+    assert title["@id"] == f"{BASE}/id/designation/E900001-little-giant-1"
+    assert title["issuedBy"]["@type"] == "GovernmentOrganization"
+    assert title["validFrom"]
     assert data["award"]
     assert "Beijing Example Precision Machinery Co., Ltd." in data["alternateName"]
 
@@ -260,6 +264,8 @@ def test_document_page_markup_and_citations_both_ways(client: TestClient) -> Non
     assert data["legislationIdentifier"] == "示例企函〔2019〕1号"
     assert data["legislationDate"] == "2019-06-05"
     assert data["citation"][0]["@id"] == f"{BASE}/id/document/slqh-2018-5"
+    assert "sameAs" not in data  # a page a copy was read from is not the document
+    assert {page["@type"] for page in data["subjectOf"]} == {"WebPage"}
     assert 'href="/id/document/slqh-2018-5"' in r.text  # cites
     assert 'href="/id/document/slqh-2020-9"' in r.text  # cited by
     assert 'href="/id/batch/1"' in r.text  # announces

@@ -16,7 +16,7 @@ from server.jsonld import Compactor, UnsupportedContext, compact_jsonld
 LG = "https://w3id.org/littlegiant/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-CONTEXT_URL = "https://w3id.org/littlegiant/ns/context/0.1.0.jsonld"
+CONTEXT_URL = "https://w3id.org/littlegiant/ns/context/0.2.0.jsonld"
 S = ox.NamedNode("https://w3id.org/littlegiant/id/enterprise/E900001")
 B = ox.BlankNode("b1")
 
@@ -63,7 +63,7 @@ def test_awkward_values_round_trip() -> None:
     expected = Graph().parse(data=ox.serialize(AWKWARD, format=ox.RdfFormat.N_TRIPLES), format="nt")
     assert isomorphic(expand_to_graph(doc), expected)
     [node] = [x for x in doc["@graph"] if x["id"] == S.value]
-    assert node["validFrom"] == "2019-06-05"
+    assert node["lgValidFrom"] == "2019-06-05"
     assert node["label"] == {"zh": ["示例", "another"]}
     assert node["tier"] == ["LittleGiant", "http://example.org/other-tier"]
     assert "Enterprise" in node["type"]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import RDFS, Graph, Literal, URIRef
@@ -15,6 +16,7 @@ from ontology.namespaces import LG, SD
 from ontology.paths import ONTOLOGY_TTL
 from ontology.store import EmbeddedStore
 from server.sparql.examples import Example, load_examples
+from tests.server.conftest import store_of
 from tests.server.support import BASE, app_client
 
 COUNT_BATCHES = "SELECT (COUNT(*) AS ?n) WHERE { ?b a lg:Batch }"
@@ -24,9 +26,13 @@ ASK_ANY = "ASK { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def client(curated_dir: Path) -> Iterator[TestClient]:
-    """The endpoint over the on-disk default dataset, results cut at 50 rows."""
-    with app_client(EmbeddedStore(curated_dir), max_result_rows=50) as c:
+def client(
+    curated_dir: Path, curated_source: ox.Store, engine: str, request: pytest.FixtureRequest
+) -> Iterator[TestClient]:
+    """The endpoint over the default dataset (on disk, or in the remote engine), results cut at
+    50 rows."""
+    store = EmbeddedStore(curated_dir) if engine == "embedded" else None
+    with app_client(store or store_of(curated_source, engine, request), max_result_rows=50) as c:
         yield c
 
 
@@ -447,3 +453,18 @@ def test_there_are_at_least_twelve_bilingual_examples() -> None:
         assert e.title_en
         assert e.title_zh
         assert e.title_en != e.title_zh
+
+
+def test_an_answer_is_revalidated_without_running_the_query(client: TestClient) -> None:
+    """A cache in front (deploy/nginx) revalidates with the ETag: 304 while the generation is
+    the one that answered, for the same query and format only."""
+    r = client.get("/sparql", params={"query": COUNT_BATCHES})
+    assert r.status_code == 200, r.text
+    tag = r.headers["etag"]
+    again = client.get("/sparql", params={"query": COUNT_BATCHES}, headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+    other = client.get("/sparql", params={"query": BATCHES}, headers={"If-None-Match": tag})
+    assert other.status_code == 200
+    xml = {"If-None-Match": tag, "Accept": "application/sparql-results+xml"}
+    assert client.get("/sparql", params={"query": COUNT_BATCHES}, headers=xml).status_code == 200

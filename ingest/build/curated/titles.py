@@ -116,11 +116,10 @@ def _designation(
     g.add(des, LG.holder, ent)
     g.add(des, LG.tier, LG.LittleGiant)
     g.add(des, LG.batch, lk.iris.batch(n))
-    if row["name_zh"]:
-        label = rdf.text(f"{row['name_zh']}：第{n}批专精特新“小巨人”企业", "zh")
-    else:
-        label = rdf.text(f"{row['name_en']}: Little Giant, batch {n}", "en")
-    g.add(des, RDFS.label, label)
+    # a label in each language, the firm named as it is known in that language, else as printed
+    name_zh, name_en = row["name_zh"] or row["name_en"], row["name_en"] or row["name_zh"]
+    g.add(des, RDFS.label, rdf.text(f"{name_zh}：第{n}批专精特新“小巨人”企业", "zh"))
+    g.add(des, RDFS.label, rdf.text(f"{name_en}: Little Giant, batch {n}", "en"))
     awarded = [lk.document(ref, row) for ref in row.as_list("awarded_by")]
     for doc in awarded or facts.announced_by:
         g.add(des, LG.awardedBy, doc)
@@ -168,6 +167,8 @@ def review_outcomes(lk: Lookups) -> None:
         g.add(event, LG.evidence, LG.EvidenceReviewPassList)
         g.add(event, LG.evidenceNote, rdf.text(row["outcome"]))
         g.add(event, RDFS.label, rdf.text(f"{row['name_zh']}：{row['review_round']}通过", "zh"))
+        name_en = row.get("name_en") or row["name_zh"]
+        g.add(event, RDFS.label, rdf.text(f"{name_en}: passed the review of {year}", "en"))
         if row["event_document"]:
             g.add(event, LG.eventDocument, lk.document(row["event_document"], row))
         _, end, _ = lk.batches[n].validity()
