@@ -112,7 +112,10 @@ def reconcile_facts(
     batch = pick("batch", own.batch, given.batch)
     document = pick("document", own.document, given.document)
     day = pick("date", own.date, given.date)
-    store = known(batch, document) if known is not None else Known()
+    # what the store knows of a batch (its announcing notice and date) is a batch list's; a
+    # review or revocation list of the batch is another document of another day
+    batch_list = kind in (None, "batch")
+    store = known(batch, document) if known is not None and batch_list else Known()
     iri = document_iri(document) if document and document_iri else store.document
     if document is None and store.document is not None:
         origins["document"] = f"the store: {store.document_label} announces batch {batch}"
