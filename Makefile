@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed browser
+setup: $(VENV)/.installed
 
 # Debian's Chromium for the browser tests (tests/server/test_browser.py); never a browser download
 browser:
@@ -27,9 +27,10 @@ run: setup
 	$(VENV)/bin/littlegiant build
 	$(VENV)/bin/littlegiant serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup browser
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q -m ""   # every test, the slow end-to-end ones too
 
 build: setup
