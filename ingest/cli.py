@@ -25,13 +25,14 @@ from pydantic import ValidationError
 from ingest.build.curated import build_default
 from ingest.consistency import compare_registry
 from ingest.facts import IngestError
-from ingest.identity import Registry, seeded
+from ingest.identity import Registry
 from ingest.ingest_file import IngestResult, ingest_file
 from ingest.limits import ReadLimits
 from ingest.load import CommitOutcome, ValidationFailed, commit, default_gate, turtle_graph
 from ingest.merge import merge_keys
 from ingest.progress import Progress
 from ingest.read_tables import UnreadableFile, read_input
+from ingest.registry_files import seeded
 from ingest.report import FIRST_CASES, shape_errors, success_lines, summary, write_errors
 from ingest.row_errors import RowError, clip
 from ingest.writer import writing

@@ -12,29 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import registry_files as rf
-from ingest.document_slugs import derive_document_slug, is_numbered_slug
+from ingest.document_slugs import derive_document_slug
 from ingest.firm_match import Match, PrintedFirm, match_firm, more_specific, name_head
 from ingest.regions import RegionTable, default_regions
+from ingest.registry_files import MergeRecord
 from ontology.names import compact_uscc, has_cjk, normalise_name
-from ontology.paths import SHIPPED_REGISTRY
 
 _KEY = re.compile(r"^E(\d{6,})$")
 MAX_SIMILAR = 3  # more known firms than this sharing a name head: the head is no evidence
 
-__all__ = [
-    "MergeRecord",
-    "Registry",
-    "Resolution",
-    "derive_document_slug",
-    "is_numbered_slug",
-    "seeded",
-]
+__all__ = ["MergeRecord", "Registry", "Resolution"]
 
 
 @dataclass(frozen=True)
@@ -50,17 +41,6 @@ class Resolution:
     @property
     def ambiguous(self) -> bool:
         return self.key is None and len(self.candidates) > 1
-
-
-@dataclass(frozen=True)
-class MergeRecord:
-    """A merge a person decided: ``key`` is the firm ``into``, since ``on``."""
-
-    key: str
-    into: str
-    on: str
-    reason: str = ""
-    source_url: str = ""
 
 
 @dataclass
@@ -406,21 +386,3 @@ def _reason(match: Match, firm: PrintedFirm) -> str:
 def _key_number(key: str) -> int:
     m = _KEY.match(key)
     return int(m.group(1)) if m else 0
-
-
-def seeded(directory: Path, shipped: Path = SHIPPED_REGISTRY) -> Path:
-    """``directory``, first made a copy of the shipped registry when it does not exist yet (an
-    installation's first run), so the shipped data keeps its keys. The copy is made aside and
-    renamed into place: two first runs at once leave one whole copy."""
-    if directory.exists() or not shipped.is_dir():
-        return directory
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    aside = Path(tempfile.mkdtemp(prefix=".registry-", dir=directory.parent))
-    for name in (rf.ENTERPRISE_FILE, rf.DOCUMENT_FILE):
-        if (shipped / name).is_file():
-            shutil.copyfile(shipped / name, aside / name)
-    try:
-        aside.rename(directory)
-    except OSError:  # another run put its copy there first
-        shutil.rmtree(aside, ignore_errors=True)
-    return directory

@@ -11,7 +11,24 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from ontology.paths import SHIPPED_REGISTRY
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """A merge a person decided: ``key`` is the firm ``into``, since ``on``."""
+
+    key: str
+    into: str
+    on: str
+    reason: str = ""
+    source_url: str = ""
+
 
 ENTERPRISE_FILE = "enterprises.csv"
 DOCUMENT_FILE = "documents.csv"
@@ -47,3 +64,21 @@ def atomic_write(path: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)
+
+
+def seeded(directory: Path, shipped: Path = SHIPPED_REGISTRY) -> Path:
+    """``directory``, first made a copy of the shipped registry when it does not exist yet (an
+    installation's first run), so the shipped data keeps its keys. The copy is made aside and
+    renamed into place: two first runs at once leave one whole copy."""
+    if directory.exists() or not shipped.is_dir():
+        return directory
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    aside = Path(tempfile.mkdtemp(prefix=".registry-", dir=directory.parent))
+    for name in (ENTERPRISE_FILE, DOCUMENT_FILE):
+        if (shipped / name).is_file():
+            shutil.copyfile(shipped / name, aside / name)
+    try:
+        aside.rename(directory)
+    except OSError:  # another run put its copy there first
+        shutil.rmtree(aside, ignore_errors=True)
+    return directory

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from stdnum.cn import uscc
 
-from ingest.identity import Registry, derive_document_slug, is_numbered_slug
+from ingest.document_slugs import derive_document_slug, is_numbered_slug
+from ingest.identity import Registry
 from ontology.names import InvalidUSCC, normalise_name, validate_uscc
 
 

@@ -2,8 +2,8 @@
 ingest to the same firms as their CSV, each once; disguised files are read for what they are;
 the same rows in CSV, XLSX, XLS, HTML and PDF give the same parsed rows.
 
-The rows are real: the first of MIIT's three 2024 lists of key Little Giants, as the repository's
-shared data transcribes it (``../shared/data``: a failure, never a skip, when it is missing).
+The rows are real: the first of MIIT's three 2024 lists of key Little Giants, as the
+repository ships them (``data/key_little_giants_2024_lists.csv``).
 The files are drawn here in the shapes MIIT and the provinces publish (附件 title, the header
 on the first page only, page numbers; a BIFF workbook with the regions merged). The batch they
 are ingested as is this test's own: the store is a temporary one, never the shipped data.
@@ -36,14 +36,12 @@ from tests.ingest.readers.make_xls import (
     write_xlsx,
 )
 
-LISTS = DATA_DIR.parent.parent / "shared" / "data" / "key_little_giants_2024_lists.csv"
+LISTS = DATA_DIR / "key_little_giants_2024_lists.csv"
 
 
 @pytest.fixture(scope="module")
 def real_list() -> tuple[str, list[Entry]]:
     """The first 2024 list: its title and its rows as printed."""
-    if not LISTS.is_file():
-        pytest.fail(f"{LISTS} is missing: the real lists live in ../shared/data")
     with LISTS.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     title = rows[0]["list_title"]

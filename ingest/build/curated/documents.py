@@ -7,7 +7,7 @@ from rdflib import URIRef
 from ingest.build.curated.graph import CuratedGraph
 from ingest.build.curated.lookups import Lookups
 from ingest.build.curated.rows import CuratedRow, read_rows
-from ingest.identity import is_numbered_slug
+from ingest.document_slugs import is_numbered_slug
 from ontology import rdf
 from ontology.names import parse_document_number
 from ontology.namespaces import DCTERMS, LG, RDFS
