@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from ingest.identity_graphs import DERIVED as REGISTRY_GRAPHS
 from ingest.identity_graphs import described_keys, registry_graphs
+from ingest.neighbourhood import neighbourhood
 from ingest.progress import QUIET, Progress
 from ingest.provenance import describe_graph
 from ingest.validity import DERIVED, derive_after
@@ -31,7 +32,7 @@ from ontology.namespaces import LG
 from ontology.paths import ONTOLOGY_TTL, SHAPES_DIR, label
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore, Transaction
-from ontology.store.common import count, expect_solutions
+from ontology.store.common import count
 
 if TYPE_CHECKING:
     from ingest.identity import Registry
@@ -340,63 +341,3 @@ def _validate(gate: ShapesGate, context: ox.Store, focus: set[str]) -> Validatio
         return gate.validate(context, focus=focus)
     whole = gate.validate(context)
     return whole.restricted_to(focus)
-
-
-def neighbourhood(
-    store: GraphStore,
-    focus: set[str],
-    *,
-    changed: Mapping[str, bytes],
-    ontology: str,
-    dropped: frozenset[str] = frozenset(),
-) -> ox.Store:
-    """The part of the store the shapes read when validating ``focus``, copied into memory.
-
-    ``store`` is the state the change applies to (the writer's, under its lock). A shape reads
-    its focus node's own triples (in every graph) and, one hop out, the nodes they point to (a
-    region's division-code prefixes, a batch's ordinal, an object's type), plus the ontology for
-    class hierarchies. Validating that copy gives the same results for the focus nodes as the
-    whole new state at in-memory speed: the changed graphs (N-Triples) load straight into
-    memory, and what the other graphs (less the ``dropped`` ones) say of the focus nodes comes in
-    one query, so the cost follows the size of the change, not of the store. Whole-store rules
-    (batch completeness) run in ``littlegiant validate``.
-    """
-    context = ox.Store()
-    for graph, data in changed.items():
-        context.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-    g = ox.NamedNode(ontology)
-    if ontology not in changed and ontology not in dropped:
-        context.bulk_extend(store.quads(None, None, None, g))
-    skip = {*changed, *dropped, ontology}
-    exclude = ", ".join(f"<{graph}>" for graph in sorted(skip))
-    nodes = " ".join(f"<{iri}>" for iri in sorted(focus))
-    others = store.select(
-        f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {nodes} }} GRAPH ?g {{ ?s ?p ?o }}"
-        f" FILTER (?g NOT IN ({exclude})) }}"
-    )
-    context.bulk_extend(ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in others)
-    context.bulk_extend(_one_hop(store, context, focus, skip))
-    return context
-
-
-def _one_hop(
-    store: GraphStore, context: ox.Store, focus: set[str], skip: set[str]
-) -> list[ox.Quad]:
-    """What the other graphs say of the nodes the context points to (blank nodes all the way)."""
-    objects = expect_solutions(
-        context.query("SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (!isLiteral(?o)) }")
-    )
-    todo = {row["o"] for row in objects}
-    todo -= {ox.NamedNode(iri) for iri in focus}
-    seen: set[ox.NamedNode | ox.BlankNode] = set()
-    hop: list[ox.Quad] = []
-    while todo:
-        node = todo.pop()
-        seen.add(node)
-        for q in store.quads(node, None, None, None):  # the named graphs, never the merge
-            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in skip:
-                continue
-            hop.append(q)
-            if isinstance(q.object, ox.BlankNode) and q.object not in seen:
-                todo.add(q.object)
-    return hop

@@ -189,7 +189,15 @@ class RemoteStore(TypedQueries):
         obj: Object | None = None,
         graph: ox.NamedNode | ox.DefaultGraph | None = None,
     ) -> Iterator[ox.Quad]:
-        """The quads matching a pattern; in the named graphs unless ``graph`` is DefaultGraph."""
+        """The quads matching a pattern; in the named graphs unless ``graph`` is DefaultGraph.
+
+        A blank node has no name outside the answer that gave it: written into a query it is a
+        fresh variable and would match every node. A pattern with one matches nothing here (ask
+        for a node's blank nodes in the query that names the node, as ``ingest.neighbourhood``
+        does).
+        """
+        if any(isinstance(t, ox.BlankNode) for t in (subject, obj)):
+            return
 
         def term(t: object, var: str) -> str:
             return str(t) if t is not None else f"?{var}"

@@ -14,7 +14,8 @@ from stdnum.cn import uscc
 from ingest.build.lists import build_list
 from ingest.identity import Registry
 from ingest.ingest_file import ingest_file
-from ingest.load import SourceGraph, commit, default_gate, neighbourhood
+from ingest.load import SourceGraph, commit, default_gate
+from ingest.neighbourhood import neighbourhood
 from ingest.parse_list import parse_list
 from ingest.writer import Writing, writing
 from ontology.iris import Iris

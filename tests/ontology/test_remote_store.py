@@ -134,3 +134,54 @@ def test_graphs_written_by_a_bulk_loader_are_adopted_with_their_merge(
     with remote.transaction() as tx:  # the lease was given back
         tx.replace_graph(G, nt("乙"))
     assert [q.object.value for q in remote.quads()] == ["乙"]
+
+
+def test_a_blank_node_pattern_matches_nothing_rather_than_everything(remote: RemoteStore) -> None:
+    # written into a query, a blank node is a fresh variable: it would match every subject
+    remote.replace_graphs({G: quads("示例甲有限公司")})
+    assert list(remote.quads(ox.BlankNode(), None, None, None)) == []
+    assert list(remote.quads(None, None, ox.BlankNode(), None)) == []
+    assert len(list(remote.quads(ox.NamedNode(E), None, None, None))) == 1
+
+
+def test_the_gate_context_over_the_engine_is_the_embedded_one(remote: RemoteStore) -> None:
+    # a firm pointing at a blank node in another graph, and a region it points at
+    from ingest.neighbourhood import neighbourhood
+
+    region = "https://w3id.org/littlegiant/id/region/330200"
+    other = "https://w3id.org/littlegiant/graph/other"
+    data = (
+        f'<{E}> <{NAME}> "示例甲有限公司"@zh .\n'
+        f"<{E}> <https://w3id.org/littlegiant/ontology#reportingRegion> <{region}> .\n"
+        f'<{E}> <http://www.w3.org/ns/prov#qualifiedAttribution> [ <{NAME}> "旧名"@zh ] .\n'
+        f'<{region}> <{NAME}> "宁波市"@zh .\n'
+        f"<{region}> <http://www.w3.org/2000/01/rdf-schema#seeAlso>"
+        f' [ <{NAME}> "计划单列市"@zh ] .\n'
+    )
+    parsed = list(ox.parse(data.encode(), format=ox.RdfFormat.TURTLE))
+    graph = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(other)) for t in parsed]
+    embedded = EmbeddedStore(None)
+    contexts = []
+    for store in (remote, embedded):
+        store.replace_graphs({other: graph})
+        changed = {G: nt("示例乙有限公司")}
+        context = neighbourhood(store, {E}, changed=changed, ontology=G + "-ontology")
+        contexts.append(sorted(_named_blank_nodes(context)))
+    assert contexts[0] == contexts[1]
+    # the change's triple; the firm's three and the region's two, with what their blank nodes say
+    assert len(contexts[0]) == 8
+
+
+def _named_blank_nodes(store: ox.Store) -> list[str]:
+    """The store's quads as N-Quads lines with each blank node named by what it says."""
+    said = {
+        q.subject: str(q.object)
+        for q in store.quads_for_pattern(None, None, None)
+        if isinstance(q.subject, ox.BlankNode)
+    }
+    lines = []
+    for q in store.quads_for_pattern(None, None, None):
+        s = said[q.subject] if isinstance(q.subject, ox.BlankNode) else str(q.subject)
+        o = said[q.object] if isinstance(q.object, ox.BlankNode) else str(q.object)
+        lines.append(f"{s} {q.predicate} {o} {q.graph_name}")
+    return lines

@@ -33,19 +33,6 @@ def code(region6: str, serial: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def engine() -> str:
-    """The change feed runs over the embedded store only.
-
-    Over the remote engine this module ingests three lists through the gate on top of the whole
-    default build; with the 1,324-firm default data that took more than ten minutes on this
-    machine (the gate's focus over blank nodes read back from the engine), which would put the
-    whole suite past CI's limit. Commits over the remote engine stay covered by the store tests
-    in tests/ontology; the remote ingest's cost is the open work.
-    """
-    return "embedded"
-
-
-@pytest.fixture(scope="module")
 def client(
     tmp_path_factory: pytest.TempPathFactory, engine: str, request: pytest.FixtureRequest
 ) -> Iterator[TestClient]:
