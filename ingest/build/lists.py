@@ -164,15 +164,21 @@ def _place(
 def list_slug(parsed: ParsedList, facts: Facts, iris: Iris) -> str:
     """The list's identity, from what it states: ``{document}-{kind}[-{batch}]`` when its
     document is known (from its title, the command line or the store), else
-    ``{kind}[-{batch}]``; then a digest of its printed title, when it prints one (two lists a
-    notice attaches for one batch print different titles)."""
+    ``{kind}[-{batch}]``; then a digest of its printed title (two lists a notice attaches for
+    one batch print different titles), or of the names it lists when it prints none.
+
+    The same list in another format, order or file name is one source, and a corrected list
+    printing the same title replaces it. A list with no title has nothing else that tells it
+    from another list of its batch: its names do, so two untitled lists stay two sources and
+    neither replaces the other.
+    """
     tail = facts.kind + (f"-{facts.batch}" if facts.batch is not None else "")
     parsed_doc = iris.parse(facts.document_iri) if facts.document_iri else None
     slug = f"{parsed_doc.local}-{tail}" if parsed_doc is not None else tail
-    title = normalise_name(parsed.title)
-    if title:
-        return f"{slug}-{hashlib.sha1(title.encode()).hexdigest()[:10]}"  # noqa: S324 - an id
-    return slug
+    said = normalise_name(parsed.title) or "\n".join(
+        sorted({normalise_name(row.name) for row in parsed.rows})
+    )
+    return f"{slug}-{hashlib.sha1(said.encode()).hexdigest()[:10]}"  # noqa: S324 - an id
 
 
 def list_graph_name(parsed: ParsedList, facts: Facts, iris: Iris) -> str:

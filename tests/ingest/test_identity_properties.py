@@ -119,7 +119,13 @@ def sources(draw: st.DrawFn) -> Source:
     return Source(form, rows, draw(st.booleans()))
 
 
-TITLE = "第七批专精特新“小巨人”企业名单（测试用合成数据）"
+TITLE = "第七批专精特新“小巨人”企业名单（测试用合成数据，第{n}份）"  # each list its own
+
+
+def _title(n: int) -> str:
+    """The n-th list's printed title: each drawn list is another list of the batch (a list
+    printing the title of an earlier one is its corrected version and replaces it)."""
+    return TITLE.format(n=n + 1)
 
 
 def _table(source: Source) -> list[list[str]]:
@@ -150,19 +156,19 @@ def _notice(source: Source) -> str:
 def write(source: Source, home: Path, n: int) -> Path:
     """The file a source is: the same rows as a CSV, XLSX or HTML list, or a notice's prose."""
     path = home / f"source-{n}.{'txt' if source.form == 'notice' else source.form}"
-    rows = _table(source)
+    rows, title = _table(source), _title(n)
     if source.form == "notice":
         path.write_text(_notice(source), encoding="utf-8")
     elif source.form == "csv":
         text = io.StringIO()
-        text.write(TITLE + "\n")
+        text.write(title + "\n")
         text.writelines(",".join(r) + "\n" for r in rows)
         path.write_text(text.getvalue(), encoding="utf-8")
     elif source.form == "xlsx":
         wb = Workbook()
         ws = wb.active
         assert ws is not None
-        ws.append([TITLE])
+        ws.append([title])
         for r in rows:
             ws.append(r)
         wb.save(path)
@@ -170,7 +176,7 @@ def write(source: Source, home: Path, n: int) -> Path:
         cells = "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
         )
-        path.write_text(f"<html><body><p>{TITLE}</p><table>{cells}</table></body></html>")
+        path.write_text(f"<html><body><p>{title}</p><table>{cells}</table></body></html>")
     return path
 
 

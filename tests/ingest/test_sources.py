@@ -152,3 +152,21 @@ def test_a_batch_nothing_dates_still_asks_for_the_date(world: World) -> None:
     wb.save(path)
     with pytest.raises(IngestError, match=r"the store knows none for batch 7.*give --date"):
         world.ingest(path)
+
+
+def _untitled(world: World, name: str, firms: list[list[object]]) -> Path:
+    text = ",".join(HEADER) + "\n" + "".join(",".join(map(str, f)) + "\n" for f in firms)
+    return world.write(name, text)
+
+
+def test_untitled_lists_are_told_apart_by_the_names_they_list(world: World) -> None:
+    """With no title, nothing but its names tells a list from another of its batch: two such
+    lists are two sources (neither drops the other's titles); the same one twice is one."""
+    first = world.ingest(_untitled(world, "a.csv", FIRMS[:2]), kind="batch", batch=1).graph
+    again = world.ingest(_untitled(world, "b.csv", FIRMS[1::-1]), kind="batch", batch=1).graph
+    other = world.ingest(_untitled(world, "c.csv", FIRMS[2:]), kind="batch", batch=1).graph
+    assert first == again != other
+    for _, _, name, uscc_code in FIRMS:
+        key = world.key(str(uscc_code))
+        d = str(world.iris.designation(key, LITTLE_GIANT, 1))
+        assert d in world.holders("2020-01-01"), name

@@ -24,7 +24,7 @@ from tests.server.support import ROOT, app_client, memory_copy, turtle_graph
 
 RULES = ROOT / "docs" / "w3id" / "littlegiant" / ".htaccess"
 # the resources the rules negotiate for, one of each kind, as paths under the base
-NEGOTIATED = ("/id/enterprise/E000001", "/ontology", "/shapes", "/graph/enterprises")
+NEGOTIATED = ("/id/enterprise/E000001", "/ontology", "/shapes", "/graph/reference")
 
 
 def accept_rules(path: Path) -> list[tuple[list[str], str]]:
@@ -126,7 +126,7 @@ def test_an_alias_base_must_be_a_base_iri_and_not_the_canonical_one() -> None:
 ALIASED = [
     pytest.param("/id/enterprise/E000001", "", id="enterprise"),
     pytest.param("/id/enterprise/E000001.ttl", "", id="format-url"),
-    pytest.param("/graph/enterprises", "", id="graph"),
+    pytest.param("/graph/reference", "", id="graph"),
     pytest.param("/ontology", "", id="ontology"),
     pytest.param("/shapes.ttl", "", id="shapes-format"),
     pytest.param("/id/enterprise/E000001", "asOf=2020-01-01", id="query-kept"),
