@@ -192,9 +192,8 @@ class RemoteStore(TypedQueries):
         """The quads matching a pattern; in the named graphs unless ``graph`` is DefaultGraph.
 
         A blank node has no name outside the answer that gave it: written into a query it is a
-        fresh variable and would match every node. A pattern with one matches nothing here (ask
-        for a node's blank nodes in the query that names the node, as ``ingest.neighbourhood``
-        does).
+        fresh variable and would match every node. A pattern with one matches nothing here: ask
+        for a node's blank nodes in the same query that names the node.
         """
         if any(isinstance(t, ox.BlankNode) for t in (subject, obj)):
             return
