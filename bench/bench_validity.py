@@ -1,7 +1,7 @@
 """What the validity terms cost: deriving them at commit, the derived graph's size, and "held the
 title on D" as the pages, the API and example 06 ask it.
 
-    .venv/bin/python bench/bench_validity.py [--enterprises 20000] [--repeat 15]
+    .venv/bin/python bench/bench_validity.py [--enterprises 20000] [--repeat 15] [--skip-queries]
 
 The data is the SYNTHETIC set of ``bench/synth_graph.py`` (enterprises, designations with
 validity, re-review and revocation events) loaded into an on-disk ``EmbeddedStore`` in one
@@ -87,7 +87,7 @@ def size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def measure(enterprises: int, repeat: int) -> None:
+def measure(enterprises: int, repeat: int, *, queries: bool = True) -> None:
     iris = Iris(BASE)
     graphs: dict[str, list[ox.Triple]] = {}
     for q in synthetic_quads(enterprises):
@@ -119,8 +119,9 @@ def measure(enterprises: int, repeat: int) -> None:
     rows.append(("store on disk before / after the derived graph, MB", f"{before:.1f} / "))
     rows[-1] = (rows[-1][0], rows[-1][1] + f"{size_mb(root / 'store'):.1f}")
     memory = ox.Store()
-    memory.bulk_extend(store.raw)
-    for day in DAYS:
+    if queries:
+        memory.bulk_extend(store.raw)
+    for day in DAYS if queries else ():
         for label, query in (("holders on", holders(day)), ("status of all on", statuses(day))):
             for where, s in (("memory", memory), ("disk", store.raw)):
                 ms, result = timed(lambda q=query, s=s: select(s, q), repeat)
@@ -141,8 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enterprises", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--skip-queries", action="store_true", help="derivation and commit figures only"
+    )
     args = parser.parse_args(argv)
-    measure(args.enterprises, args.repeat)
+    measure(args.enterprises, args.repeat, queries=not args.skip_queries)
     return 0
 
 
