@@ -35,7 +35,10 @@ fi
 HTTP_PORT=${HTTP_PORT:-8890}
 ISQL_PORT=${ISQL_PORT:-1111}
 HOST=${HOST:-127.0.0.1}
-QUERY_TIMEOUT_S=${QUERY_TIMEOUT_S:-30}
+# the engine-wide limit bounds the service's own whole-store reads (the dumps written at start
+# and at each commit: 300k quads take ~30 s here); the public endpoint's limit (LG_QUERY_TIMEOUT_S)
+# is sent with each query as Virtuoso's `timeout` parameter and enforced by the client as well
+QUERY_TIMEOUT_S=${QUERY_TIMEOUT_S:-600}
 MAX_ROWS=${MAX_ROWS:-1000000}
 BUFFERS=${BUFFERS:-85000}
 WRITER_USER=${WRITER_USER:-lg_writer}
