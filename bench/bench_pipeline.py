@@ -88,7 +88,7 @@ def main() -> None:
             ]
         triples = sum(len(c.builder) for c in changes)
         with step("commit: validate + load to disk", f"{triples} triples"):
-            outcome = commit(w, iris, changes)
+            outcome = commit(w, iris, changes, identity=True)  # with the registry's names
             session.__exit__(None, None, None)  # the loads finish; the generation is published
         violations = len(outcome.report.violations) if outcome.report else 0
         print(f"  gate: {violations} violations; store {len(store)} quads")
@@ -109,7 +109,7 @@ def main() -> None:
                 review_dir=work / "review",
             )
         with step("4k list: commit (validate + load)", f"{len(change.builder)} triples"):
-            commit(w, iris, [change])
+            commit(w, iris, [change], identity=True)
             session.__exit__(None, None, None)
     finally:
         shutil.rmtree(work, ignore_errors=True)
