@@ -35,6 +35,17 @@ _ERRORS = {
 }
 _SPARQL_ERRORS = {**_ERRORS, "403": "A SERVICE target not on the allow-list", "415": "Not a query"}
 _CONDITIONAL = {"304": "Not modified since the representation the client holds"}
+# the lookups redirect to the enterprise they find (a shared name lists its candidates); an IRI
+# of a merged enterprise, or of a title or event it held, moves to the survivor's
+_REDIRECTS = {
+    "/id/name/": {"303": "See the enterprise of this name", "300": "Enterprises sharing the name"},
+    "/lookup/name": {
+        "303": "See the enterprise of this name",
+        "300": "Enterprises sharing the name",
+    },
+    "/id/uscc/": {"303": "See the enterprise holding this credit code"},
+    "/id/{kind}/": {"301": "Merged into another enterprise: its IRI (owl:sameAs)"},
+}
 
 
 def _types(offers: Iterable[Any]) -> list[str]:
@@ -77,6 +88,10 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             if method in ("get", "head"):
                 for status, description in _CONDITIONAL.items():
                     responses.setdefault(status, {"description": description})
+                for prefix, moves in _REDIRECTS.items():
+                    if path.startswith(prefix):
+                        for status, description in moves.items():
+                            responses.setdefault(status, {"description": description})
             if "422" in responses:
                 responses["422"]["content"] = {
                     **responses["422"].get("content", {}),

@@ -179,6 +179,17 @@ def test_openapi_documents_the_collections(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def test_openapi_documents_the_redirects_the_lookups_answer(client: TestClient) -> None:
+    """What a lookup answers is in the document (schemathesis found an undocumented 303)."""
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"303", "300"} <= paths["/id/name/{name}"]["get"]["responses"].keys()
+    assert "303" in paths["/id/uscc/{code}"]["get"]["responses"]
+    assert "301" in paths["/id/{kind}/{local}"]["get"]["responses"]
+    found = client.get("/id/name/示例(上海)生物科技有限公司", follow_redirects=False)
+    shared = client.get("/id/name/示例新材料有限公司", follow_redirects=False)
+    assert (found.status_code, shared.status_code) == (303, 300)
+
+
 def test_enterprise_member_keeps_its_types(client: TestClient) -> None:
     ttl = client.get("/api/enterprises", params={"limit": 1}, headers={"Accept": "text/turtle"})
     g = Graph().parse(data=ttl.text, format="turtle")
