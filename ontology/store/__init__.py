@@ -8,7 +8,7 @@ dataset; ``len``, ``quads``, ``dump`` and ``named_graphs`` speak of the named gr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -93,6 +93,12 @@ class GraphStore(Protocol):
         graph: ox.NamedNode | ox.DefaultGraph | None = None,
     ) -> Iterator[ox.Quad]:
         """The quads matching a pattern; in the named graphs unless ``graph`` is DefaultGraph."""
+        ...
+
+    def about(self, iris: Sequence[str], *, excluding: frozenset[str]) -> Iterator[ox.Quad]:
+        """What the named graphs but ``excluding`` say of the IRIs, and of the blank nodes they
+        point to (a blank node cannot be asked for by itself over a protocol: it comes with the
+        triple that names it)."""
         ...
 
     def dump(self, path: Path) -> None:

@@ -13,7 +13,7 @@ import contextlib
 import shutil
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,6 +203,22 @@ class EmbeddedStore(TypedQueries):
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store().named_graphs() if isinstance(g, ox.NamedNode))
+
+    def about(self, iris: Sequence[str], *, excluding: frozenset[str]) -> Iterator[ox.Quad]:
+        """What the named graphs but ``excluding`` say of the IRIs and of the blank nodes they
+        point to, read node by node from the indexes (blank nodes all the way down)."""
+        store = self._store()
+        todo: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri) for iri in iris]
+        seen: set[ox.NamedNode | ox.BlankNode] = set()
+        while todo:
+            node = todo.pop()
+            for q in store.quads_for_pattern(node, None, None, None):
+                if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value in excluding:
+                    continue  # the merge in the default graph, or a graph left out
+                yield q
+                if isinstance(q.object, ox.BlankNode) and q.object not in seen:
+                    seen.add(q.object)
+                    todo.append(q.object)
 
     def quads(
         self,

@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,7 +40,7 @@ from ontology.store.common import (
     ntriples,
     write_atomically,
 )
-from ontology.store.remote_update import MERGE_GRAPH, STATE_GRAPH, View
+from ontology.store.remote_update import ABOUT_CHUNK, MERGE_GRAPH, STATE_GRAPH, View, about_queries
 from ontology.store.sparql_http import SparqlClient
 
 __all__ = ["MERGE_GRAPH", "STATE_GRAPH", "RemoteStore", "RemoteTransaction"]
@@ -209,20 +209,20 @@ class RemoteStore(TypedQueries):
         else:
             where = f"{{ GRAPH ?g {{ {pattern} }} }}"
         for row in self.select(f"SELECT * WHERE {where}"):
-            s, p, o, g = (
-                subject or row["s"],
-                predicate or row["p"],
-                obj or row["o"],
-                graph or row["g"],
-            )
-            if not (
-                isinstance(s, ox.NamedNode | ox.BlankNode)
-                and isinstance(p, ox.NamedNode)
-                and isinstance(o, ox.NamedNode | ox.BlankNode | ox.Literal)
-                and isinstance(g, ox.NamedNode | ox.DefaultGraph)
-            ):
-                raise TypeError(f"the engine answered a pattern with {row}")
-            yield ox.Quad(s, p, o, g)
+            terms = (subject or row["s"], predicate or row["p"], obj or row["o"], graph or row["g"])
+            yield _quad(*terms, row=row)
+
+    def about(self, iris: Sequence[str], *, excluding: frozenset[str]) -> Iterator[ox.Quad]:
+        """What the named graphs but ``excluding`` say of the IRIs, and of the blank nodes they
+        point to: a few queries of ``ABOUT_CHUNK`` nodes each (every query is a round trip), the
+        blank nodes' triples in the answer that names them (their labels mean nothing outside)."""
+        for start in range(0, len(iris), ABOUT_CHUNK):
+            own, blank = about_queries(iris[start : start + ABOUT_CHUNK], excluding)
+            for row in self.select(own):
+                yield _quad(row["s"], row["p"], row["o"], row["g"], row=row)
+            for row in self.select(blank):
+                yield _quad(row["n"], row["link"], row["b"], row["g"], row=row)
+                yield _quad(row["b"], row["p"], row["o"], row["g"], row=row)
 
     def __len__(self) -> int:
         """The number of quads in the named graphs."""
@@ -352,3 +352,15 @@ class _Renewal:
         self._stop.set()
         if self._thread is not threading.current_thread():
             self._thread.join(5.0)
+
+
+def _quad(s: object, p: object, o: object, g: object, *, row: object) -> ox.Quad:
+    """The quad of an answer's terms. Raises: TypeError for terms no quad can hold."""
+    if not (
+        isinstance(s, ox.NamedNode | ox.BlankNode)
+        and isinstance(p, ox.NamedNode)
+        and isinstance(o, ox.NamedNode | ox.BlankNode | ox.Literal)
+        and isinstance(g, ox.NamedNode | ox.DefaultGraph)
+    ):
+        raise TypeError(f"the engine answered a pattern with {row}")
+    return ox.Quad(s, p, o, g)

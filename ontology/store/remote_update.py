@@ -10,7 +10,7 @@ copying inside the engine, so the data crosses the network once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -192,3 +192,23 @@ def _literal(text: str) -> str:
 
 def _datetime(value: dt.datetime) -> str:
     return f'"{value.isoformat()}"^^<{_XSD}dateTime>'
+
+
+ABOUT_CHUNK = 1_000  # nodes per VALUES block: few round trips, a body any engine takes
+
+
+def about_queries(iris: Sequence[str], excluding: frozenset[str]) -> tuple[str, str]:
+    """SELECTs of what the named graphs but ``excluding`` say of the IRIs (``?s ?p ?o ?g``) and
+    of the blank nodes they point to (``?n ?link ?b`` and ``?b ?p ?o``, in one answer)."""
+    nodes = " ".join(f"<{iri}>" for iri in iris)
+    left_out = ", ".join(f"<{graph}>" for graph in sorted(excluding))
+    keep = f"FILTER (?g NOT IN ({left_out}))" if left_out else ""
+    own = (
+        f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {nodes} }}"
+        f" GRAPH ?g {{ ?s ?p ?o }} FILTER (!isBlank(?o)) {keep} }}"
+    )
+    blank = (
+        f"SELECT ?n ?link ?b ?p ?o ?g WHERE {{ VALUES ?n {{ {nodes} }}"
+        f" GRAPH ?g {{ ?n ?link ?b . ?b ?p ?o }} FILTER isBlank(?b) {keep} }}"
+    )
+    return own, blank
