@@ -12,26 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from ingest.derivation import derived_after_commit
 from ingest.identity_graphs import DERIVED as REGISTRY_GRAPHS
 from ingest.identity_graphs import described_keys, registry_graphs
 from ingest.neighbourhood import neighbourhood
 from ingest.progress import QUIET, Progress
 from ingest.provenance import describe_graph
-from ingest.validity import DERIVED, derive_after
+from ingest.validity import DERIVED
 from ingest.validity import TITLE as DERIVED_TITLE
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.paths import ONTOLOGY_TTL, SHAPES_DIR, label
 from ontology.rdf import GraphBuilder
-from ontology.store import GraphStore, Transaction
+from ontology.store import GraphStore
 from ontology.store.common import count
 
 if TYPE_CHECKING:
@@ -158,10 +159,14 @@ class _Pending:
     graph: str
     sha: str
     ntriples: bytes
-    triples: int
-    subjects: set[str]
+    content: list[ox.Triple]
     checked: bytes
-    validated: bool = True
+    validated: bool = True  # False: the gate checks only the graph's description (``described``)
+    described: frozenset[str] = frozenset()
+
+    @property
+    def triples(self) -> int:
+        return len(self.content)
 
 
 def commit(
@@ -234,7 +239,7 @@ def derived_graph(
     """The derived graph (``ingest.validity``) as the commit of ``changed`` leaves the store:
     rebuilt at every commit that changes a graph, so it always follows the graphs it reads."""
     new = {_graph_of(iris, sg): sg.builder.triples for sg in changed}
-    derived = derive_after(None if replace_all else store, iris, new)
+    derived = derived_after_commit(None if replace_all else store, iris, new)
     source = Source(DERIVED, DERIVED_TITLE, data=derived.ntriples, derived_from=derived.sources)
     return SourceGraph(source, derived.builder)
 
@@ -279,11 +284,10 @@ def _prepare(
     # the derived graph's own description); checking every designation's terms again at each
     # commit would cost in proportion to the store
     if sg.source.name != DERIVED:
-        return _Pending(
-            graph, sha, data, len(triples), sg.builder.subjects() | prov.subjects(), data
-        )
+        return _Pending(graph, sha, data, triples, data)
     checked = ox.serialize(prov.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return _Pending(graph, sha, data, len(triples), prov.subjects(), checked, validated=False)
+    described = frozenset(prov.subjects())
+    return _Pending(graph, sha, data, triples, checked, validated=False, described=described)
 
 
 def _stage_validated(
@@ -301,9 +305,15 @@ def _stage_validated(
     dropped = [g for g in store.named_graphs() if g not in keep] if replace_all else []
     for g in dropped:
         tx.drop_graph(g)
+    stored = set(store.named_graphs())
     focus: set[str] = set()
     for p in pending:
-        focus |= (_old_subjects(tx, p.graph) if p.validated else set()) | p.subjects
+        if not p.validated:
+            focus |= p.described
+        elif p.graph in stored:
+            focus |= _changed_subjects(store, p)
+        else:
+            focus |= _subjects(p.content)
         tx.replace_graph(p.graph, p.ntriples)
     progress.step(f"validate {len(focus):,} nodes")
     checked = {p.graph: p.checked for p in pending}
@@ -317,10 +327,19 @@ def _stage_validated(
     return report
 
 
-def _old_subjects(tx: Transaction, graph: str) -> set[str]:
-    """The subjects of the graph's previous version: they lose triples, so they are revalidated."""
-    q = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} FILTER isIRI(?s) }}"
-    return {row["s"].value for row in tx.select(q)}
+def _changed_subjects(store: GraphStore, p: _Pending) -> set[str]:
+    """The subjects whose statements in the graph differ between its stored and its new version:
+    only they can validate differently because of this graph (a node it states the same of is
+    judged on the same triples). The registry's names graph is replaced whole whenever a firm is
+    added; comparing keeps its focus to the firms that changed, not every firm of the store.
+    A blank node is never equal across the two versions, so a statement through one always
+    counts as changed."""
+    old = {q.triple for q in store.quads(None, None, None, ox.NamedNode(p.graph))}
+    return _subjects(old.symmetric_difference(p.content))
+
+
+def _subjects(triples: Iterable[ox.Triple]) -> set[str]:
+    return {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
 
 
 def turtle_graph(name: str, title: str, path: Path, *, url: str | None = None) -> SourceGraph:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -39,7 +40,7 @@ from ontology.temporal import renewed_until, valid_until
 DERIVED = "derived"
 TITLE = "Derived: validity terms of every designation, known count of every batch"
 
-_P = {
+PREDICATES = {
     str(p): p
     for p in (
         LG.validFrom, LG.validUntil, LG.batch, LG.awardedBy, LG.designation, LG.eventDate,
@@ -52,8 +53,8 @@ _ENDS = {  # an act that ends a title, the status it leaves, and its precedence 
     str(LG.ReviewFailed): (1, LG.StatusNotRenewed),
     str(LG.Expiry): (2, LG.StatusExpired),
 }
-_CLASSES = {str(c) for c in (LG.Designation, LG.Batch, LG.ReviewRound, LG.Award, LG.ReviewPassed)}
-_CLASSES |= set(_ENDS)
+CLASSES = {str(c) for c in (LG.Designation, LG.Batch, LG.ReviewRound, LG.Award, LG.ReviewPassed)}
+CLASSES |= set(_ENDS)
 _RDF_TYPE = str(RDF.type)
 
 
@@ -71,10 +72,10 @@ class Facts:
         if not isinstance(s, ox.NamedNode):
             return
         if p == _RDF_TYPE:
-            if isinstance(o, ox.NamedNode) and o.value in _CLASSES:
+            if isinstance(o, ox.NamedNode) and o.value in CLASSES:
                 self.typed[o.value].add(s.value)
                 self.graphs.add(graph)
-        elif p in _P and isinstance(o, ox.NamedNode | ox.Literal):
+        elif p in PREDICATES and isinstance(o, ox.NamedNode | ox.Literal):
             self.values[p][s.value].add(o)
             self.graphs.add(graph)
 
@@ -113,18 +114,23 @@ def read_facts(
     commit replaces), then from the ``new`` graphs. ``store`` None: the new graphs are all."""
     facts = Facts()
     if store is not None:
-        for p in _P:
-            for row in store.select(f"SELECT ?s ?o ?g WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} }}"):
-                if (g := row["g"].value) not in excluded:
-                    facts.add(g, row["s"], p, row["o"])
-        for c in _CLASSES:
-            for row in store.select(f"SELECT ?s ?g WHERE {{ GRAPH ?g {{ ?s a <{c}> }} }}"):
-                if (g := row["g"].value) not in excluded:
-                    facts.add(g, row["s"], _RDF_TYPE, ox.NamedNode(c))
+        for p, predicate in PREDICATES.items():
+            for q in store.quads(None, rdf.node(predicate)):
+                if (g := _graph_name(q)) not in excluded:
+                    facts.add(g, q.subject, p, q.object)
+        typed = rdf.node(RDF.type)
+        for c in CLASSES:
+            for q in store.quads(None, typed, ox.NamedNode(c)):
+                if (g := _graph_name(q)) not in excluded:
+                    facts.add(g, q.subject, _RDF_TYPE, q.object)
     for graph, triples in new.items():
         for t in triples:
             facts.add(graph, t.subject, t.predicate.value, t.object)
     return facts
+
+
+def _graph_name(quad: ox.Quad) -> str:
+    return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
 
 
 @dataclass(frozen=True)
@@ -150,11 +156,18 @@ class Validity:
 class _Title:
     """The facts of one designation, read once: its dates, batch, events and review rounds."""
 
-    def __init__(self, facts: Facts, d: str, events: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        facts: Facts,
+        d: str,
+        events: Sequence[tuple[str, str]],
+        complete_rounds: Mapping[str, Sequence[tuple[str, int]]],
+    ) -> None:
         self.facts = facts
         self.d = d
         self.events = events  # (event IRI, class IRI)
         self.batch = next(iter(facts.iris(d, LG.batch)), None)
+        self.complete_rounds = complete_rounds  # batch → (review round, year), outcomes complete
 
     def validity(self) -> Validity:
         terms = self.terms()
@@ -205,17 +218,12 @@ class _Title:
         pass of this title."""
         if self.batch is None:
             return False
+        rounds = self.complete_rounds.get(self.batch, ())
+        if not rounds:
+            return False
         renewed = {r for _, e in self.passes() for r in self.facts.iris(e, LG.reviewRound)}
         last_year = max((day.year for day, _ in self.passes()), default=terms[0].start.year)
-        for review in self.facts.typed[str(LG.ReviewRound)]:
-            if (
-                self.batch in self.facts.iris(review, LG.reviewedBatch)
-                and self.facts.true(review, LG.outcomesComplete)
-                and review not in renewed
-                and (self.facts.number(review, LG.year) or 0) >= last_year
-            ):
-                return True
-        return False
+        return any(r not in renewed and year >= last_year for r, year in rounds)
 
     def earliest_start(self) -> dt.date | None:
         docs = list(self.facts.iris(self.d, LG.awardedBy))
@@ -249,18 +257,24 @@ class _Terms:
     known = rdf.node(LG.knownCount)
 
 
-def derive(facts: Facts, iris: Iris) -> GraphBuilder:
-    """The derived graph of ``facts``: validity terms and ends by the rule above, known counts."""
+def derive(facts: Facts, iris: Iris, only: AbstractSet[str] | None = None) -> GraphBuilder:
+    """The derived graph of ``facts``: validity terms and ends by the rule above, known counts;
+    with ``only``, of those designations and batches alone (the others' facts may be partial)."""
     events: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for k in (str(LG.Award), str(LG.ReviewPassed), *_ENDS):
         for e in facts.typed[k]:
             for d in facts.iris(e, LG.designation):
                 events[d].append((e, k))
+    complete_rounds: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for review in sorted(facts.typed[str(LG.ReviewRound)]):
+        if facts.true(review, LG.outcomesComplete):
+            for batch in facts.iris(review, LG.reviewedBatch):
+                complete_rounds[batch].append((review, facts.number(review, LG.year) or 0))
     b, n, t = GraphBuilder(), _Terms, ox.Triple
     add = b.triples.append
     per_batch: dict[str, int] = defaultdict(int)
-    for d in sorted(facts.typed[str(LG.Designation)]):
-        title = _Title(facts, d, sorted(events.get(d, ())))
+    for d in sorted(_within(facts.typed[str(LG.Designation)], only)):
+        title = _Title(facts, d, sorted(events.get(d, ())), complete_rounds)
         if title.batch is not None:
             per_batch[title.batch] += 1
         v = title.validity()
@@ -281,9 +295,13 @@ def derive(facts: Facts, iris: Iris) -> GraphBuilder:
         if v.ended_on:
             add(t(node, n.ended_on, rdf.date(v.ended_on)))
             add(t(node, n.end_cause, rdf.node(str(v.end_cause))))
-    for batch in sorted(facts.typed[str(LG.Batch)]):
+    for batch in sorted(_within(facts.typed[str(LG.Batch)], only)):
         add(t(rdf.node(batch), n.known, rdf.typed(per_batch.get(batch, 0), XSD.nonNegativeInteger)))
     return b
+
+
+def _within(nodes: set[str], only: AbstractSet[str] | None) -> set[str]:
+    return nodes if only is None else nodes & only
 
 
 @dataclass(frozen=True)
@@ -294,6 +312,14 @@ class Derived:
     ntriples: bytes
     sources: tuple[str, ...]
 
+    @classmethod
+    def of(cls, builder: GraphBuilder, sources: Iterable[str]) -> Derived:
+        """The graph with its text in one order (lines sorted): the same terms are the same
+        bytes whether derived whole or in part, so an unchanged graph is not written again."""
+        data = ox.serialize(builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        lines = sorted(set(data.splitlines(keepends=True)))
+        return cls(builder, b"".join(lines), tuple(sorted(set(sources))))
+
 
 def derive_after(
     store: GraphStore | None, iris: Iris, new: Mapping[str, Iterable[ox.Triple]]
@@ -302,6 +328,4 @@ def derive_after(
     ``store`` None: a commit that leaves no other graph."""
     excluded = {*new, str(iris.graph(DERIVED))}
     facts = read_facts(store, new, excluded)
-    builder = derive(facts, iris)
-    data = ox.serialize(builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return Derived(builder, data, tuple(sorted(facts.graphs)))
+    return Derived.of(derive(facts, iris), facts.graphs)

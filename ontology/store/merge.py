@@ -68,11 +68,47 @@ def replace_graph(
 ) -> None:
     """Replace a named graph of a pyoxigraph store, keeping its default graph the merge (or,
     with ``incremental=False``, leaving the merge to a ``rebuild`` once every change is in)."""
+    if incremental and patch(store, graph, ntriples):
+        return
     drop_graph(store, graph, incremental=incremental)
     node = ox.NamedNode(graph)
     store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=node)
     if incremental:
         _add(store, graph, ntriples)
+
+
+PATCH_AT_MOST = 0.25  # patch a graph while at most this share of its triples come or go
+
+
+def patch(store: ox.Store, graph: str, ntriples: bytes) -> bool:
+    """Replace a stored graph by what differs between its two versions, if little does.
+
+    The registry's graphs and the derived graph are rewritten at every commit that adds a firm,
+    and most of their triples stay: removing and reloading them whole (and retiring each from
+    the merge) would cost in proportion to the store. Only graphs without blank nodes are
+    patched (a blank node of the new text is never the stored one). Returns whether it patched.
+    """
+    node = ox.NamedNode(graph)
+    if b"_:" in ntriples or not store.contains_named_graph(node):
+        return False
+    old = set()
+    for quad in store.quads_for_pattern(None, None, None, node):
+        if _has_blank(quad):
+            return False
+        old.add(quad.triple)
+    new = {quad.triple for quad in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)}
+    gone, come = old - new, new - old
+    if len(gone) + len(come) > PATCH_AT_MOST * max(len(old), len(new)):
+        return False
+    for t in gone:
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, node))
+        stated = store.quads_for_pattern(t.subject, t.predicate, t.object, None)
+        if not any(isinstance(q.graph_name, ox.NamedNode) for q in stated):
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, _DEFAULT))
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object, g) for t in come for g in (node, _DEFAULT)
+    )
+    return True
 
 
 def drop_graph(store: ox.Store, graph: str, *, incremental: bool = True) -> None:

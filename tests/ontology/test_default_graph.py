@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.cli import build_store
 from ontology.settings import Settings
-from ontology.store import EmbeddedStore, GraphStore
+from ontology.store import EmbeddedStore, GraphStore, merge
 from ontology.store.common import ntriples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,3 +175,66 @@ def test_the_merge_is_the_same_whether_kept_or_rebuilt(
         merged = set(store.quads(graph=ox.DefaultGraph()))
         named = {ox.Quad(q.subject, q.predicate, q.object) for q in store.quads()}
         assert merged == named
+
+
+_POOL = [f'<{E1}> <{LG}n> "{i}" .\n'.encode() for i in range(12)] + [
+    f"<{E2}> <{LG}m> <{E1}> .\n".encode(),
+    f'<{E2}> <{LG}legalName> "乙"@zh .\n'.encode(),
+]
+_GRAPHS = [A, B, "https://w3id.org/littlegiant/graph/source-c"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(_GRAPHS),
+            st.sets(st.integers(0, len(_POOL) - 1)) | st.just({-1}),
+            min_size=1,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_any_sequence_of_replacements_leaves_the_merge_the_set_of_the_named_graphs(
+    commits: list[dict[str, set[int]]],
+) -> None:
+    """Whether a replacement is patched (little changes), reloaded whole or has a blank node
+    (-1), the default graph after each commit is the set of the named graphs' triples."""
+    store = EmbeddedStore(None)
+    blank = f'<{E1}> <{LG}p> _:b .\n_:b <{LG}q> "in a blank node" .\n'.encode()
+    for change in commits:
+        with store.transaction() as tx:
+            for graph, picked in change.items():
+                tx.replace_graph(graph, b"".join(blank if i < 0 else _POOL[i] for i in picked))
+        merged = {q.triple for q in store.quads(graph=ox.DefaultGraph())}
+        named = {q.triple for q in store.quads()}
+        assert merged == named
+
+
+def test_a_graph_that_changes_little_is_patched_and_the_merge_follows(tmp_path: Path) -> None:
+    """The registry's graphs change by a few firms at a commit: the stored graph is patched
+    (its other triples stay where they are) and a triple another graph states stays merged."""
+    store = EmbeddedStore(tmp_path / "s")
+    many = b"".join(f'<{E1}> <{LG}n> "{i}" .\n'.encode() for i in range(100))
+    with store.transaction() as tx:
+        tx.replace_graph(A, SHARED + many)
+        tx.replace_graph(B, SHARED)
+    with store.transaction() as tx:
+        tx.replace_graph(A, many + ONLY_A.encode())  # SHARED leaves A, stays in B
+    assert count(store, COUNT.format(**{"from": ""})) == 102
+    assert count(store, COUNT.format(**{"from": f"FROM <{A}>"})) == 101
+    shared = next(iter(ox.parse(SHARED, ox.RdfFormat.N_TRIPLES))).triple
+    assert shared in {q.triple for q in store.quads(graph=ox.DefaultGraph())}
+
+
+def test_only_a_small_change_without_blank_nodes_is_patched() -> None:
+    raw = ox.Store()
+    many = b"".join(f'<{E1}> <{LG}n> "{i}" .\n'.encode() for i in range(100))
+    merge.replace_graph(raw, A, many)
+    assert merge.patch(raw, A, many + ONLY_A.encode())  # one triple more
+    assert not merge.patch(raw, A, ONLY_A.encode())  # a hundred triples go: reloaded whole
+    assert not merge.patch(raw, B, ONLY_B.encode())  # a new graph: loaded
+    assert not merge.patch(raw, A, many + f"<{E1}> <{LG}p> _:b .\n".encode())  # a blank node
+    merged = {q.triple for q in raw.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert len(merged) == 101

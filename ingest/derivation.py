@@ -1,0 +1,213 @@
+"""The derived graph a commit leaves: derived whole at a first build, and after it only where the
+commit reaches.
+
+A designation's terms follow from its own facts, its events (award, re-reviews, ends), its batch
+and that batch's review rounds, and the documents that award it or announce its batch
+(``ingest.validity``); a batch's known count from the designations of the batch. A commit can
+change the derived graph only where it changes one of those facts: the designations and batches
+within reach of a node whose facts it changes are derived again, from facts read node by node,
+and every other designation keeps the terms stored. The cost follows the change and the batches
+it touches, not the store.
+
+Every touched node is taken for every kind at once (a designation, an event, a batch, a review
+round, a document): a node that is not of a kind finds nothing by the lookups of that kind, so
+no rule of the derivation needs repeating here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ingest.validity import CLASSES, DERIVED, PREDICATES, Derived, Facts, derive, derive_after
+from ontology import rdf
+from ontology.iris import Iris
+from ontology.namespaces import LG, PROV, RDF, XSD
+from ontology.rdf import GraphBuilder
+from ontology.store import GraphStore
+
+_CHUNK = 1000  # IRIs per VALUES block: one request to a remote engine, a few ms embedded
+_RULE = {  # what the rule states of a designation, a term or a batch (never the graph's PROV)
+    str(p)
+    for p in (
+        LG.term, LG.effectiveUntil, LG.statusAfterTerm, LG.earliestStart, LG.endedOn,
+        LG.endCause, LG.knownCount, LG.termStart, LG.termEnd,
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The facts to derive again from, and the nodes whose stored derived triples they replace."""
+
+    facts: Facts
+    nodes: frozenset[str]  # designations and batches within reach of the change
+
+
+def derived_after_commit(
+    store: GraphStore | None, iris: Iris, new: Mapping[str, Iterable[ox.Triple]]
+) -> Derived:
+    """The derived graph as a commit of the ``new`` graphs (name → triples) leaves ``store``:
+    the same graph as ``validity.derive_after`` derives from every fact (the tests hold them
+    equal), from the facts within reach of the change and the stored terms of the rest."""
+    graph = str(iris.graph(DERIVED))
+    if store is None or graph not in store.named_graphs():
+        return derive_after(store, iris, new)
+    scope = scope_of(store, new, {*new, graph})
+    builder = GraphBuilder()
+    builder.triples.extend(kept_derived(store, graph, scope))
+    builder.triples.extend(derive(scope.facts, iris, only=scope.nodes).triples)
+    node = ox.NamedNode(graph)
+    stored = {
+        q.object.value
+        for q in store.quads(node, rdf.node(PROV.wasDerivedFrom), None, node)
+        if isinstance(q.object, ox.NamedNode)
+    }
+    return Derived.of(builder, (stored - set(new)) | scope.facts.graphs)
+
+
+def scope_of(
+    store: GraphStore, new: Mapping[str, Iterable[ox.Triple]], excluded: set[str]
+) -> Scope:
+    """The scope of a commit of the ``new`` graphs: ``excluded`` are the graphs it replaces and
+    the derived graph. A node is touched when a fact of it is in one version of a graph and not
+    in the other: a corrected list that restates most of its rows touches only what it corrects."""
+    stored = set(store.named_graphs())
+    changed, facts = Facts(), Facts()  # what the commit changes (as it was and will be); all new
+    for graph, triples in new.items():
+        now = {t for t in triples if _is_fact(t)}
+        before = _read_graph(store, graph) if graph in stored else set()
+        for t in now.symmetric_difference(before):
+            changed.add(graph, t.subject, t.predicate.value, t.object)
+        for t in now:
+            facts.add(graph, t.subject, t.predicate.value, t.object)
+    touched = _subjects(changed)
+    reader = _Reader(store, frozenset(excluded), facts)
+    reader.read(touched)
+    designations = set(touched) | reader.reverse(LG.awardedBy, touched)  # a document's titles
+    batches = set(touched) | reader.reverse(LG.announcedBy, touched)  # a document's batches
+    for f in (facts, changed):  # as the commit leaves them, and as they were
+        for node in touched:
+            designations.update(f.iris(node, LG.designation))  # an event's designation
+            batches.update(f.iris(node, LG.reviewedBatch), f.iris(node, LG.batch))
+    reader.read(designations)
+    todo = designations
+    while todo:  # every designation of a batch within reach, and their batches in turn
+        within = {b for d in todo for b in facts.iris(d, LG.batch)} | batches
+        batches |= within
+        todo = reader.reverse(LG.batch, within - reader.expanded) - designations
+        reader.expanded |= within
+        designations |= todo
+        reader.read(todo)
+    reader.read(batches)
+    events = reader.reverse(LG.designation, designations)
+    rounds = reader.reverse(LG.reviewedBatch, batches)
+    reader.read(events | rounds)
+    docs = {doc for d in designations for doc in facts.iris(d, LG.awardedBy)}
+    docs |= {doc for b in batches for doc in facts.iris(b, LG.announcedBy)}
+    reader.read(docs)
+    return Scope(facts, frozenset(designations | batches))
+
+
+def kept_derived(store: GraphStore, derived: str, scope: Scope) -> list[ox.Triple]:
+    """The stored derived triples of every designation and batch outside the scope (the
+    graph's own PROV is described again at each commit, so it is not kept)."""
+    graph = ox.NamedNode(derived)
+    rule = [q for p in _RULE for q in store.quads(None, ox.NamedNode(p), None, graph)]
+    terms = {
+        q.object.value
+        for q in rule
+        if q.predicate.value == str(LG.term) and isinstance(q.object, ox.NamedNode)
+    }
+    dropped = {
+        q.object.value
+        for q in rule
+        if q.predicate.value == str(LG.term)
+        and isinstance(q.object, ox.NamedNode)
+        and _subject(q) in scope.nodes
+    }
+    kept = [
+        _as_derived(q)
+        for q in rule
+        if _subject(q) not in scope.nodes and _subject(q) not in dropped
+    ]
+    for p, o in ((RDF.type, LG.ValidityTerm), (PROV.wasGeneratedBy, None)):
+        for q in store.quads(None, rdf.node(p), None if o is None else rdf.node(o), graph):
+            if (s := _subject(q)) in terms and s not in dropped:
+                kept.append(q.triple)
+    return kept
+
+
+def _as_derived(q: ox.Quad) -> ox.Triple:
+    """The triple as the rule states it: pyoxigraph stores an ``xsd:nonNegativeInteger`` as an
+    ``xsd:integer``, and a kept count must be the same text as a count derived again."""
+    if q.predicate.value == str(LG.knownCount) and isinstance(q.object, ox.Literal):
+        count = rdf.typed(int(q.object.value), XSD.nonNegativeInteger)
+        return ox.Triple(q.subject, q.predicate, count)
+    return q.triple
+
+
+def _subject(q: ox.Quad) -> str:
+    return q.subject.value if isinstance(q.subject, ox.NamedNode) else ""
+
+
+def _subjects(facts: Facts) -> set[str]:
+    out = {s for values in facts.values.values() for s in values}
+    return out.union(*facts.typed.values())
+
+
+def _is_fact(t: ox.Triple) -> bool:
+    """Whether the derivation reads the triple (``validity.Facts.add`` keeps it)."""
+    if t.predicate.value == str(RDF.type):
+        return isinstance(t.object, ox.NamedNode) and t.object.value in CLASSES
+    return t.predicate.value in PREDICATES
+
+
+def _read_graph(store: GraphStore, graph: str) -> set[ox.Triple]:
+    """What a stored graph states of the derivation's predicates and classes, by index."""
+    g = ox.NamedNode(graph)
+    found = {q.triple for p in PREDICATES.values() for q in store.quads(None, rdf.node(p), None, g)}
+    typed = rdf.node(RDF.type)
+    found |= {q.triple for c in CLASSES for q in store.quads(None, typed, ox.NamedNode(c), g)}
+    return found
+
+
+class _Reader:
+    """Reads the facts of nodes from the graphs a commit keeps, each node once."""
+
+    def __init__(self, store: GraphStore, skip: frozenset[str], facts: Facts) -> None:
+        self.store, self.skip, self.facts = store, skip, facts
+        self.done: set[str] = set()
+        self.expanded: set[str] = set()  # batches whose designations were all looked up
+
+    def read(self, nodes: Iterable[str]) -> None:
+        todo = sorted(set(nodes) - self.done)
+        self.done.update(todo)
+        for q in self.store.about(todo, excluding=self.skip):
+            if isinstance(q.graph_name, ox.NamedNode):
+                self.facts.add(q.graph_name.value, q.subject, q.predicate.value, q.object)
+
+    def reverse(self, predicate: object, objects: Iterable[str]) -> set[str]:
+        """The subjects that state ``predicate`` of any of ``objects``: in the graphs kept, and
+        in the new graphs (``facts`` holds them whole)."""
+        wanted = set(objects)
+        found = {
+            s for s, values in self.facts.values[str(predicate)].items()
+            if any(isinstance(o, ox.NamedNode) and o.value in wanted for o in values)
+        }  # fmt: skip
+        for chunk in _chunks(sorted(wanted)):
+            values = " ".join(f"<{iri}>" for iri in chunk)
+            pattern = f"GRAPH ?g {{ ?s <{predicate}> ?o }}"
+            q = f"SELECT ?s ?g WHERE {{ VALUES ?o {{ {values} }} {pattern} }}"
+            for row in self.store.select(q):
+                s, g = row["s"], row["g"]
+                if isinstance(s, ox.NamedNode) and g is not None and g.value not in self.skip:
+                    found.add(s.value)
+        return found
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
