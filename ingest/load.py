@@ -159,14 +159,10 @@ class _Pending:
     graph: str
     sha: str
     ntriples: bytes
-    content: list[ox.Triple]
+    triples: int
+    subjects: frozenset[str]  # the focus of the graph when it is new (else: of what differs)
     checked: bytes
-    validated: bool = True  # False: the gate checks only the graph's description (``described``)
-    described: frozenset[str] = frozenset()
-
-    @property
-    def triples(self) -> int:
-        return len(self.content)
+    validated: bool = True  # False: the gate checks only the graph's description (``subjects``)
 
 
 def commit(
@@ -278,16 +274,17 @@ def _prepare(
     sha = sg.source.sha256()
     ended = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     prov = describe_graph(iris, sg.source, graph, sha, started=started, ended=ended)
-    triples = [*sg.builder.triples, *prov.triples]
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # bytes, with no file
+    described = ox.serialize(prov.triples, format=ox.RdfFormat.N_TRIPLES) or b""
     # the derived graph follows from validated facts by code: the gate checks the facts (and
     # the derived graph's own description); checking every designation's terms again at each
-    # commit would cost in proportion to the store
-    if sg.source.name != DERIVED:
-        return _Pending(graph, sha, data, triples, data)
-    checked = ox.serialize(prov.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    described = frozenset(prov.subjects())
-    return _Pending(graph, sha, data, triples, checked, validated=False, described=described)
+    # commit would cost in proportion to the store. Its text is its source's (in one order).
+    if sg.source.name == DERIVED and sg.source.data is not None:
+        data, count = sg.source.data + described, sg.source.data.count(b"\n") + len(prov)
+        return _Pending(graph, sha, data, count, frozenset(prov.subjects()), described, False)
+    data = ox.serialize(sg.builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    subjects = frozenset(sg.builder.subjects() | prov.subjects())
+    data += described
+    return _Pending(graph, sha, data, len(sg.builder) + len(prov), subjects, data)
 
 
 def _stage_validated(
@@ -308,12 +305,10 @@ def _stage_validated(
     stored = set(store.named_graphs())
     focus: set[str] = set()
     for p in pending:
-        if not p.validated:
-            focus |= p.described
-        elif p.graph in stored:
+        if p.validated and p.graph in stored:
             focus |= _changed_subjects(store, p)
         else:
-            focus |= _subjects(p.content)
+            focus |= p.subjects
         tx.replace_graph(p.graph, p.ntriples)
     progress.step(f"validate {len(focus):,} nodes")
     checked = {p.graph: p.checked for p in pending}
@@ -332,10 +327,11 @@ def _changed_subjects(store: GraphStore, p: _Pending) -> set[str]:
     only they can validate differently because of this graph (a node it states the same of is
     judged on the same triples). The registry's names graph is replaced whole whenever a firm is
     added; comparing keeps its focus to the firms that changed, not every firm of the store.
-    A blank node is never equal across the two versions, so a statement through one always
-    counts as changed."""
-    old = {q.triple for q in store.quads(None, None, None, ox.NamedNode(p.graph))}
-    return _subjects(old.symmetric_difference(p.content))
+    Compared line by line: a blank node is never the same text in two versions, so a statement
+    through one always counts as changed."""
+    old, new = set(store.graph_ntriples(p.graph).splitlines()), set(p.ntriples.splitlines())
+    changed = b"\n".join(old.symmetric_difference(new))
+    return _subjects(q.triple for q in ox.parse(changed, ox.RdfFormat.N_TRIPLES))
 
 
 def _subjects(triples: Iterable[ox.Triple]) -> set[str]:

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pyoxigraph as ox
 
@@ -153,6 +154,33 @@ class Validity:
     earliest_start: dt.date | None
 
 
+# The terms the rule reads, as strings made once: an attribute of ``LG`` costs microseconds, and
+# 200,000 titles read each a dozen times.
+_L = SimpleNamespace(**{name: str(getattr(LG, name)) for name in (
+    "Award",
+    "Batch",
+    "Designation",
+    "ReviewPassed",
+    "ReviewRound",
+    "StatusExpired",
+    "StatusUnknown",
+    "announcedBy",
+    "announcementDate",
+    "awardedBy",
+    "batch",
+    "datePublished",
+    "dateWritten",
+    "designation",
+    "eventDate",
+    "outcomesComplete",
+    "reviewRound",
+    "reviewedBatch",
+    "validFrom",
+    "validUntil",
+    "year",
+)})  # fmt: skip
+
+
 class _Title:
     """The facts of one designation, read once: its dates, batch, events and review rounds."""
 
@@ -166,27 +194,27 @@ class _Title:
         self.facts = facts
         self.d = d
         self.events = events  # (event IRI, class IRI)
-        self.batch = next(iter(facts.iris(d, LG.batch)), None)
+        self.batch = next(iter(facts.iris(d, _L.batch)), None)
         self.complete_rounds = complete_rounds  # batch → (review round, year), outcomes complete
 
     def validity(self) -> Validity:
         terms = self.terms()
         ended, cause = self.ended()
-        after = LG.StatusExpired if terms and self.not_renewed(terms) else LG.StatusUnknown
+        after = _L.StatusExpired if terms and self.not_renewed(terms) else _L.StatusUnknown
         return Validity(terms, ended, cause, after, None if terms else self.earliest_start())
 
     def terms(self) -> tuple[Term, ...]:
         starts, ends = (
-            self.facts.dates(self.d, LG.validFrom),
-            self.facts.dates(self.d, LG.validUntil),
+            self.facts.dates(self.d, _L.validFrom),
+            self.facts.dates(self.d, _L.validUntil),
         )
         if not starts:
             return ()
         first, last = starts[0], ends[-1] if ends else valid_until(starts[0])
-        award = next((e for e, k in self.events if k == str(LG.Award)), None)
+        award = next((e for e, k in self.events if k == str(_L.Award)), None)
         terms = [Term(first, last, award)]
         for _, event in sorted(self.passes()):  # in the order they were decided
-            stated = self.facts.dates(event, LG.validUntil)
+            stated = self.facts.dates(event, _L.validUntil)
             new_end = stated[-1] if stated else renewed_until(last)
             if new_end > last:
                 terms.append(Term(last + dt.timedelta(days=1), new_end, event))
@@ -197,8 +225,8 @@ class _Title:
         return [
             (day, e)
             for e, k in self.events
-            if k == str(LG.ReviewPassed)
-            for day in self.facts.dates(e, LG.eventDate)[:1]
+            if k == str(_L.ReviewPassed)
+            for day in self.facts.dates(e, _L.eventDate)[:1]
         ]
 
     def ended(self) -> tuple[dt.date | None, object | None]:
@@ -206,7 +234,7 @@ class _Title:
             (day, _ENDS[k][0], _ENDS[k][1])
             for e, k in self.events
             if k in _ENDS
-            for day in self.facts.dates(e, LG.eventDate)[:1]
+            for day in self.facts.dates(e, _L.eventDate)[:1]
         ]
         if not acts:
             return None, None
@@ -221,21 +249,21 @@ class _Title:
         rounds = self.complete_rounds.get(self.batch, ())
         if not rounds:
             return False
-        renewed = {r for _, e in self.passes() for r in self.facts.iris(e, LG.reviewRound)}
+        renewed = {r for _, e in self.passes() for r in self.facts.iris(e, _L.reviewRound)}
         last_year = max((day.year for day, _ in self.passes()), default=terms[0].start.year)
         return any(r not in renewed and year >= last_year for r, year in rounds)
 
     def earliest_start(self) -> dt.date | None:
-        docs = list(self.facts.iris(self.d, LG.awardedBy))
+        docs = list(self.facts.iris(self.d, _L.awardedBy))
         days: list[dt.date] = []
         if self.batch is not None:
-            docs += self.facts.iris(self.batch, LG.announcedBy)
-            days += self.facts.dates(self.batch, LG.announcementDate)
+            docs += self.facts.iris(self.batch, _L.announcedBy)
+            days += self.facts.dates(self.batch, _L.announcementDate)
         for doc in docs:
-            days += self.facts.dates(doc, LG.dateWritten) + self.facts.dates(doc, LG.datePublished)
+            days += self.facts.dates(doc, _L.dateWritten) + self.facts.dates(doc, _L.datePublished)
         if days:
             return min(days)
-        year = self.facts.number(self.batch, LG.year) if self.batch is not None else None
+        year = self.facts.number(self.batch, _L.year) if self.batch is not None else None
         return dt.date(year, 1, 1) if year else None
 
 
@@ -261,19 +289,19 @@ def derive(facts: Facts, iris: Iris, only: AbstractSet[str] | None = None) -> Gr
     """The derived graph of ``facts``: validity terms and ends by the rule above, known counts;
     with ``only``, of those designations and batches alone (the others' facts may be partial)."""
     events: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for k in (str(LG.Award), str(LG.ReviewPassed), *_ENDS):
+    for k in (str(_L.Award), str(_L.ReviewPassed), *_ENDS):
         for e in facts.typed[k]:
-            for d in facts.iris(e, LG.designation):
+            for d in facts.iris(e, _L.designation):
                 events[d].append((e, k))
     complete_rounds: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for review in sorted(facts.typed[str(LG.ReviewRound)]):
-        if facts.true(review, LG.outcomesComplete):
-            for batch in facts.iris(review, LG.reviewedBatch):
-                complete_rounds[batch].append((review, facts.number(review, LG.year) or 0))
+    for review in sorted(facts.typed[str(_L.ReviewRound)]):
+        if facts.true(review, _L.outcomesComplete):
+            for batch in facts.iris(review, _L.reviewedBatch):
+                complete_rounds[batch].append((review, facts.number(review, _L.year) or 0))
     b, n, t = GraphBuilder(), _Terms, ox.Triple
     add = b.triples.append
     per_batch: dict[str, int] = defaultdict(int)
-    for d in sorted(_within(facts.typed[str(LG.Designation)], only)):
+    for d in sorted(_within(facts.typed[str(_L.Designation)], only)):
         title = _Title(facts, d, sorted(events.get(d, ())), complete_rounds)
         if title.batch is not None:
             per_batch[title.batch] += 1
@@ -295,7 +323,7 @@ def derive(facts: Facts, iris: Iris, only: AbstractSet[str] | None = None) -> Gr
         if v.ended_on:
             add(t(node, n.ended_on, rdf.date(v.ended_on)))
             add(t(node, n.end_cause, rdf.node(str(v.end_cause))))
-    for batch in sorted(_within(facts.typed[str(LG.Batch)], only)):
+    for batch in sorted(_within(facts.typed[str(_L.Batch)], only)):
         add(t(rdf.node(batch), n.known, rdf.typed(per_batch.get(batch, 0), XSD.nonNegativeInteger)))
     return b
 
@@ -306,18 +334,22 @@ def _within(nodes: set[str], only: AbstractSet[str] | None) -> set[str]:
 
 @dataclass(frozen=True)
 class Derived:
-    """The derived graph as built, its N-Triples, and the graphs it was derived from."""
+    """The derived graph: the triples derived (of the whole graph, or of the part derived again
+    at a commit), the whole graph's N-Triples, and the graphs it was derived from."""
 
     builder: GraphBuilder
     ntriples: bytes
     sources: tuple[str, ...]
 
     @classmethod
-    def of(cls, builder: GraphBuilder, sources: Iterable[str]) -> Derived:
-        """The graph with its text in one order (lines sorted): the same terms are the same
-        bytes whether derived whole or in part, so an unchanged graph is not written again."""
+    def of(
+        cls, builder: GraphBuilder, sources: Iterable[str], *, kept: Iterable[bytes] = ()
+    ) -> Derived:
+        """The graph of ``builder`` and the ``kept`` lines of a stored one, its text in one
+        order (lines sorted): the same terms are the same bytes whether derived whole or in
+        part, so an unchanged graph is not written again."""
         data = ox.serialize(builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        lines = sorted(set(data.splitlines(keepends=True)))
+        lines = sorted({*data.splitlines(keepends=True), *kept})
         return cls(builder, b"".join(lines), tuple(sorted(set(sources))))
 
 

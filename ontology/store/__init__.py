@@ -105,6 +105,11 @@ class GraphStore(Protocol):
         """Write every named graph as N-Quads."""
         ...
 
+    def graph_ntriples(self, name: str) -> bytes:
+        """The named graph ``name`` as N-Triples, one triple a line (b"" when it is absent): two
+        versions of a graph compare line by line without a Python object per triple."""
+        ...
+
     def query(
         self,
         sparql: str,

@@ -254,6 +254,10 @@ class EmbeddedStore(TypedQueries):
             self._sizes = {gen: size}
         return size
 
+    def graph_ntriples(self, name: str) -> bytes:
+        node = ox.NamedNode(name)
+        return self._store().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+
     def dump(self, path: Path) -> None:
         """Write every named graph as N-Quads (the merge in the default graph is derived)."""
         tmp = path.with_name(path.name + ".part")

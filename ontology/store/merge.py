@@ -86,20 +86,22 @@ def patch(store: ox.Store, graph: str, ntriples: bytes) -> bool:
     The registry's graphs and the derived graph are rewritten at every commit that adds a firm,
     and most of their triples stay: removing and reloading them whole (and retiring each from
     the merge) would cost in proportion to the store. Only graphs without blank nodes are
-    patched (a blank node of the new text is never the stored one). Returns whether it patched.
+    patched (a blank node of the new text is never the stored one). The versions are compared
+    line by line (the store writes a triple as the text it was read from, but for the integer
+    subtypes it stores as ``xsd:integer``: such a line reads as changed, and is removed and
+    added back). Returns whether it patched.
     """
     node = ox.NamedNode(graph)
     if b"_:" in ntriples or not store.contains_named_graph(node):
         return False
-    old = set()
-    for quad in store.quads_for_pattern(None, None, None, node):
-        if _has_blank(quad):
-            return False
-        old.add(quad.triple)
-    new = {quad.triple for quad in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)}
-    gone, come = old - new, new - old
-    if len(gone) + len(come) > PATCH_AT_MOST * max(len(old), len(new)):
+    stored = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b""
+    if b"_:" in stored:
         return False
+    old, new = set(stored.splitlines()), set(ntriples.splitlines())
+    gone_lines, come_lines = old - new, new - old
+    if len(gone_lines) + len(come_lines) > PATCH_AT_MOST * max(len(old), len(new)):
+        return False
+    gone, come = _triples(gone_lines), _triples(come_lines)
     for t in gone:
         store.remove(ox.Quad(t.subject, t.predicate, t.object, node))
         stated = store.quads_for_pattern(t.subject, t.predicate, t.object, None)
@@ -109,6 +111,12 @@ def patch(store: ox.Store, graph: str, ntriples: bytes) -> bool:
         ox.Quad(t.subject, t.predicate, t.object, g) for t in come for g in (node, _DEFAULT)
     )
     return True
+
+
+def _triples(lines: set[bytes]) -> set[ox.Triple]:
+    return (
+        {q.triple for q in ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES)} if lines else set()
+    )
 
 
 def drop_graph(store: ox.Store, graph: str, *, incremental: bool = True) -> None:

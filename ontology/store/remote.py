@@ -230,6 +230,10 @@ class RemoteStore(TypedQueries):
             return 0
         return count(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
 
+    def graph_ntriples(self, name: str) -> bytes:
+        triples = (q.triple for q in self.quads(graph=ox.NamedNode(name)))
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
     def dump(self, path: Path) -> None:
         """Write every named graph as N-Quads."""
         tmp = path.with_name(path.name + ".part")
