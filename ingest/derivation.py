@@ -16,7 +16,7 @@ no rule of the derivation needs repeating here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -27,6 +27,7 @@ from ontology.iris import Iris
 from ontology.namespaces import LG, PROV, RDF, XSD
 from ontology.store import GraphStore
 
+WHOLE_AT = 0.5  # a change this share of the store's size or more is derived whole
 _CHUNK = 1000  # IRIs per VALUES block: one request to a remote engine, a few ms embedded
 _RULE_TEXT = {  # what the rule states of a designation, a term or a batch (not the graph's PROV)
     f"<{p}>".encode()
@@ -51,13 +52,18 @@ class Scope:
 
 
 def derived_after_commit(
-    store: GraphStore | None, iris: Iris, new: Mapping[str, Iterable[ox.Triple]]
+    store: GraphStore | None,
+    iris: Iris,
+    new: Mapping[str, Iterable[ox.Triple]],
+    *,
+    whole_at: float = WHOLE_AT,
 ) -> Derived:
     """The derived graph as a commit of the ``new`` graphs (name → triples) leaves ``store``:
     the same graph as ``validity.derive_after`` derives from every fact (the tests hold them
-    equal), from the facts within reach of the change and the stored terms of the rest."""
+    equal), from the facts within reach of the change and the stored terms of the rest; whole
+    when the change is at least ``whole_at`` times the store's size."""
     graph = str(iris.graph(DERIVED))
-    if store is None or graph not in store.named_graphs():
+    if store is None or graph not in store.named_graphs() or _most_of(store, new, whole_at):
         return derive_after(store, iris, new)
     scope = scope_of(store, new, {*new, graph})
     builder = derive(scope.facts, iris, only=scope.nodes)
@@ -69,6 +75,14 @@ def derived_after_commit(
     }
     sources = (stored - set(new)) | scope.facts.graphs
     return Derived.of(builder, sources, kept=kept_derived(store, graph, scope))
+
+
+def _most_of(store: GraphStore, new: Mapping[str, Iterable[ox.Triple]], share: float) -> bool:
+    """Whether the change is at least ``share`` of the store's size: then its scope is most of
+    the store, and reading every fact at once (by index) beats reading them node by node (a
+    first load of 20,000 firms into a store with the default data: 18.7 s in part, ~6 whole)."""
+    size = sum(len(t) if isinstance(t, Sized) else 0 for t in new.values())
+    return size >= share * len(store)
 
 
 def scope_of(

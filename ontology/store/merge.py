@@ -9,7 +9,9 @@ remote engine, through SPARQL Update alone.
 The merge is maintained per changed graph, so a commit costs in proportion to the graphs it
 changes, not to the store: before a graph is replaced or dropped, the triples only it states
 leave the default graph; its new triples are then added (adding a triple already there is a
-no-op). Blank nodes keep their identity in the store: a graph's triples with a blank node are
+no-op). A graph replaced by a version that differs in few lines is patched instead: only the
+lines that go or come are removed or added, in the graph and in the merge (``patch``).
+Blank nodes keep their identity in the store: a graph's triples with a blank node are
 copied into the default graph by a SPARQL update that binds the stored nodes, because loading
 the same N-Triples twice would mint fresh blank nodes that no later deletion could match.
 """
