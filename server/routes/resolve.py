@@ -38,7 +38,7 @@ from ontology.rdf import node
 from ontology.store import GraphStore
 from server import pages
 from server.conneg import Language, offer_for_extension
-from server.deps import LinksDep, StoreDep
+from server.deps import LinksDep, StateDep, StoreDep
 from server.describe import Description, describe
 from server.links import Links
 from server.media_types import RESOURCE_OFFERS
@@ -205,10 +205,13 @@ def get_graph(request: Request, store: StoreDep, links: LinksDep, source: str) -
 
 
 @get_and_head(router, "/", include_in_schema=False)
-def get_home(request: Request, store: StoreDep, links: LinksDep) -> Response:
-    """The home page: counts, batches with their completeness, lookup forms."""
+def get_home(request: Request, state: StateDep, links: LinksDep) -> Response:
+    """The home page: counts, batches with their completeness, lookup forms. Its values are
+    aggregates over the whole store (84 s at 200,000 firms on disk): built once per published
+    state, language and public root."""
     lang = language(request)
-    values = pages.home_page(store, links, lang.tag)
+    key = f"home-page {lang.tag} {links.root}"
+    values = state.generations.get(key, lambda: pages.home_page(state.store, links, lang.tag))
     return represent_page(request, "home.html", values, lang=lang)
 
 

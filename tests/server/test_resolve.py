@@ -384,6 +384,25 @@ def test_home_page_counts(client: TestClient) -> None:
     assert data["@type"] == "Dataset"
 
 
+def test_home_page_is_built_once_per_state_and_follows_a_commit(
+    sample_store: EmbeddedStore,
+) -> None:
+    """The home page's counts are aggregates over the store, kept per published state: the same
+    page until a commit, the new counts right after it, and each host its own links."""
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    new_firm = f"<{BASE}/id/enterprise/E900099> <{rdf_type}> <{LG.Enterprise}> .\n".encode()
+    with app_client(sample_store) as c:
+        assert '<a href="/api/enterprises">9</a>' in c.get("/", params={"lang": "en"}).text
+        with sample_store.transaction() as tx:
+            tx.replace_graph(f"{BASE}/graph/test-one-more-firm", new_firm)
+        assert '<a href="/api/enterprises">10</a>' in c.get("/", params={"lang": "en"}).text
+        here = c.get("/", params={"lang": "en"}).text
+        mirror = c.get("http://mirror.test:8080/", params={"lang": "en"}).text
+    assert "http://testserver/dumps/" in here
+    assert "http://mirror.test:8080/dumps/" in mirror
+    assert "http://testserver/" not in mirror
+
+
 def test_iris_module_parses_what_resolve_serves() -> None:
     assert Iris(BASE).parse(E1) is not None
 
