@@ -31,7 +31,8 @@ test: setup browser
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/python -m pytest -q -m ""   # every test, the slow end-to-end ones too
+	$(VENV)/bin/python -m pytest -q              # the default run: a worker per core
+	$(VENV)/bin/python -m pytest -q -m slow -n 0 # the slow end-to-end ones, one at a time
 
 build: setup
 	$(VENV)/bin/littlegiant build

@@ -1,26 +1,92 @@
-"""What every test folder shares: one real ``oxigraph serve`` per session for the remote store.
+"""What every test folder shares, built once per session (per worker) and copied per test.
 
-The server runs with its default settings (no union default graph): the store itself keeps the
-merge of the named graphs, through SPARQL Update alone.
+- ``built_home``: a home (``store/``, ``registry/``, ``review/``) where ``littlegiant build``
+  ran on the shipped data, gate included; ``home_copy`` gives a test its own copy (a directory
+  copy: milliseconds, where a build takes seconds).
+- ``default_build``: that build's quads and registry, for stores in memory or on a remote engine.
+- ``oxigraph_endpoint``: one real ``oxigraph serve``, with its default settings (no union
+  default graph): the store itself keeps the merge of the named graphs, through SPARQL Update.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import socket
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from ontology.store import RemoteStore
+from ingest.cli import main
+from ontology.paths import DATA_DIR
+from ontology.store import EmbeddedStore, RemoteStore
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(__file__).parents[1] / ".venv" / "bin" / "oxigraph")
 START_S = 60.0  # a generous bound for a loaded machine; only reached when the server is broken
+
+
+@dataclass(frozen=True)
+class DefaultBuild:
+    """The default dataset as built once: its quads, and the registry directory it used (read
+    it; copy it before writing)."""
+
+    quads: tuple[ox.Quad, ...]
+    registry: Path
+
+
+def home_env(home: Path) -> dict[str, str]:
+    """The settings of the CLI run over ``home``: its store and registry, never the repository's."""
+    return {"LG_STORE": str(home / "store"), "LG_REGISTRY": str(home / "registry")}
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home where ``littlegiant build`` ran, on disk, over a copy of the shipped registry
+    (shared: copy it with ``home_copy`` before writing).
+
+    Built once for the whole run: the first worker to take the lock builds it, in the folder the
+    run's workers share, and leaves the quads of its named graphs beside it (``quads.nq``), so no
+    worker opens the store itself (an open store is locked).
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the workers' temp folders share this parent
+    home = shared / "built-home"
+    with (shared / "built-home.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (home / "quads.nq").exists():
+            shutil.rmtree(home, ignore_errors=True)  # a build that broke off
+            shutil.copytree(DATA_DIR / "registry", home / "registry")
+            with pytest.MonkeyPatch.context() as mp:
+                for name, value in home_env(home).items():
+                    mp.setenv(name, value)
+                assert main(["build"]) == 0
+            store = EmbeddedStore(home / "store")
+            data = ox.serialize(store.quads(), format=ox.RdfFormat.N_QUADS) or b""
+            del store
+            (home / "quads.part").write_bytes(data)
+            (home / "quads.part").rename(home / "quads.nq")
+    return home
+
+
+def home_copy(built: Path, target: Path) -> Path:
+    """A writable copy of a built home (the store's generation link stays relative)."""
+    shutil.copytree(built, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def default_build(built_home: Path) -> DefaultBuild:
+    """The quads of the built home's named graphs, and its registry."""
+    quads = ox.parse(path=str(built_home / "quads.nq"), format=ox.RdfFormat.N_QUADS)
+    return DefaultBuild(tuple(quads), built_home / "registry")
 
 
 def free_port() -> int:

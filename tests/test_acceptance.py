@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,24 +10,22 @@ from fastapi.testclient import TestClient
 from pyld import jsonld
 from rdflib import Graph, Literal, URIRef
 
-from ingest.cli import build_store
 from ontology.namespaces import LG
 from ontology.settings import Settings
 from ontology.store import open_store
 from server.app import create_app
+from tests.conftest import home_copy
 
-ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/littlegiant"
 PREFIX = "PREFIX lg: <https://w3id.org/littlegiant/ontology#>\n"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    home = tmp_path_factory.mktemp("acceptance")
-    shutil.copytree(ROOT / "data" / "registry", home / "registry")
+def client(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app over a copy of the store ``littlegiant build`` wrote (tests/conftest.py)."""
+    home = home_copy(built_home, tmp_path_factory.mktemp("acceptance") / "home")
     settings = Settings(base_uri=BASE, store=home / "store", registry=home / "registry")
     store = open_store(settings.store)
-    build_store(settings, store)
     with TestClient(create_app(settings, store=store)) as c:
         yield c
 

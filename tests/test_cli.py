@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 from stdnum.cn import uscc
 
 from ingest.cli import COMMANDS_GROUP, installed_command, main
+from tests.conftest import home_copy, home_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("littlegiant")  # installed by `pip install -e .`
@@ -45,11 +45,6 @@ class Run:
     stderr: str
 
 
-def settings_env(home: Path) -> dict[str, str]:
-    """The CLI's own store and registry (never the repository's)."""
-    return {"LG_STORE": str(home / "store"), "LG_REGISTRY": str(home / "registry")}
-
-
 class Cli:
     """``littlegiant`` run in this process, with its settings in the environment."""
 
@@ -58,7 +53,7 @@ class Cli:
     ) -> None:
         self.home = home
         self._capsys = capsys
-        for name, value in settings_env(home).items():
+        for name, value in home_env(home).items():
             monkeypatch.setenv(name, value)
 
     def __call__(self, *args: str | Path) -> Run:
@@ -77,27 +72,15 @@ class Cli:
         return target.read_bytes()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("built")
-    shutil.copytree(ROOT / "data" / "registry", home / "registry")
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in settings_env(home).items():
-            mp.setenv(name, value)
-        assert main(["build"]) == 0
-    return home
-
-
 @pytest.fixture
 def cli(
-    built: Path,
+    built_home: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> Cli:
-    home = tmp_path / "home"
-    shutil.copytree(built, home, symlinks=True)
-    return Cli(home, monkeypatch, capsys)
+    """The CLI over this test's copy of the session's built home (tests/conftest.py)."""
+    return Cli(home_copy(built_home, tmp_path / "home"), monkeypatch, capsys)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -237,7 +220,7 @@ def script(home: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(SCRIPT), *map(str, args)],
         cwd=ROOT,
-        env={**os.environ, **settings_env(home)},
+        env={**os.environ, **home_env(home)},
         capture_output=True,
         text=True,
         timeout=300,
@@ -245,9 +228,8 @@ def script(home: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_console_script_ingests_a_list_once(built: Path, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    shutil.copytree(built, home, symlinks=True)
+def test_console_script_ingests_a_list_once(built_home: Path, tmp_path: Path) -> None:
+    home = home_copy(built_home, tmp_path / "home")
     listing = good_list(tmp_path / "SYNTHETIC-batch7.csv")
     first = script(home, "ingest", listing, *GOOD_ARGS)
     assert first.returncode == 0, first.stderr
@@ -267,14 +249,13 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
-def test_console_script_serves_the_built_store(built: Path, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    shutil.copytree(built, home, symlinks=True)
+def test_console_script_serves_the_built_store(built_home: Path, tmp_path: Path) -> None:
+    home = home_copy(built_home, tmp_path / "home")
     port = free_port()
     proc = subprocess.Popen(
         [str(SCRIPT), "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
-        env={**os.environ, **settings_env(home)},
+        env={**os.environ, **home_env(home)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

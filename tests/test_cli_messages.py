@@ -12,7 +12,6 @@ import fcntl
 import os
 import pty
 import select
-import shutil
 import struct
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 from stdnum.cn import uscc
 
 from ingest.cli import main
+from tests.conftest import home_copy, home_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,23 +37,12 @@ def bad_code(i: int) -> str:
     return good[:-1] + ("0" if good[-1] != "0" else "1")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("messages")
-    shutil.copytree(ROOT / "data" / "registry", home / "registry")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LG_STORE", str(home / "store"))
-        mp.setenv("LG_REGISTRY", str(home / "registry"))
-        assert main(["build"]) == 0
-    return home
-
-
 @pytest.fixture
-def home(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    shutil.copytree(built, home, symlinks=True)
-    monkeypatch.setenv("LG_STORE", str(home / "store"))
-    monkeypatch.setenv("LG_REGISTRY", str(home / "registry"))
+def home(built_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's copy of the session's built home, the CLI's settings pointing at it."""
+    home = home_copy(built_home, tmp_path / "home")
+    for name, value in home_env(home).items():
+        monkeypatch.setenv(name, value)
     return home
 
 

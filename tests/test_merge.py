@@ -10,7 +10,6 @@ for review); the merge here is a test's decision, made in a copy of the registry
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,9 +25,9 @@ from ontology.namespaces import LG
 from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from server.app import create_app
+from tests.conftest import home_copy, home_env
 from tests.server.support import turtle_graph
 
-ROOT = Path(__file__).resolve().parents[1]
 IRIS = Iris()
 OLD, NEW = "E000003", "E000227"
 LIST_A = (
@@ -39,14 +38,11 @@ LIST_B = LIST_A.replace("北京示例甲科技有限公司", "北京示例甲科
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    home = tmp_path_factory.mktemp("merge")
-    shutil.copytree(ROOT / "data" / "registry", home / "registry")
-    env = {"LG_STORE": str(home / "store"), "LG_REGISTRY": str(home / "registry")}
+def home(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = home_copy(built_home, tmp_path_factory.mktemp("merge") / "home")
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in env.items():
+        for name, value in home_env(home).items():
             mp.setenv(name, value)
-        assert main(["build"]) == 0
         (home / "a.csv").write_text(LIST_A, encoding="utf-8")
         (home / "b.csv").write_text(LIST_B, encoding="utf-8")
         assert main(["ingest", str(home / "a.csv"), "--date", "2025-07-01"]) == 0

@@ -8,6 +8,7 @@ the real pipeline into the real default dataset and read back through the real a
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,6 @@ import pytest
 from fastapi.testclient import TestClient
 from stdnum.cn import uscc
 
-from ingest.cli import build_store
 from ingest.identity import Registry
 from ingest.ingest_file import ingest_file
 from ontology.iris import Iris
@@ -24,6 +24,7 @@ from ontology.namespaces import HYDRA
 from ontology.settings import Settings
 from ontology.store import EmbeddedStore
 from server.app import create_app
+from tests.conftest import DefaultBuild
 
 BASE = "https://w3id.org/littlegiant"
 
@@ -38,11 +39,15 @@ FIRMS["C"] = ("上海", code("310101", 13))
 
 
 class Timeline:
-    def __init__(self, home: Path) -> None:
+    """The default dataset (as the session built it) in memory, with its own registry copy."""
+
+    def __init__(self, home: Path, build: DefaultBuild) -> None:
         self.home = home
+        shutil.copytree(build.registry, home / "registry")
         self.settings = Settings(store=None, registry=home / "registry", base_uri=BASE)
         self.store = EmbeddedStore(None)
-        build_store(self.settings, self.store)
+        with self.store.writer() as draft:
+            draft.bulk_extend(build.quads)
         self.iris = Iris(BASE)
         self.registry = Registry.load(self.settings.registry)
 
@@ -64,8 +69,10 @@ class Timeline:
 
 
 @pytest.fixture(scope="module")
-def timeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Timeline, TestClient]]:
-    t = Timeline(tmp_path_factory.mktemp("timeline"))
+def timeline(
+    default_build: DefaultBuild, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Timeline, TestClient]]:
+    t = Timeline(tmp_path_factory.mktemp("timeline"), default_build)
     with TestClient(create_app(t.settings, store=t.store)) as client:
         yield t, client
 

@@ -1,4 +1,5 @@
-"""Fixtures of the ingest tests: the default store, built once per session and cloned per test.
+"""Fixtures of the ingest tests: the default store (``default_build``, built once per session in
+tests/conftest.py) cloned per test.
 
 Building the default dataset runs every curated builder and the shapes gate (seconds); cloning
 the built quads into a fresh in-memory store takes milliseconds. Each test gets its own store and
@@ -8,28 +9,17 @@ its own copy of the registry the build used, so no test sees another's ingests o
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from ingest.cli import build_store
 from ingest.identity import Registry
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR
-from ontology.settings import Settings
 from ontology.store import EmbeddedStore
+from tests.conftest import DefaultBuild
 
 BASE = "https://w3id.org/littlegiant"
-
-
-@dataclass(frozen=True)
-class DefaultBuild:
-    """The default dataset as built once: its quads, and the registry directory it used."""
-
-    quads: tuple[ox.Quad, ...]
-    registry: Path
 
 
 # MIIT's English translation of notice 153, beside the repository in every checkout and in CI
@@ -43,15 +33,6 @@ def seed_notice() -> Path:
     if not SEED_NOTICE.is_file():
         pytest.fail(f"{SEED_NOTICE} is missing: the seed notice lives in ../shared/seeds")
     return SEED_NOTICE
-
-
-@pytest.fixture(scope="session")
-def default_build(tmp_path_factory: pytest.TempPathFactory) -> DefaultBuild:
-    registry = tmp_path_factory.mktemp("default-build") / "registry"
-    shutil.copytree(DATA_DIR / "registry", registry)
-    store = EmbeddedStore(None)
-    build_store(Settings(base_uri=BASE, store=None, registry=registry), store)
-    return DefaultBuild(tuple(store.quads()), registry)
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ from ingest.ingest_file import ingest_file
 from ontology.iris import Iris
 from ontology.namespaces import LG
 from ontology.store import EmbeddedStore
-from tests.ingest.conftest import BASE, DefaultBuild
+from tests.conftest import DefaultBuild
+from tests.ingest.conftest import BASE
 
 BATCH = 7
 DAY = dt.date(2026, 3, 18)

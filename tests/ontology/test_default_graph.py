@@ -6,7 +6,6 @@ started without any union option."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,12 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.cli import build_store
-from ontology.settings import Settings
 from ontology.store import EmbeddedStore, GraphStore, merge
 from ontology.store.common import ntriples
+from tests.conftest import DefaultBuild
 
-ROOT = Path(__file__).resolve().parents[2]
 A = "https://w3id.org/littlegiant/graph/source-a"
 B = "https://w3id.org/littlegiant/graph/source-b"
 LG = "https://w3id.org/littlegiant/ontology#"
@@ -107,13 +104,13 @@ def test_blank_nodes_leave_the_merge_with_their_source(store: GraphStore) -> Non
 
 
 def test_the_default_dataset_counts_each_distinct_triple_once(
-    store: GraphStore, tmp_path: Path
+    store: GraphStore, default_build: DefaultBuild
 ) -> None:
     """On the shipped data: sources repeat facts (an enterprise's name in a list and in the
     curated file), and the default graph still holds each once."""
-    shutil.copytree(ROOT / "data" / "registry", tmp_path / "registry")
     built = EmbeddedStore(None)
-    build_store(Settings(store=None, registry=tmp_path / "registry"), built)
+    with built.writer() as draft:
+        draft.bulk_extend(default_build.quads)
     with store.transaction() as tx:
         for graph in built.named_graphs():
             tx.replace_graph(graph, ntriples(built.quads(graph=ox.NamedNode(graph))))

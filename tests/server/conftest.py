@@ -4,7 +4,7 @@
   ``littlegiant build`` loads ``ontology/lg.ttl`` beside the data, and the derived graph (validity
   terms) a commit of them derives.
 - ``curated_source``: the default dataset built from ``data/`` by the real pipeline (gate
-  included: a build that fails validation fails the tests).
+  included: a build that fails validation fails the tests), once per session.
 - ``client``: the real app over a copy of the sample, one per test module.
 """
 
@@ -17,22 +17,19 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.cli import build_store
 from ingest.validity import derive_after
 from ontology.iris import Iris
 from ontology.paths import ONTOLOGY_TTL
 from ontology.store import EmbeddedStore, GraphStore
-from tests.conftest import remote_copy
+from tests.conftest import DefaultBuild, remote_copy
 from tests.server.support import (
     BASE,
     DERIVED_GRAPH,
     ONTOLOGY_GRAPH,
     SAMPLE,
     app_client,
-    copy_registry,
     disk_copy,
     memory_copy,
-    settings,
 )
 
 
@@ -84,11 +81,12 @@ def client(
 
 
 @pytest.fixture(scope="session")
-def curated_source(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    """The default dataset (ontology and curated facts) committed through the gate."""
-    home = tmp_path_factory.mktemp("curated")
+def curated_source(default_build: DefaultBuild) -> ox.Store:
+    """The default dataset (ontology and curated facts) committed through the gate, as the
+    session built it (tests/conftest.py)."""
     store = EmbeddedStore(None)
-    build_store(settings(registry=copy_registry(home / "registry")), store)
+    with store.writer() as draft:  # the named graphs, and their merge in the default graph
+        draft.bulk_extend(default_build.quads)
     return store.raw
 
 

@@ -154,6 +154,7 @@ def test_nesting_inside_strings_iris_and_comments_is_not_counted() -> None:
         )
 
 
+@pytest.mark.slow  # kills a query worker (kill -9): CI runs it
 def test_a_worker_crash_is_contained(curated_dir: Path) -> None:
     """With the nesting guard lifted, pyoxigraph's parser overflows its stack and the process
     dies: only the worker goes, the request gets 400 (the query's fault: it is not retried into
@@ -183,6 +184,7 @@ def _busy_worker(c: TestClient, others: set[int]) -> int:
     return pid
 
 
+@pytest.mark.slow  # kills a query worker (kill -9): CI runs it
 def test_a_worker_killed_while_idle_costs_no_request(curated_dir: Path) -> None:
     """Issue 15.4: the next query was handed to the dead idle worker (BrokenPipeError) and got
     500; a worker found dead at hand-over never saw the query, which goes to a fresh one."""
@@ -194,6 +196,7 @@ def test_a_worker_killed_while_idle_costs_no_request(curated_dir: Path) -> None:
             assert r.status_code == 200, r.text
 
 
+@pytest.mark.slow  # kills a query worker (kill -9): CI runs it
 def test_a_worker_killed_in_flight_gets_503_with_retry_after(curated_dir: Path) -> None:
     """A query whose worker is killed from outside while it runs is worth retrying: 503 with
     Retry-After, never 500; the next query is answered."""
