@@ -70,6 +70,23 @@ class PerGeneration:
                     self._values[key] = value
             return value
 
+    def get_keyed(self, family: str, key: str, build: Callable[[], T], *, most: int = 256) -> T:
+        """The value of ``key`` in ``family`` (a collection's total, one per filter) for the
+        current state. At most ``most`` keys of a family are kept, so that requests with ever
+        new parameters cannot grow the cache; past that, values are built and not kept. Two
+        first requests of one key may both build it (it is not worth a lock per key)."""
+        stamp = self.stamp()
+        with self._lock:
+            self._refresh(stamp)
+            kept = cast(dict[str, object], self._values.setdefault(family, {}))
+            if key in kept:
+                return cast(T, kept[key])
+        value = build()
+        with self._lock:
+            if stamp == self._stamp and len(kept) < most:
+                kept[key] = value
+        return value
+
     def seen_at(self) -> dt.datetime:
         """When this app first saw the store's current state (to the second): no later than
         anything derived from that state changed, so pages built from it can name it as their

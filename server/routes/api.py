@@ -88,7 +88,9 @@ def collection(
     last = members[-1] if more and members else None
     params = dict(request.query_params)
     view = hydra.view_of(links, request.url.path, params, paging.limit, last)
-    total = hydra.total(state.store, where)
+    # the total counts every member the filters select (35 s at 200,000 enterprises on disk):
+    # once per published state and filter
+    total = state.generations.get_keyed("total", where, lambda: hydra.total(state.store, where))
     vary = ["Accept"]
     headers: dict[str, str] = {}
     if offer is HTML:

@@ -8,7 +8,9 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from ontology.namespaces import HYDRA, LG
-from tests.server.support import BASE, jsonld_graph
+from ontology.store import EmbeddedStore
+from server.state import PerGeneration
+from tests.server.support import BASE, app_client, jsonld_graph
 
 
 def collection_node(doc: dict) -> dict:
@@ -206,3 +208,40 @@ def test_browsers_get_an_html_list_and_data_clients_json_ld(client: TestClient) 
     assert 'rel="next"' in r.text
     anything = client.get("/api/enterprises", headers={"Accept": "*/*"})
     assert anything.headers["content-type"].startswith("application/ld+json")
+
+
+def test_a_total_is_kept_per_state_and_filter_and_follows_a_commit(
+    sample_store: EmbeddedStore,
+) -> None:
+    """``totalItems`` counts every member the filters select (seconds on a large store): kept
+    per published state and filter, it still changes with a commit and with the filter."""
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    new_firm = f"<{BASE}/id/enterprise/E900099> <{rdf_type}> <{LG.Enterprise}> .\n".encode()
+
+    def total(c: TestClient, **params: str) -> int:
+        r = c.get("/api/enterprises", params={"limit": "1", **params})
+        assert r.status_code == 200, r.text
+        return int(collection_node(r.json())["totalItems"])
+
+    with app_client(sample_store) as c:
+        assert total(c) == total(c) == 9
+        beijing = total(c, region="110000")
+        assert beijing < 9
+        with sample_store.transaction() as tx:
+            tx.replace_graph(f"{BASE}/graph/test-one-more-firm", new_firm)
+        assert total(c) == 10
+        assert total(c, region="110000") == beijing  # the new firm has no region
+
+
+def test_a_family_of_kept_values_is_bounded(sample_store: EmbeddedStore) -> None:
+    """Requests with ever new parameters cannot grow the per-state cache without bound."""
+    kept = PerGeneration(sample_store)
+    built: list[str] = []
+
+    def build(key: str) -> str:
+        built.append(key)
+        return key.upper()
+
+    for key in ["a", "b", "c", "a", "b", "c"]:
+        assert kept.get_keyed("total", key, lambda k=key: build(k), most=2) == key.upper()
+    assert built == ["a", "b", "c", "c"]  # a and b kept; c, past the bound, built each time
