@@ -42,6 +42,7 @@ def compare_registry(store: GraphStore, registry: Registry, base_uri: str) -> li
     if store.publish_pending():
         problems.append("a publish was interrupted; the next writer completes it")
     known = set(registry.keys())
+    recorded = registry.names_by_key()
     for e in sorted(set(names) | set(codes)):
         key = _key(iris, e)
         if key is None:
@@ -54,7 +55,7 @@ def compare_registry(store: GraphStore, registry: Registry, base_uri: str) -> li
             problems.append(f"{key}: the store gives credit code {code}, the registry {registered}")
         if len(codes.get(e, set())) > 1:
             problems.append(f"{key}: the store gives {len(codes[e])} credit codes for one key")
-        unknown = names.get(e, set()) - set(registry.names_of(key))
+        unknown = names.get(e, set()) - recorded.get(registry.canonical(key), set())
         if unknown:
             shown = ", ".join(sorted(unknown)[:3])
             problems.append(f"{key}: the store names it {shown}, which the registry never recorded")

@@ -146,26 +146,33 @@ def more_specific(known: str, printed: str, regions: RegionTable) -> str:
     return printed if not region.is_province and current.is_province else known
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_head(name: str, regions: RegionTable) -> str:
     """The first characters of a Chinese name's core after a leading province name: the part
-    a renaming usually keeps (唐山贺祥 in 唐山贺祥机电 / 唐山贺祥智能科技); "" when too short."""
+    a renaming usually keeps (唐山贺祥 in 唐山贺祥机电 / 唐山贺祥智能科技); "" when too short.
+
+    Kept for the last 65,536 names: every load of the registry computes the head of every
+    firm's names again (the same names, load after load)."""
     if not name or not has_cjk(name):
         return ""
     core = core_name(name)
-    for prefix in _region_prefixes(regions):
-        if core.startswith(prefix) and len(core) - len(prefix) >= HEAD_LENGTH:
-            core = core[len(prefix) :]
+    for length, prefixes in _region_prefixes(regions):
+        if len(core) - length >= HEAD_LENGTH and core[:length] in prefixes:
+            core = core[length:]
             break
     return core[:HEAD_LENGTH] if len(core) >= HEAD_LENGTH else ""
 
 
 @functools.cache
-def _region_prefixes(regions: RegionTable) -> tuple[str, ...]:
-    """The Chinese names of the regions, normalised, longest first (浙江省 before 浙江)."""
+def _region_prefixes(regions: RegionTable) -> tuple[tuple[int, frozenset[str]], ...]:
+    """The Chinese names of the regions, normalised, by length, longest first (浙江省 before
+    浙江): a name's head is found with one set lookup per length, not one ``startswith`` per
+    region name (every registry load computes the head of every firm's names)."""
     names = {
         normalise_name(printed)
         for region in regions
         for printed in (region.name_zh, *region.aliases)
         if has_cjk(printed)
     }
-    return tuple(sorted(names, key=len, reverse=True))
+    lengths = sorted({len(n) for n in names}, reverse=True)
+    return tuple((n, frozenset(p for p in names if len(p) == n)) for n in lengths)

@@ -195,12 +195,13 @@ class Registry:
     def former_names(self, key: str) -> list[str]:
         return list(self._entries[key].former_names)
 
-    def names_of(self, key: str) -> list[str]:
-        """The normalised names recorded for a key (and for the keys merged into it)."""
-        canonical = self.canonical(key)
-        return [
-            n for e in self._entries.values() if self.canonical(e.key) == canonical for n in e.names
-        ]
+    def names_by_key(self) -> dict[str, set[str]]:
+        """The normalised names recorded for each key, with those of the keys merged into it
+        (one pass: asking key by key would read every entry once per key)."""
+        found: dict[str, set[str]] = {}
+        for e in self._entries.values():
+            found.setdefault(self.canonical(e.key), set()).update(e.names)
+        return found
 
     def shared_codes(self) -> list[str]:
         """One line per credit code that two keys record: one code is one enterprise."""
