@@ -74,7 +74,8 @@ def derived_after_commit(
         if isinstance(q.object, ox.NamedNode)
     }
     sources = (stored - set(new)) | scope.facts.graphs
-    return Derived.of(builder, sources, kept=kept_derived(store, graph, scope))
+    text = store.graph_ntriples(graph)  # read once: kept here, and the commit's patch after
+    return Derived.of(builder, sources, kept=kept_derived(text, scope), stored=text)
 
 
 def _most_of(store: GraphStore, new: Mapping[str, Iterable[ox.Triple]], share: float) -> bool:
@@ -128,11 +129,11 @@ def scope_of(
     return Scope(facts, frozenset(designations | batches))
 
 
-def kept_derived(store: GraphStore, derived: str, scope: Scope) -> list[bytes]:
-    """The stored derived graph's lines of every designation and batch outside the scope (its
-    PROV is described again at each commit, so it is not kept), read as text: 144,000 lines at
-    20,000 titles, and a Python object for each would cost seconds."""
-    lines = store.graph_ntriples(derived).splitlines(keepends=True)
+def kept_derived(stored: bytes, scope: Scope) -> list[bytes]:
+    """The lines of the stored derived graph (its N-Triples) of every designation and batch
+    outside the scope (its PROV is described again at each commit, so it is not kept), read as
+    text: 144,000 lines at 20,000 titles, and a Python object for each would cost seconds."""
+    lines = stored.splitlines(keepends=True)
     parsed = [(line, *_split(line)) for line in lines]
     owner = {o: s for _, s, p, o in parsed if p == _TERM}  # term node → its designation
     kept = []
