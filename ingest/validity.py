@@ -340,23 +340,17 @@ class Derived:
     builder: GraphBuilder
     ntriples: bytes
     sources: tuple[str, ...]
-    stored: bytes | None = None  # the stored graph's text, when the derivation read it
 
     @classmethod
     def of(
-        cls,
-        builder: GraphBuilder,
-        sources: Iterable[str],
-        *,
-        kept: Iterable[bytes] = (),
-        stored: bytes | None = None,
+        cls, builder: GraphBuilder, sources: Iterable[str], *, kept: Iterable[bytes] = ()
     ) -> Derived:
-        """The graph of ``builder`` and the ``kept`` lines of a ``stored`` one, its text in one
+        """The graph of ``builder`` and the ``kept`` lines of a stored one, its text in one
         order (lines sorted): the same terms are the same bytes whether derived whole or in
         part, so an unchanged graph is not written again."""
         data = ox.serialize(builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
         lines = sorted({*data.splitlines(keepends=True), *kept})
-        return cls(builder, b"".join(lines), tuple(sorted(set(sources))), stored)
+        return cls(builder, b"".join(lines), tuple(sorted(set(sources))))
 
 
 def derive_after(
