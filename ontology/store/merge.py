@@ -10,7 +10,8 @@ The merge is maintained per changed graph, so a commit costs in proportion to th
 changes, not to the store: before a graph is replaced or dropped, the triples only it states
 leave the default graph; its new triples are then added (adding a triple already there is a
 no-op). A graph replaced by a version that differs in few lines is patched instead: only the
-lines that go or come are removed or added, in the graph and in the merge (``patch``).
+lines that go or come are removed or added, in the graph and in the merge (``patch``); a
+caller that knows them already hands them over (``Transaction.patch_graph``: ``apply_patch``).
 Blank nodes keep their identity in the store: a graph's triples with a blank node are
 copied into the default graph by a SPARQL update that binds the stored nodes, because loading
 the same N-Triples twice would mint fresh blank nodes that no later deletion could match.
