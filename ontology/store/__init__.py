@@ -43,6 +43,15 @@ class Transaction(Protocol):
         """Replace the named graph ``name`` by the triples of an N-Triples document."""
         ...
 
+    def patch_graph(self, name: str, remove: bytes, add: bytes) -> None:
+        """Remove the triples of ``remove`` from the named graph ``name`` and add those of
+        ``add`` (both N-Triples, no blank node), the merge following: for a large graph of which
+        the caller knows the few lines that change, without the store reading it whole.
+
+        Raises: ValueError when a line holds a blank node.
+        """
+        ...
+
     def drop_graph(self, name: str) -> None:
         """Remove the named graph ``name`` (nothing happens if it does not exist)."""
         ...

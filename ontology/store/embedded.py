@@ -72,6 +72,13 @@ class EmbeddedTransaction:
             self._loader.submit(merge.replace_graph, draft, name, ntriples, incremental=incremental)
         )
 
+    def patch_graph(self, name: str, remove: bytes, add: bytes) -> None:
+        """Remove the lines of ``remove`` from the named graph ``name`` and add those of ``add``
+        (N-Triples without blank nodes): the graph is not read to find what changed, and the
+        merge is kept up to date triple by triple. Raises: ValueError for a blank node."""
+        merge.check_patchable(remove, add)
+        self._staged.append(self._loader.submit(merge.apply_patch, self._open(), name, remove, add))
+
     def drop_graph(self, name: str) -> None:
         """Remove the named graph ``name`` (nothing happens if it does not exist)."""
         draft, incremental = self._open(), self._incremental(name)

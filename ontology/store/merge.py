@@ -10,7 +10,8 @@ The merge is maintained per changed graph, so a commit costs in proportion to th
 changes, not to the store: before a graph is replaced or dropped, the triples only it states
 leave the default graph; its new triples are then added (adding a triple already there is a
 no-op). A graph replaced by a version that differs in few lines is patched instead: only the
-lines that go or come are removed or added, in the graph and in the merge (``patch``).
+lines that go or come are removed or added, in the graph and in the merge (``patch``); a
+caller that knows them already hands them over (``Transaction.patch_graph``: ``apply_patch``).
 Blank nodes keep their identity in the store: a graph's triples with a blank node are
 copied into the default graph by a SPARQL update that binds the stored nodes, because loading
 the same N-Triples twice would mint fresh blank nodes that no later deletion could match.
@@ -80,6 +81,7 @@ def replace_graph(
 
 
 PATCH_AT_MOST = 0.25  # patch a graph while at most this share of its triples come or go
+BULK_AT_LEAST = 10_000  # a patch adding this many lines or more loads them in bulk
 
 
 def patch(store: ox.Store, graph: str, ntriples: bytes) -> bool:
@@ -103,22 +105,42 @@ def patch(store: ox.Store, graph: str, ntriples: bytes) -> bool:
     gone_lines, come_lines = old - new, new - old
     if len(gone_lines) + len(come_lines) > PATCH_AT_MOST * max(len(old), len(new)):
         return False
-    gone, come = _triples(gone_lines), _triples(come_lines)
-    for t in gone:
+    apply_patch(store, graph, b"\n".join(gone_lines), b"\n".join(come_lines))
+    return True
+
+
+def apply_patch(store: ox.Store, graph: str, remove: bytes, add: bytes) -> None:
+    """Remove the triples of ``remove`` from a named graph and add those of ``add`` (N-Triples
+    without blank nodes), keeping the default graph the merge: a removed triple leaves it only
+    when no other named graph states it; the added ones go into both (in bulk when many: a
+    first load of the names graph adds ~100,000 lines)."""
+    node = ox.NamedNode(graph)
+    for t in _triples(remove):
         store.remove(ox.Quad(t.subject, t.predicate, t.object, node))
         stated = store.quads_for_pattern(t.subject, t.predicate, t.object, None)
         if not any(isinstance(q.graph_name, ox.NamedNode) for q in stated):
             store.remove(ox.Quad(t.subject, t.predicate, t.object, _DEFAULT))
+    if add.count(b"\n") >= BULK_AT_LEAST:
+        for g in (node, _DEFAULT):
+            store.bulk_load(add, ox.RdfFormat.N_TRIPLES, to_graph=g)
+        return
     store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, g) for t in come for g in (node, _DEFAULT)
+        ox.Quad(t.subject, t.predicate, t.object, g)
+        for t in _triples(add)
+        for g in (node, _DEFAULT)
     )
-    return True
 
 
-def _triples(lines: set[bytes]) -> set[ox.Triple]:
-    return (
-        {q.triple for q in ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES)} if lines else set()
-    )
+def check_patchable(*texts: bytes) -> None:
+    """Raises: ValueError when a patch's lines hold a blank node (a blank node of a text is
+    never the stored one, so no patch can name it)."""
+    for text in texts:
+        if split_blank(text)[1]:
+            raise ValueError("a patch cannot hold a blank node: replace the graph instead")
+
+
+def _triples(text: bytes) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(text, ox.RdfFormat.N_TRIPLES)} if text.strip() else set()
 
 
 def drop_graph(store: ox.Store, graph: str, *, incremental: bool = True) -> None:

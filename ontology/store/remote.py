@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ontology.store import merge
 from ontology.store import remote_update as ops
 from ontology.store.common import (
     Object,
@@ -75,6 +76,15 @@ class RemoteTransaction:
         """Replace the named graph ``name`` by the triples of an N-Triples document."""
         ops.check_data_graph(name)
         self.operations += ops.replace_graph(name, ntriples)
+        self.replaced.add(name)
+        self.dropped.discard(name)
+
+    def patch_graph(self, name: str, remove: bytes, add: bytes) -> None:
+        """Remove the lines of ``remove`` from graph ``name`` and add those of ``add`` (no blank
+        node), the merge following. Raises: ValueError for a blank node or a reserved graph."""
+        ops.check_data_graph(name)
+        merge.check_patchable(remove, add)
+        self.operations += ops.patch_graph(name, remove, add)
         self.replaced.add(name)
         self.dropped.discard(name)
 

@@ -101,6 +101,31 @@ def copy_to_merge(name: str) -> str:
     return f"{into_merge} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
 
 
+def patch_graph(name: str, remove: bytes, add: bytes) -> list[str]:
+    """Operations that remove the triples of ``remove`` from graph ``name`` and add those of
+    ``add`` (no blank node), the merge following: a removed triple leaves it only when no other
+    data graph states it (asked after its removal, so a triple removed and added back stays)."""
+    gone = [f"{t.subject} {t.predicate} {t.object}" for t in _parse(remove)]
+    come = [line for line in add.decode("utf-8").splitlines() if line.strip()]
+    operations = [
+        f"DELETE DATA {{ GRAPH <{name}> {{\n{chunk}\n}} }}"
+        for chunk in _chunks([f"{t} ." for t in gone])
+    ]
+    others = " && ".join(f"?other != <{g}>" for g in (MERGE_GRAPH, STATE_GRAPH))
+    stated = f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER ({others}) }}"
+    for start in range(0, len(gone), CHUNK):
+        rows = " ".join(f"({t})" for t in gone[start : start + CHUNK])
+        where = f"VALUES (?s ?p ?o) {{ {rows} }} {stated}"
+        operations.append(f"DELETE {{ GRAPH <{MERGE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ {where} }}")
+    for graph in (name, MERGE_GRAPH):
+        operations += [f"INSERT DATA {{ GRAPH <{graph}> {{\n{c}\n}} }}" for c in _chunks(come)]
+    return operations
+
+
+def _parse(data: bytes) -> list[ox.Triple]:
+    return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)] if data.strip() else []
+
+
 def drop_graph(name: str) -> list[str]:
     return [retire(name), f"DROP SILENT GRAPH <{name}>"]
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.derivation import derived_after_commit
+from ingest.derivation import DerivedPart, derived_after_commit, fingerprint
 from ingest.validity import DERIVED, derive_after
 from ontology import rdf
 from ontology.iris import CANONICAL_BASE, Iris
@@ -148,16 +148,33 @@ def _commit_both_ways(store: EmbeddedStore, derived: str, new: dict[str, list[ox
     whole = derive_after(store, IRIS, new)
     assert partial.ntriples == whole.ntriples
     assert partial.sources == whole.sources
+    sha = fingerprint(whole.ntriples.splitlines(keepends=True))
+    if isinstance(partial, DerivedPart):  # the stored sum, updated by the patch's lines alone
+        assert partial.fingerprint == sha
     with store.transaction() as tx:
         for graph, triples in new.items():
             tx.replace_graph(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-        tx.replace_graph(derived, _with_sources(partial.ntriples, derived, partial.sources))
+        if isinstance(partial, DerivedPart):  # as a commit stages it
+            prov = _with_sources(b"", derived, partial.sources, sha)
+            tx.patch_graph(derived, partial.gone, partial.come + prov)
+        else:
+            tx.replace_graph(
+                derived, _with_sources(partial.ntriples, derived, partial.sources, sha)
+            )
+    stored = {q.triple for q in store.quads(graph=ox.NamedNode(derived))}
+    expected = _with_sources(whole.ntriples, derived, whole.sources, sha)
+    reference = ox.Store()  # the store's own terms (it keeps a count as xsd:integer)
+    reference.load(expected, ox.RdfFormat.N_TRIPLES)
+    assert stored == {q.triple for q in reference}
 
 
-def _with_sources(data: bytes, graph: str, sources: tuple[str, ...]) -> bytes:
-    """The derived graph as a commit stores it: with the graphs it was derived from (its PROV)."""
+def _with_sources(data: bytes, graph: str, sources: tuple[str, ...], sha: str) -> bytes:
+    """The derived graph as a commit stores it: with the graphs it was derived from and its
+    fingerprint (its PROV)."""
     derived_from = "http://www.w3.org/ns/prov#wasDerivedFrom"
-    return data + "".join(f"<{graph}> <{derived_from}> <{s}> .\n" for s in sources).encode()
+    lines = [f"<{graph}> <{derived_from}> <{s}> .\n" for s in sources]
+    lines.append(f'<{graph}> <{LG.sha256}> "{sha}" .\n')
+    return data + "".join(lines).encode()
 
 
 def test_a_commit_of_one_batch_rederives_that_batch_only() -> None:

@@ -235,3 +235,78 @@ def test_only_a_small_change_without_blank_nodes_is_patched() -> None:
     assert not merge.patch(raw, A, many + f"<{E1}> <{LG}p> _:b .\n".encode())  # a blank node
     merged = {q.triple for q in raw.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     assert len(merged) == 101
+
+
+def test_a_patch_changes_only_its_lines_and_the_merge_follows(store: GraphStore) -> None:
+    """A patch removes and adds lines of one graph; a triple it removes stays merged while
+    another graph states it, and a line removed and added back stays in the graph."""
+    two_sources(store)
+    added = f'<{E2}> <{LG}n> "1" .\n'.encode()
+    with store.transaction() as tx:
+        tx.patch_graph(A, SHARED + ONLY_A.encode(), added + SHARED)
+    a = {q.triple for q in store.quads(graph=ox.NamedNode(A))}
+    assert a == {t.triple for t in ox.parse(added + SHARED, ox.RdfFormat.N_TRIPLES)}
+    with store.transaction() as tx:
+        tx.patch_graph(A, SHARED, b"")
+        tx.patch_graph(B, ONLY_B.encode(), b"")  # B keeps SHARED: it stays merged
+    merged = {q.triple for q in store.quads(graph=ox.DefaultGraph())}
+    assert merged == {q.triple for q in store.quads()}
+    assert merged == {t.triple for t in ox.parse(added + SHARED, ox.RdfFormat.N_TRIPLES)}
+    with store.transaction() as tx:
+        tx.patch_graph(B, SHARED, b"")
+    merged = {q.triple for q in store.quads(graph=ox.DefaultGraph())}
+    assert (
+        merged
+        == {q.triple for q in store.quads()}
+        == {t.triple for t in ox.parse(added, ox.RdfFormat.N_TRIPLES)}
+    )
+
+
+def test_a_patch_with_a_blank_node_is_refused(store: GraphStore) -> None:
+    two_sources(store)
+    with pytest.raises(ValueError, match="blank node"), store.transaction() as tx:
+        tx.patch_graph(A, b"", f"<{E1}> <{LG}p> _:b .\n".encode())
+    assert count(store, COUNT.format(**{"from": f"FROM <{A}>"})) == 2
+
+
+def test_a_patch_of_many_lines_loads_them_in_bulk(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "s")
+    two_sources(store)
+    many = b"".join(f'<{E1}> <{LG}n> "{i}" .\n'.encode() for i in range(merge.BULK_AT_LEAST))
+    with store.transaction() as tx:
+        tx.patch_graph(A, ONLY_A.encode(), many)
+    assert count(store, COUNT.format(**{"from": f"FROM <{A}>"})) == merge.BULK_AT_LEAST + 1
+    merged = {q.triple for q in store.quads(graph=ox.DefaultGraph())}
+    assert merged == {q.triple for q in store.quads()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(_GRAPHS),
+            st.tuples(*[st.sets(st.integers(0, len(_POOL) - 1))] * 2),
+            min_size=1,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_patching_a_graph_leaves_what_replacing_it_by_the_result_does(
+    commits: list[dict[str, tuple[set[int], set[int]]]],
+) -> None:
+    """A patch (lines to remove, lines to add) gives the graphs and the merge that replacing
+    the graph by its stored lines less the removed, plus the added, gives."""
+    patched, replaced = EmbeddedStore(None), EmbeddedStore(None)
+    state: dict[str, set[int]] = {}
+    for change in commits:
+        with patched.transaction() as tx, replaced.transaction() as whole:
+            for graph, (gone, come) in change.items():
+                tx.patch_graph(
+                    graph, b"".join(_POOL[i] for i in gone), b"".join(_POOL[i] for i in come)
+                )
+                state[graph] = (state.get(graph, set()) - gone) | come
+                whole.replace_graph(graph, b"".join(_POOL[i] for i in state[graph]))
+        assert set(patched.quads()) == set(replaced.quads())
+        merged = {q.triple for q in patched.quads(graph=ox.DefaultGraph())}
+        assert merged == {q.triple for q in replaced.quads(graph=ox.DefaultGraph())}
