@@ -28,7 +28,9 @@ ONLY_B = f'<{E2}> <{LG}legalName> "示例乙有限公司"@zh .\n'
 COUNT = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
 
 
-@pytest.fixture(params=["disk", "memory", "remote"])
+# over the remote engine too (the session's ``oxigraph serve``); as for the server's routes,
+# those runs are slow and belong to the slow set, which ``make test`` and CI run
+@pytest.fixture(params=["disk", "memory", pytest.param("remote", marks=pytest.mark.slow)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> GraphStore:
     if request.param == "remote":
         remote: GraphStore = request.getfixturevalue("remote")
