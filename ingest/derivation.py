@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ingest.provenance import stored_fingerprint
 from ingest.validity import CLASSES, DERIVED, PREDICATES, Derived, Facts, derive, derive_after
 from ontology import rdf
 from ontology.iris import Iris
@@ -119,8 +120,7 @@ def derived_after_commit(
     part = DerivedPart(
         builder, sources, gone + prov, b"".join(come), "", lambda: store.graph_ntriples(graph)
     )
-    sha = next(iter(store.quads(node, rdf.node(LG.sha256), None, node)), None)
-    recorded = sha.object.value if sha is not None and isinstance(sha.object, ox.Literal) else ""
+    recorded = (stored_fingerprint(store, graph) or ("", ""))[0]
     if len(recorded) != 64:  # a graph written without one: from its whole text, once
         return dataclasses.replace(part, fingerprint=fingerprint(part.ntriples.splitlines(True)))
     total = int(recorded, 16) - sum(map(_line_hash, set(_normal(gone))))

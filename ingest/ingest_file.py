@@ -21,10 +21,11 @@ from ingest.facts import Facts, IngestError, Stated, reconcile_facts
 from ingest.feed import CREATE, REMOVE, UPDATE, feed_entries, feed_graph
 from ingest.identity import Registry, derive_document_slug
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
-from ingest.load import CommitOutcome, SourceGraph, commit, stored_fingerprint
+from ingest.load import CommitOutcome, SourceGraph, commit
 from ingest.parse_list import CONTROL, parse_list
 from ingest.parse_notice import parse_notice
 from ingest.progress import QUIET, Progress
+from ingest.provenance import stored_fingerprint
 from ingest.read_tables import UnreadableFile, read_input
 from ingest.row_errors import FIRST_CASES, RULE_CONTROL, RULE_ENCODING, RowError
 from ingest.store_facts import StoreFacts

@@ -24,17 +24,16 @@ from ingest.identity_graphs import DERIVED as REGISTRY_GRAPHS
 from ingest.identity_graphs import described_keys, registry_graphs
 from ingest.neighbourhood import neighbourhood
 from ingest.progress import QUIET, Progress
-from ingest.provenance import describe_graph
+from ingest.provenance import describe_graph, stored_fingerprint
 from ingest.validity import DERIVED
 from ingest.validity import TITLE as DERIVED_TITLE
-from ontology import __version__, rdf
+from ontology import __version__
 from ontology.iris import Iris
-from ontology.namespaces import LG
 from ontology.paths import ONTOLOGY_TTL, SHAPES_DIR, label
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore, Transaction
 from ontology.store.common import count
-from ontology.store.merge import PATCH_AT_MOST
+from ontology.store.merge import worth_patching
 
 if TYPE_CHECKING:
     from ingest.identity import Registry
@@ -143,18 +142,6 @@ def default_gate() -> ShapesGate:
     from ingest.shacl import ShapesGate  # slow to import; only a commit needs it
 
     return ShapesGate(SHAPES_DIR, ONTOLOGY_TTL)
-
-
-def stored_fingerprint(store: GraphStore, graph: str) -> tuple[str, str] | None:
-    """The (sha256, software version) recorded in a graph, or None if the graph is absent."""
-    g = ox.NamedNode(graph)
-    sha = next(iter(store.quads(g, rdf.node(LG.sha256), None, g)), None)
-    if sha is None or not isinstance(sha.object, ox.Literal):
-        return None
-    version = next(iter(store.quads(None, rdf.node(LG.softwareVersion), None, g)), None)
-    if version is None or not isinstance(version.object, ox.Literal):
-        return sha.object.value, ""
-    return sha.object.value, version.object.value
 
 
 @dataclass(frozen=True)
@@ -368,8 +355,7 @@ def _stage(
         tx.patch_graph(p.graph, *p.patch)
         return
     size = max(old.count(b"\n"), p.ntriples.count(b"\n")) if old is not None else 0
-    blank = old is None or b"_:" in old or b"_:" in p.ntriples
-    if blank or len(gone) + len(come) > PATCH_AT_MOST * size:
+    if old is None or not worth_patching(len(gone) + len(come), size, old, p.ntriples):
         tx.replace_graph(p.graph, p.ntriples)
         return
     tx.patch_graph(p.graph, *(b"".join(x + b"\n" for x in sorted(ls)) for ls in (gone, come)))

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
+import pyoxigraph as ox
+
 from ontology import __version__, rdf
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG, PROV, RDFS, SD
 from ontology.rdf import GraphBuilder
+from ontology.store import GraphStore
 
 
 class Source(Protocol):
@@ -83,3 +86,16 @@ def describe_graph(
     builder.add(agent, RDFS.label, rdf.text(f"littlegiant {__version__}", "en"))
     builder.add(agent, LG.softwareVersion, rdf.text(__version__))
     return builder
+
+
+def stored_fingerprint(store: GraphStore, graph: str) -> tuple[str, str] | None:
+    """The (sha256, software version) a stored graph's description records (``describe_graph``
+    writes both), or None if the graph is absent."""
+    g = ox.NamedNode(graph)
+    sha = next(iter(store.quads(g, rdf.node(LG.sha256), None, g)), None)
+    if sha is None or not isinstance(sha.object, ox.Literal):
+        return None
+    version = next(iter(store.quads(None, rdf.node(LG.softwareVersion), None, g)), None)
+    if version is None or not isinstance(version.object, ox.Literal):
+        return sha.object.value, ""
+    return sha.object.value, version.object.value

@@ -103,10 +103,18 @@ def patch(store: ox.Store, graph: str, ntriples: bytes) -> bool:
         return False
     old, new = set(stored.splitlines()), set(ntriples.splitlines())
     gone_lines, come_lines = old - new, new - old
-    if len(gone_lines) + len(come_lines) > PATCH_AT_MOST * max(len(old), len(new)):
+    if not worth_patching(len(gone_lines) + len(come_lines), max(len(old), len(new))):
         return False
     apply_patch(store, graph, b"\n".join(gone_lines), b"\n".join(come_lines))
     return True
+
+
+def worth_patching(changed: int, size: int, *texts: bytes) -> bool:
+    """Whether a graph whose two versions differ in ``changed`` of ``size`` lines is patched
+    rather than replaced: at most ``PATCH_AT_MOST`` of its lines come or go, and no blank node
+    in ``texts`` (a blank node of a new text is never the stored one). The one rule for the
+    store's own comparison (``patch``) and a caller's that compared already."""
+    return changed <= PATCH_AT_MOST * size and not any(b"_:" in t for t in texts)
 
 
 def apply_patch(store: ox.Store, graph: str, remove: bytes, add: bytes) -> None:
