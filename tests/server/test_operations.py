@@ -14,10 +14,19 @@ import pyoxigraph as ox
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from server import fair_use
 from tests.server.conftest import store_of
 from tests.server.support import app_client
 
 LOOKUP = "SELECT ?s WHERE { ?s a <https://w3id.org/littlegiant/ontology#Enterprise> } LIMIT 1"
+
+
+@pytest.fixture
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fair-use ledger's calendar minute held still, so that a test's requests all fall in
+    one minute wherever the clock is (a budget resets when the minute turns)."""
+    minute = fair_use._minute()
+    monkeypatch.setattr(fair_use, "_minute", lambda: minute)
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -76,6 +85,7 @@ def test_ready_reports_the_generation_once_the_workers_are_up(
         assert c.get("/health").json()["status"] == "ok"
 
 
+@pytest.mark.usefixtures("one_minute")
 def test_a_client_over_its_query_budget_gets_429_and_others_do_not(
     sample_source: ox.Store,
 ) -> None:
@@ -96,6 +106,7 @@ def test_a_client_over_its_query_budget_gets_429_and_others_do_not(
         assert metrics[("lg_sparql_queries_total", (("outcome", "limited"),))] >= 1
 
 
+@pytest.mark.usefixtures("one_minute")
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy(sample_source: ox.Store) -> None:
     with app_client(store_of(sample_source, "embedded", None), query_budget_s=1e-9) as c:
         assert c.get("/sparql", params={"query": LOOKUP}).status_code == 200
@@ -105,6 +116,7 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy(sample_source: ox.S
         assert "testclient" in r.text
 
 
+@pytest.mark.usefixtures("one_minute")
 def test_reconciliation_has_its_own_budget_in_queries(sample_source: ox.Store) -> None:
     with app_client(store_of(sample_source, "embedded", None), reconcile_budget=3) as c:
         batch = json.dumps({f"q{i}": {"query": "示例"} for i in range(3)})
