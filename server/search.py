@@ -20,6 +20,7 @@ Ties go to the shorter name, then to the key, so the order never depends on the 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ CODE_PREFIX_MIN = 6
 _BRACKETS = re.compile(r"[()（）\[\]【】〔〕]")
 _BRACKETED = re.compile(r"[(（\[【〔][^)）\]】〕]*[)）\]】〕]")
 _CODE_CHARS = re.compile(r"[\s-]")
+_SEPARATOR = "\0"  # between the forms of the index's text: no name holds it
 
 
 def plain(text: str) -> str:
@@ -86,11 +88,29 @@ class SearchIndex:
         self.firms = sorted(firms, key=lambda f: f.key)
         # longest first, so that 宁波市 is taken off before 宁波
         self.places = sorted({plain(p) for p in places if p}, key=len, reverse=True)
+        self._places_by_length = [
+            (n, frozenset(p for p in self.places if len(p) == n))
+            for n in sorted({len(p) for p in self.places}, reverse=True)
+        ]
         for firm in self.firms:
             for printed in firm.names:
                 for form in dict.fromkeys((plain(printed), unbracketed(printed))):
                     if form:
                         firm.forms.append((form, printed))
+        # every form in one text, so that a query's occurrences are found by str.find (C speed)
+        # and only the forms holding it are scored: a query costs in proportion to its hits
+        self._owners = [
+            _Form(firm, form, printed, self._without_place(form))
+            for firm in self.firms
+            for form, printed in firm.forms
+        ]
+        self._starts: list[int] = []
+        offset = 0
+        for owner in self._owners:
+            self._starts.append(offset)
+            offset += len(owner.form) + 1
+        self._text = _SEPARATOR.join(owner.form for owner in self._owners)
+        self._codes = sorted((f.uscc, i) for i, f in enumerate(self.firms) if f.uscc)
 
     @classmethod
     def build(cls, store: GraphStore, iris: Iris) -> SearchIndex:
@@ -135,48 +155,76 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """The firms the query may mean, best first (each firm once, at its best score)."""
-        q = plain(query)
+        q = plain(query).replace(_SEPARATOR, "")
         code = _CODE_CHARS.sub("", query).upper()
         if not q and not code:
             return []
-        hits = []
-        for firm in self.firms:
-            hit = self._score(firm, q, code)
-            if hit is not None:
-                hits.append(hit)
-        hits.sort(key=lambda h: (-h.score, len(h.matched), h.firm.key))
+        best: dict[str, Hit] = {}
+        for owner in self._holding(q):
+            score = _name_score(owner, q)
+            held = best.get(owner.firm.key)
+            if held is None or score > held.score:
+                best[owner.firm.key] = Hit(owner.firm, score, owner.printed)
+        for firm, score in self._by_code(code):  # a code outranks any name (100, 95 > 90)
+            best[firm.key] = Hit(firm, score, firm.name)
+        hits = sorted(best.values(), key=lambda h: (-h.score, len(h.matched), h.firm.key))
         return hits[:limit]
 
-    def _score(self, firm: Firm, q: str, code: str) -> Hit | None:
-        if firm.uscc and code.isalnum() and code.isascii():
-            if firm.uscc == code:
-                return Hit(firm, CODE, firm.name)
-            if len(code) >= CODE_PREFIX_MIN and firm.uscc.startswith(code):
-                return Hit(firm, CODE_START, firm.name)
-        best: Hit | None = None
-        for form, printed in firm.forms:
-            score = self._name_score(form, q)
-            if score and (best is None or score > best.score):
-                best = Hit(firm, score, printed)
-        return best
-
-    def _name_score(self, form: str, q: str) -> int:
+    def _holding(self, q: str) -> Iterator[_Form]:
+        """Every form ``q`` occurs in, each once."""
         if not q:
-            return 0
-        if form == q:
-            return WHOLE
-        if form.startswith(q):
-            return START
-        if q in form:
-            rest = self._without_place(form)
-            return SHORT_START if rest != form and rest.startswith(q) else INSIDE
-        return 0
+            return
+        at = self._text.find(q)
+        while at >= 0:
+            index = bisect.bisect_right(self._starts, at) - 1
+            yield self._owners[index]
+            if index + 1 == len(self._starts):
+                return
+            at = self._text.find(q, self._starts[index + 1])
+
+    def _by_code(self, code: str) -> Iterator[tuple[Firm, int]]:
+        """The firms whose credit code is ``code`` (100) or starts with it (95: 6 characters on)."""
+        if not (code.isalnum() and code.isascii()):
+            return
+        at = bisect.bisect_left(self._codes, (code, -1))
+        for uscc, index in self._codes[at:]:
+            if uscc == code:
+                yield self.firms[index], CODE
+            elif len(code) >= CODE_PREFIX_MIN and uscc.startswith(code):
+                yield self.firms[index], CODE_START
+            else:
+                return
 
     def _without_place(self, form: str) -> str:
-        for place in self.places:
-            if form.startswith(place) and len(form) > len(place):
-                return form[len(place) :]
+        for length, places in self._places_by_length:
+            if len(form) > length and form[:length] in places:
+                return form[length:]
         return form
+
+
+@dataclass(frozen=True)
+class _Form:
+    """A form of a firm's name as search compares it, the name as printed, and the form without
+    the place it starts with (itself when it starts with none)."""
+
+    firm: Firm
+    form: str
+    printed: str
+    rest: str
+
+
+def _name_score(name: _Form, q: str) -> int:
+    """How well ``q`` matches one form of a name (0: not at all)."""
+    form = name.form
+    if not q:
+        return 0
+    if form == q:
+        return WHOLE
+    if form.startswith(q):
+        return START
+    if q in form:
+        return SHORT_START if name.rest != form and name.rest.startswith(q) else INSIDE
+    return 0
 
 
 def shared_index(state: AppState) -> SearchIndex:
