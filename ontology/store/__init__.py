@@ -114,6 +114,11 @@ class GraphStore(Protocol):
         """Write every named graph as N-Quads."""
         ...
 
+    def nquads(self) -> bytes:
+        """Every named graph as N-Quads, in one document (the merge in the default graph left
+        out: it is derived)."""
+        ...
+
     def graph_ntriples(self, name: str) -> bytes:
         """The named graph ``name`` as N-Triples, one triple a line (b"" when it is absent): two
         versions of a graph compare line by line without a Python object per triple."""

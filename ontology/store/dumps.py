@@ -16,8 +16,6 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ontology.store import GraphStore
 
 DUMP_NAME = "littlegiant.nq.gz"
@@ -109,8 +107,8 @@ def read_manifest(directory: Path) -> Dump | None:
 
 def _sorted_lines(store: GraphStore) -> list[bytes]:
     # Sorted lines make the dump deterministic, so its checksum only changes with the data.
-    # One serialisation call for every quad, then a byte sort: ~10x faster than line by line.
-    data = ox.serialize(store.quads(), format=ox.RdfFormat.N_QUADS) or b""
+    # The store's own serialisation, then a byte sort: ~10x faster than line by line.
+    data = store.nquads()
     lines = data.splitlines(keepends=True)
     lines.sort()
     return lines

@@ -250,6 +250,9 @@ class RemoteStore(TypedQueries):
         ox.serialize(self.quads(), str(tmp), format=ox.RdfFormat.N_QUADS)
         tmp.replace(path)
 
+    def nquads(self) -> bytes:
+        return ox.serialize(self.quads(), format=ox.RdfFormat.N_QUADS) or b""
+
     # -- writing
     @contextlib.contextmanager
     def transaction(self, *, wait_s: float = DEFAULT_WAIT_S) -> Iterator[RemoteTransaction]:

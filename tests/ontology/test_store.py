@@ -329,3 +329,27 @@ def test_writer_killed_mid_write_leaves_store_as_before(tmp_path: Path) -> None:
     assert values(store) == {"a"}
     store.replace_graphs({G: [quad("c")]})
     assert values(store) == {"c"}
+
+
+_SP = b"<https://w3id.org/littlegiant/id/x> <https://w3id.org/littlegiant/ontology#p> "
+AWKWARD = (  # terms whose text holds what the N-Quads of a graph's N-Triples must not mistake
+    b'_:a <https://w3id.org/littlegiant/ontology#p> "ends in a dot .\\n then a line" .\n'
+    + _SP
+    + b"_:a .\n"
+    + _SP
+    + b'"q\\" ." .\n'
+    + _SP
+    + b'"1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    + _SP
+    + '"中 .\\t"@zh .\n'.encode()
+)
+
+
+def test_nquads_is_the_named_graphs_as_their_quads_serialise(store: EmbeddedStore) -> None:
+    with store.transaction() as tx:
+        tx.replace_graph(G, AWKWARD)
+        tx.replace_graph(H, nt("a", "b ."))
+    text = store.nquads()
+    expected = ox.serialize(store.quads(), format=ox.RdfFormat.N_QUADS) or b""
+    assert sorted(text.splitlines()) == sorted(expected.splitlines())
+    assert len(ox.Dataset(ox.parse(text, ox.RdfFormat.N_QUADS))) == len(store) == 7
