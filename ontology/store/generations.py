@@ -118,8 +118,10 @@ class Generations:
             shutil.rmtree(target)
         draft.flush()
         draft.backup(str(target))
+        durable = _inodes(self.root / current) if current else set()
         for path in target.iterdir():
-            if path.is_file():
+            # a hard link of a file of the live generation was fsynced when that was written
+            if path.is_file() and _inode(path) not in durable:
                 fsync_path(path)
         fsync_path(target)
         return name
@@ -218,3 +220,16 @@ def _holder() -> str:
     since = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
     return f"pid {os.getpid()} on {socket.gethostname()} since {since} ({command})"
+
+
+def _inode(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_dev, info.st_ino
+
+
+def _inodes(directory: Path) -> set[tuple[int, int]]:
+    """The (device, inode) of each file in ``directory`` (none if it is gone)."""
+    try:
+        return {_inode(p) for p in directory.iterdir() if p.is_file()}
+    except FileNotFoundError:
+        return set()
