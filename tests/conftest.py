@@ -27,6 +27,7 @@ import pytest
 from ingest.cli import main
 from ontology.paths import DATA_DIR
 from ontology.store import EmbeddedStore, RemoteStore
+from ontology.store.generations import PREFIX as GENERATION_PREFIX
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(__file__).parents[1] / ".venv" / "bin" / "oxigraph")
 START_S = 60.0  # a generous bound for a loaded machine; only reached when the server is broken
@@ -77,8 +78,20 @@ def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def home_copy(built: Path, target: Path) -> Path:
-    """A writable copy of a built home (the store's generation link stays relative)."""
-    shutil.copytree(built, target, symlinks=True)
+    """A writable copy of a built home (the store's generation link stays relative).
+
+    The files of a published generation are hard-linked, not copied: a generation is never
+    written again (``ontology.store.generations``), and a writer works on its own draft, so
+    the copy costs directory entries instead of the store's megabytes written and deleted.
+    """
+
+    def link_or_copy(source: str, destination: str) -> object:
+        if Path(source).parent.name.startswith(GENERATION_PREFIX):
+            os.link(source, destination)
+            return destination
+        return shutil.copy2(source, destination)
+
+    shutil.copytree(built, target, symlinks=True, copy_function=link_or_copy)
     return target
 
 
