@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import title_facts
 from ingest.limits import DEFAULT_LIMITS, ReadLimits
 from ingest.read_tables import UnreadableFile, read_input, read_tables
 from ingest.regions import resolve_region
@@ -33,7 +34,6 @@ from ingest.row_errors import (
     clip,
 )
 from ingest.sheet import Sheet
-from ingest.title_facts import detect_batch, detect_date, detect_document, detect_kind
 from ontology.names import InvalidUSCC, normalise_name, validate_uscc
 
 LIST_KINDS = ("batch", "review-passed", "review-failed", "revocation")
@@ -369,9 +369,9 @@ class _ListReader:
     def _parsed(self, data: bytes, kind_hint: str | None) -> ParsedList:
         """The list with the facts its title text states (the text around and above the tables,
         and its sheet names); its title is what it prints, the same in every format."""
-        printed = " ".join(dict.fromkeys(p for p in self.preamble if p))
+        printed = title_facts.printed_title(self.preamble)
         title = " ".join(dict.fromkeys(p for p in [printed, *self.sheet_names] if p))
-        kind = detect_kind(title)
+        kind = title_facts.detect_kind(title)
         if kind_hint and kind and kind != kind_hint:
             message = (
                 f"the list is given as {kind_hint} but its title says {kind}: {_clip(title)!r}"
@@ -380,9 +380,9 @@ class _ListReader:
         return ParsedList(
             rows=tuple(self.rows),
             kind=kind_hint or kind,
-            batch=detect_batch(title),
-            document=detect_document(title),
-            date=detect_date(title),
+            batch=title_facts.detect_batch(title),
+            document=title_facts.detect_document(title),
+            date=title_facts.detect_date(title),
             errors=tuple(self.errors),
             file=self.file,
             title=_clip(printed, 300),

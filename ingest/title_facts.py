@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from ontology.names import (
     BATCH_ORDINAL,
@@ -16,6 +17,7 @@ from ontology.names import (
     DOC_NUMBER,
     cn_number,
     normalise_name,
+    without_attachment_label,
     zh_dates,
 )
 
@@ -35,6 +37,12 @@ _EN_ORDINAL = "|".join(_EN_ORDINALS)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # 第二批第二年 is a fiscal-support batch (重点小巨人), a numbering of its own
 _FISCAL_YEAR = re.compile(rf"\s*第[{CN_NUMERALS}]+年")
+
+
+def printed_title(parts: Iterable[str]) -> str:
+    """The title a list prints above its table: each part once, in order, without the label
+    it is attached under (附件1), so that its PDF and its CSV copy print one title."""
+    return " ".join(dict.fromkeys(t for p in parts if (t := without_attachment_label(p))))
 
 
 def detect_batch(text: str) -> int | None:

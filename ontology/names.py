@@ -109,6 +109,18 @@ CN_NUMERALS = "0-9零一二两三四五六七八九十"
 """The characters of a number as lists print it (第一批, 第12批), for character classes."""
 BATCH_ORDINAL = re.compile(rf"第\s*([{CN_NUMERALS}]+)\s*批")
 """第N批 (batch N), the numeral in group 1 (read it with :func:`cn_number`)."""
+_ATTACHMENT_LABEL = re.compile(rf"^\s*附\s*件\s*[{CN_NUMERALS}０-９]*\s*[:：]?\s*")
+
+
+def without_attachment_label(text: str) -> str:
+    """Text printed under a notice attachment's label without it (附件1, 附件 2：, 附件一).
+
+    The label says where a notice attached a list, not what the list is; a copy of the list in
+    another format (a CSV, a web page) often drops it, and must still be the same list.
+    """
+    return _ATTACHMENT_LABEL.sub("", text, count=1)
+
+
 _CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR_DIGITS = "0-9零〇○一二三四五六七八九"  # 二〇一九 / 二○一九 (U+25CB stands in for 〇)

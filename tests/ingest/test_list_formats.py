@@ -93,12 +93,16 @@ def test_pdf_and_xls_lists_ingest_to_the_same_firms_as_their_csv(
     )
     firms = holders(default_store, first.graph)
     assert len(firms) == len(entries)
+    graphs = default_store.named_graphs()
     keys = len(registry)
     for kind in ("pdf", "xls", "html-as-xls", "xlsx-as-xls"):
         result = ingest_file(
             default_store, iris, registry, paths[kind], kind="batch", batch=1, date=day
         )
         assert result.rows == len(entries), kind
+        # one source whatever its format: the PDF's 附件1 above its title is no other list
+        assert result.graph == first.graph, kind
+        assert default_store.named_graphs() == graphs, kind  # the list's graph replaced, no other
         assert holders(default_store, result.graph) == firms, kind
         assert len(registry) == keys, kind  # each firm once: no key minted again
 
@@ -195,3 +199,18 @@ def test_gbk_is_read_only_when_asked_or_declared(tmp_path: Path) -> None:
         write_html([["序号", "省份", "企业名称"], [1, "北京市", "合成测试甲有限公司"]], "gbk")
     )
     assert [r.name for r in parse_list(page, kind_hint="batch").rows] == ["合成测试甲有限公司"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["附件1", "附件 1", "附件1：", "附件2:", "附件一", "附件１", "附件"],
+)
+def test_the_label_a_list_is_attached_under_is_not_its_title(label: str, tmp_path: Path) -> None:
+    title = "第七批专精特新“小巨人”企业名单（测试用合成数据）"
+    rows = "序号,省份,企业名称\n1,北京市,北京测试甲科技有限公司\n"
+    bare, labelled, inline = tmp_path / "bare.csv", tmp_path / "labelled.csv", tmp_path / "in.csv"
+    bare.write_text(f"{title}\n{rows}", encoding="utf-8")
+    labelled.write_text(f"{label}\n{title}\n{rows}", encoding="utf-8")
+    inline.write_text(f"{label} {title}\n{rows}", encoding="utf-8")
+    titles = {parse_list(p, kind_hint="batch").title for p in (bare, labelled, inline)}
+    assert titles == {title}
