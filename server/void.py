@@ -8,6 +8,8 @@ announced) beside ``lg:knownCount`` (the enterprises the dataset holds); and eac
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyoxigraph as ox
 from rdflib import URIRef
 
@@ -20,11 +22,12 @@ from ontology.namespaces import (
     LG,
     ONTOLOGY_IRI,
     PAV,
+    PROV,
     SPDX,
     VOID,
     XSD,
 )
-from ontology.rdf import GraphBuilder, text, typed
+from ontology.rdf import GraphBuilder, node, text, typed
 from ontology.store import GraphStore
 from ontology.store.dumps import Dump
 from server.describe import name_blank_nodes
@@ -177,6 +180,11 @@ def partition_triples(store: GraphStore, iris: Iris) -> list[ox.Triple]:
                 _checksum(g, graph, quad.object.value)
             elif quad.predicate.value in GRAPH_FACTS:
                 g.add(graph, GRAPH_FACTS[quad.predicate.value], quad.object)
+            if quad.predicate.value == str(DCTERMS.source) and isinstance(
+                quad.object, ox.NamedNode
+            ):  # a copy read: the original it copies, where the graphs say which
+                for original in _cited(store, quad.object, PROV.hadPrimarySource):
+                    g.add(graph, PROV.hadPrimarySource, original)
     for row in select(
         store,
         f"""SELECT ?b ?declared (COUNT(DISTINCT ?e) AS ?known) WHERE {{
@@ -215,4 +223,14 @@ def _lists(g: GraphBuilder, store: GraphStore, iris: Iris) -> None:
         g.add(lst, VOID.entities, typed(row["entries"].value, XSD.integer))
         g.add(lst, LG.knownEntryCount, typed(row["resolved"].value, XSD.nonNegativeInteger))
         if "n" in row:
-            g.add(lst, LG.entryCount, row["n"])
+            g.add(lst, LG.entryCount, typed(row["n"].value, XSD.nonNegativeInteger))
+        for prop in (DCTERMS.source, PROV.hadPrimarySource):  # the copy read, the original
+            for cited in _cited(store, lst, prop):
+                g.add(lst, prop, cited)
+
+
+def _cited(store: GraphStore, subject: ox.NamedNode, prop: URIRef) -> Iterator[ox.NamedNode]:
+    """The IRIs the named graphs say ``subject`` has for ``prop`` (a source, an original)."""
+    for quad in store.quads(subject, node(prop)):
+        if isinstance(quad.object, ox.NamedNode):
+            yield quad.object

@@ -91,6 +91,16 @@ def test_void_states_each_lists_size_and_completeness(curated: TestClient) -> No
         "keylg-b2-y3-list": (381, 381),
         "keylg-b3-y2-list": (398, 398),
     }
+    doc = URIRef(str(IRIS.document("keylg-b1-y3-list")))
+    size, known = g.value(doc, LG.entryCount), g.value(doc, LG.knownEntryCount)
+    assert isinstance(size, Literal)
+    assert isinstance(known, Literal)
+    assert size.datatype == known.datatype == XSD.nonNegativeInteger
+    # the official PDF the list is, and the copy it was read through
+    assert (doc, PROV.hadPrimarySource, URIRef(PDF_B1Y3)) in g
+    assert g.value(doc, DCTERMS.source) is not None
+    graphs = [s for s in g.subjects(PROV.hadPrimarySource, URIRef(PDF_B1Y3)) if s != doc]
+    assert graphs, "the list's graph names the PDF its copy was made from"
 
 
 def test_a_retired_key_little_giant_designation_answers_301(
