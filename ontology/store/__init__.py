@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 
 from ontology.store.common import Object, QueryResult, StoreLocked, Subject, ntriples
-from ontology.store.embedded import EmbeddedStore, EmbeddedTransaction
+from ontology.store.embedded import EmbeddedStore
 from ontology.store.remote import RemoteStore, RemoteTransaction
+from ontology.store.staging import EmbeddedTransaction
 
 if TYPE_CHECKING:
     from ontology.settings import Settings

@@ -17,6 +17,10 @@ Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
+COUNT_IN_GRAPH = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+"""Triples in one graph (``graph="<iri>"``) or in every named graph (``graph="?g"``)."""
+
+
 class StoreLocked(Exception):  # noqa: N818 - a state of the store, reported to the user as such
     """Another writer held the store's single-writer lock for longer than this writer would wait."""
 

@@ -14,7 +14,6 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pyoxigraph as ox
 
 from ontology.store import merge
 from ontology.store.common import (
+    COUNT_IN_GRAPH,
     Object,
     QueryResult,
     StoreLocked,
@@ -29,103 +29,13 @@ from ontology.store.common import (
     TypedQueries,
     count,
     dataset_arguments,
-    expect_solutions,
     ntriples,
     write_atomically,
 )
 from ontology.store.generations import Generations
+from ontology.store.staging import EmbeddedTransaction
 
 DEFAULT_WAIT_S = 60.0  # a second writer waits this long for the first to publish
-_COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
-
-
-class EmbeddedTransaction:
-    """Changes staged on a draft of the store; each starts loading at once, in the background.
-
-    pyoxigraph releases the GIL while it loads, so a caller that validates the change meanwhile
-    loses no time to the disk. Staged changes apply in order, one at a time.
-    """
-
-    def __init__(self, before: ox.Store, draft: ox.Store) -> None:
-        self._before = before
-        self._draft: ox.Store | None = draft
-        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lg-store-load")
-        self._staged: list[Future[None]] = []
-        self._total: int | None = None
-        self._retired = 0
-        self._rebuild = False  # once the change is most of the store: rebuild the merge at the end
-        self.files: dict[Path, bytes] = {}
-
-    @property
-    def changed(self) -> bool:
-        """Whether anything was staged: a transaction that stages nothing publishes nothing."""
-        return bool(self._staged or self.files or self._rebuild)
-
-    def publish_file(self, path: Path, data: bytes) -> None:
-        """Write ``data`` at ``path`` in the step that publishes this state (see generations)."""
-        self.files[path] = data
-
-    def replace_graph(self, name: str, ntriples: bytes) -> None:
-        """Replace the named graph ``name`` by the triples of an N-Triples document."""
-        draft, incremental = self._open(), self._incremental(name)
-        self._staged.append(
-            self._loader.submit(merge.replace_graph, draft, name, ntriples, incremental=incremental)
-        )
-
-    def patch_graph(self, name: str, remove: bytes, add: bytes) -> None:
-        """Remove the lines of ``remove`` from the named graph ``name`` and add those of ``add``
-        (N-Triples without blank nodes): the graph is not read to find what changed, and the
-        merge is kept up to date triple by triple. Raises: ValueError for a blank node."""
-        merge.check_patchable(remove, add)
-        self._staged.append(self._loader.submit(merge.apply_patch, self._open(), name, remove, add))
-
-    def drop_graph(self, name: str) -> None:
-        """Remove the named graph ``name`` (nothing happens if it does not exist)."""
-        draft, incremental = self._open(), self._incremental(name)
-        self._staged.append(
-            self._loader.submit(merge.drop_graph, draft, name, incremental=incremental)
-        )
-
-    def _incremental(self, name: str) -> bool:
-        """Whether this change keeps the merge up to date itself (see merge.cheaper_to_rebuild)."""
-        if not self._rebuild:
-            self._retired += count(self._before.query(_COUNT.format(graph=f"<{name}>")))
-            if self._retired >= merge.REBUILD_AT_LEAST:  # else not worth counting the store
-                if self._total is None:
-                    self._total = count(self._before.query(_COUNT.format(graph="?g")))
-                self._rebuild = merge.cheaper_to_rebuild(self._retired, self._total)
-        return not self._rebuild
-
-    def select(
-        self,
-        sparql: str,
-        *,
-        default_graph: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-    ) -> ox.QuerySolutions:
-        """Evaluate a SELECT query against the store as it was before the transaction."""
-        args = dataset_arguments(default_graph, named_graphs)
-        return expect_solutions(self._before.query(sparql, **args))
-
-    def _open(self) -> ox.Store:
-        if self._draft is None:
-            raise RuntimeError("the transaction is over: stage changes inside its block")
-        return self._draft
-
-    def finish(self) -> None:
-        """Wait for every staged change. Raises: whatever a load raised (SyntaxError, OSError)."""
-        try:
-            for staged in self._staged:
-                staged.result()
-            if self._rebuild:
-                merge.rebuild(self._open())
-        finally:
-            self.abandon()
-
-    def abandon(self) -> None:
-        """Stop loading (cancel what has not started, wait for what has) and let the draft go."""
-        self._loader.shutdown(wait=True, cancel_futures=True)
-        self._draft = None
 
 
 @dataclass
@@ -256,7 +166,7 @@ class EmbeddedStore(TypedQueries):
         gen, store = self._current()
         if self._generations is not None and gen in self._sizes:
             return self._sizes[gen]  # a generation never changes once published
-        size = count(store.query(_COUNT.format(graph="?g")))
+        size = count(store.query(COUNT_IN_GRAPH.format(graph="?g")))
         if self._generations is not None:
             self._sizes = {gen: size}
         return size

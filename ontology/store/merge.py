@@ -19,6 +19,8 @@ the same N-Triples twice would mint fresh blank nodes that no later deletion cou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 
 _DEFAULT = ox.DefaultGraph()
@@ -78,6 +80,27 @@ def replace_graph(
     store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=node)
     if incremental:
         _add(store, graph, ntriples)
+
+
+def loads_as_new(before: ox.Store, graph: str, ntriples: bytes) -> bool:
+    """Whether a graph can join a bulk load of new graphs (``load_new_graphs``): the store
+    holds no graph of that name, the text names no blank node (two graphs' texts may use one
+    label for two nodes), and each of its lines ends as pyoxigraph writes one (`` .``)."""
+    if b"_:" in ntriples or before.contains_named_graph(ox.NamedNode(graph)):
+        return False
+    lines = ntriples.count(b"\n")
+    return lines > 0 and ntriples.endswith(b"\n") and ntriples.count(b" .\n") == lines
+
+
+def load_new_graphs(store: ox.Store, graphs: Sequence[tuple[str, bytes]]) -> None:
+    """Load graphs the store does not hold, and their triples into the merge, in one bulk load
+    of N-Quads: a line of a graph is its N-Triples line with the graph named before the final
+    `` .`` (a line break inside a term is always escaped), and the line as it is for the merge
+    (a triple already there is a no-op). Graphs as ``loads_as_new`` accepts them."""
+    parts = []
+    for graph, text in graphs:
+        parts += [text.replace(b" .\n", f" <{graph}> .\n".encode()), text]
+    store.bulk_load(b"".join(parts), ox.RdfFormat.N_QUADS)
 
 
 PATCH_AT_MOST = 0.25  # patch a graph while at most this share of its triples come or go

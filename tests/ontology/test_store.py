@@ -353,3 +353,25 @@ def test_nquads_is_the_named_graphs_as_their_quads_serialise(store: EmbeddedStor
     expected = ox.serialize(store.quads(), format=ox.RdfFormat.N_QUADS) or b""
     assert sorted(text.splitlines()) == sorted(expected.splitlines())
     assert len(ox.Dataset(ox.parse(text, ox.RdfFormat.N_QUADS))) == len(store) == 7
+
+
+def merge_of(store: EmbeddedStore) -> set[str]:
+    """The values the default graph (the merge of the named graphs) holds."""
+    return {q.object.value for q in store.quads(graph=ox.DefaultGraph())}
+
+
+def test_new_graphs_load_together_and_later_changes_apply_after(store: EmbeddedStore) -> None:
+    store.replace_graphs({H: [quad("e")]})
+    one, two = f"{G}/1", f"{G}/2"
+    with store.transaction() as tx:
+        tx.replace_graph(one, nt("a", "b"))  # new: waits to load with the next new graph
+        tx.replace_graph(two, nt("b", "c"))
+        tx.replace_graph(one, nt("d"))  # the same graph again, in the same transaction
+        tx.replace_graph(f"{G}/3", b'<urn:x> <urn:p> "f".\n')  # not as pyoxigraph writes it
+        tx.replace_graph(f"{G}/4", nt("e"))  # new, and states what H's drop retires
+        tx.drop_graph(H)
+    assert {q.object.value for q in store.quads(graph=ox.NamedNode(one))} == {"d"}
+    assert {q.object.value for q in store.quads(graph=ox.NamedNode(two))} == {"b", "c"}
+    assert values(store) == {"b", "c", "d", "e", "f"}
+    assert merge_of(store) == {"b", "c", "d", "e", "f"}
+    assert H not in store.named_graphs()
