@@ -146,9 +146,7 @@ def test_shutdown_lets_the_query_in_flight_finish(built: Path) -> None:
             )
         )
         asker.start()
-        time.sleep(1.0)  # the query is with its worker
-        workers = query_workers(proc.pid)
-        assert workers
+        workers = evaluating(proc.pid, answers)
         proc.send_signal(signal.SIGTERM)
         asker.join(240)
         # uvicorn re-raises the signal once it has shut down gracefully
@@ -157,6 +155,31 @@ def test_shutdown_lets_the_query_in_flight_finish(built: Path) -> None:
     (r,) = answers
     assert r.status_code == 200, r.text
     assert int(r.json()["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+def evaluating(parent: int, answers: list[httpx.Response], limit_s: float = 120.0) -> set[int]:
+    """Wait until a query worker of ``parent`` spends CPU time, the query being evaluated (the
+    workers are loaded once the server is ready), and return the workers: the moment the test
+    signals at is seen, never guessed with a sleep."""
+    deadline = time.monotonic() + limit_s
+    before: dict[int, int] = {}
+    while time.monotonic() < deadline:
+        assert not answers, "the query was answered before the test could signal"
+        now = {pid: cpu_ticks(pid) for pid in query_workers(parent)}
+        if any(ticks > before.get(pid, ticks) for pid, ticks in now.items()):
+            return set(now)
+        before = now
+        time.sleep(0.2)
+    pytest.fail("no query worker began evaluating the query")
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU time of a process, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
 
 
 def query_workers(parent: int) -> set[int]:
