@@ -17,7 +17,7 @@ from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 from tests.server.support import BASE, uvicorn_server
 
 pytestmark = pytest.mark.slow
-TIMEOUT_S = 2.0
+TIMEOUT_S = 10.0  # the runaway is cut at it; every other query here ends far sooner, loaded or not
 
 
 @pytest.fixture(scope="module")
@@ -87,11 +87,11 @@ def test_a_runaway_query_is_stopped_while_others_answer(server: str) -> None:
         # answered while the runaway still runs: it did not wait behind it
         assert thread.is_alive()
     assert r.status_code == 200, r.text
-    thread.join(30)
+    thread.join(TIMEOUT_S + 30)
     assert outcome["status"] == 503, outcome
     assert "LG_QUERY_TIMEOUT_S" in str(outcome["text"])
     # stopped at the limit, not before; the generous upper bound only catches a query never cut
-    assert TIMEOUT_S <= float(outcome["elapsed"]) < 30
+    assert TIMEOUT_S <= float(outcome["elapsed"]) < TIMEOUT_S + 30
     # the killed worker was replaced: the endpoint still answers
     again = httpx.get(server + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
     assert again.status_code == 200
