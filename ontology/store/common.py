@@ -21,6 +21,13 @@ COUNT_IN_GRAPH = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} 
 """Triples in one graph (``graph="<iri>"``) or in every named graph (``graph="?g"``)."""
 
 
+def in_graph(ntriples: bytes, graph: str) -> bytes:
+    """A graph's N-Triples as N-Quads of ``graph``: the graph named before each line's final
+    `` .`` (a line break inside a term is always escaped, so ``" .\\n"`` only ends a line). For
+    text pyoxigraph wrote, whose every line ends so; ``merge.loads_as_new`` checks others."""
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode())
+
+
 class StoreLocked(Exception):  # noqa: N818 - a state of the store, reported to the user as such
     """Another writer held the store's single-writer lock for longer than this writer would wait."""
 

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from ontology.store.common import in_graph
+
 _DEFAULT = ox.DefaultGraph()
 
 
@@ -94,12 +96,11 @@ def loads_as_new(before: ox.Store, graph: str, ntriples: bytes) -> bool:
 
 def load_new_graphs(store: ox.Store, graphs: Sequence[tuple[str, bytes]]) -> None:
     """Load graphs the store does not hold, and their triples into the merge, in one bulk load
-    of N-Quads: a line of a graph is its N-Triples line with the graph named before the final
-    `` .`` (a line break inside a term is always escaped), and the line as it is for the merge
-    (a triple already there is a no-op). Graphs as ``loads_as_new`` accepts them."""
+    of N-Quads: each graph's lines in the graph, and as they are for the merge (a triple
+    already there is a no-op). Graphs as ``loads_as_new`` accepts them."""
     parts = []
     for graph, text in graphs:
-        parts += [text.replace(b" .\n", f" <{graph}> .\n".encode()), text]
+        parts += [in_graph(text, graph), text]
     store.bulk_load(b"".join(parts), ox.RdfFormat.N_QUADS)
 
 
