@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ingest.regions import RegionTable
-from ontology.names import core_name, has_cjk, normalise_name, split_name_notes, validate_uscc
+from ontology.names import (
+    PlacePrefixes,
+    core_name,
+    has_cjk,
+    normalise_name,
+    split_name_notes,
+    validate_uscc,
+)
 
 HEAD_LENGTH = 4
 
@@ -155,24 +162,16 @@ def name_head(name: str, regions: RegionTable) -> str:
     firm's names again (the same names, load after load)."""
     if not name or not has_cjk(name):
         return ""
-    core = core_name(name)
-    for length, prefixes in _region_prefixes(regions):
-        if len(core) - length >= HEAD_LENGTH and core[:length] in prefixes:
-            core = core[length:]
-            break
+    core = _region_prefixes(regions).strip(core_name(name), keep=HEAD_LENGTH)
     return core[:HEAD_LENGTH] if len(core) >= HEAD_LENGTH else ""
 
 
 @functools.cache
-def _region_prefixes(regions: RegionTable) -> tuple[tuple[int, frozenset[str]], ...]:
-    """The Chinese names of the regions, normalised, by length, longest first (浙江省 before
-    浙江): a name's head is found with one set lookup per length, not one ``startswith`` per
-    region name (every registry load computes the head of every firm's names)."""
-    names = {
+def _region_prefixes(regions: RegionTable) -> PlacePrefixes:
+    """The Chinese names of the regions, normalised (浙江省, 浙江, …)."""
+    return PlacePrefixes(
         normalise_name(printed)
         for region in regions
         for printed in (region.name_zh, *region.aliases)
         if has_cjk(printed)
-    }
-    lengths = sorted({len(n) for n in names}, reverse=True)
-    return tuple((n, frozenset(p for p in names if len(p) == n)) for n in lengths)
+    )

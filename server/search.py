@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ontology.iris import Iris
-from ontology.names import normalise_name
+from ontology.names import PlacePrefixes, normalise_name
 from ontology.namespaces import LG, RDF, SKOS
 from ontology.rdf import node
 from ontology.store import GraphStore
@@ -86,12 +86,7 @@ class SearchIndex:
 
     def __init__(self, firms: list[Firm], places: list[str]) -> None:
         self.firms = sorted(firms, key=lambda f: f.key)
-        # longest first, so that 宁波市 is taken off before 宁波
-        self.places = sorted({plain(p) for p in places if p}, key=len, reverse=True)
-        self._places_by_length = [
-            (n, frozenset(p for p in self.places if len(p) == n))
-            for n in sorted({len(p) for p in self.places}, reverse=True)
-        ]
+        self._places = PlacePrefixes(plain(p) for p in places)
         for firm in self.firms:
             for printed in firm.names:
                 for form in dict.fromkeys((plain(printed), unbracketed(printed))):
@@ -100,7 +95,7 @@ class SearchIndex:
         # every form in one text, so that a query's occurrences are found by str.find (C speed)
         # and only the forms holding it are scored: a query costs in proportion to its hits
         self._owners = [
-            _Form(firm, form, printed, self._without_place(form))
+            _Form(firm, form, printed, self._places.strip(form))
             for firm in self.firms
             for form, printed in firm.forms
         ]
@@ -194,12 +189,6 @@ class SearchIndex:
                 yield self.firms[index], CODE_START
             else:
                 return
-
-    def _without_place(self, form: str) -> str:
-        for length, places in self._places_by_length:
-            if len(form) > length and form[:length] in places:
-                return form[length:]
-        return form
 
 
 @dataclass(frozen=True)
