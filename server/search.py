@@ -21,6 +21,7 @@ Ties go to the shorter name, then to the key, so the order never depends on the 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -99,11 +100,10 @@ class SearchIndex:
             for firm in self.firms
             for form, printed in firm.forms
         ]
-        self._starts: list[int] = []
-        offset = 0
-        for owner in self._owners:
-            self._starts.append(offset)
-            offset += len(owner.form) + 1
+        # where each form starts in the text, and where one after the last would
+        self._starts = list(
+            itertools.accumulate((len(o.form) + 1 for o in self._owners), initial=0)
+        )
         self._text = _SEPARATOR.join(owner.form for owner in self._owners)
         self._codes = sorted((f.uscc, i) for i, f in enumerate(self.firms) if f.uscc)
 
@@ -173,16 +173,14 @@ class SearchIndex:
         while at >= 0:
             index = bisect.bisect_right(self._starts, at) - 1
             yield self._owners[index]
-            if index + 1 == len(self._starts):
-                return
-            at = self._text.find(q, self._starts[index + 1])
+            at = self._text.find(q, self._starts[index + 1])  # past the text once at the last
 
     def _by_code(self, code: str) -> Iterator[tuple[Firm, int]]:
         """The firms whose credit code is ``code`` (100) or starts with it (95: 6 characters on)."""
         if not (code.isalnum() and code.isascii()):
             return
         at = bisect.bisect_left(self._codes, (code, -1))
-        for uscc, index in self._codes[at:]:
+        for uscc, index in itertools.islice(self._codes, at, None):
             if uscc == code:
                 yield self.firms[index], CODE
             elif len(code) >= CODE_PREFIX_MIN and uscc.startswith(code):
@@ -203,17 +201,13 @@ class _Form:
 
 
 def _name_score(name: _Form, q: str) -> int:
-    """How well ``q`` matches one form of a name (0: not at all)."""
+    """How well ``q`` matches a form of a name that holds it (``SearchIndex._holding``)."""
     form = name.form
-    if not q:
-        return 0
     if form == q:
         return WHOLE
     if form.startswith(q):
         return START
-    if q in form:
-        return SHORT_START if name.rest != form and name.rest.startswith(q) else INSIDE
-    return 0
+    return SHORT_START if name.rest != form and name.rest.startswith(q) else INSIDE
 
 
 def shared_index(state: AppState) -> SearchIndex:
