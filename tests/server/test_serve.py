@@ -175,11 +175,8 @@ def evaluating(parent: int, answers: list[httpx.Response], limit_s: float = 120.
 
 def cpu_ticks(pid: int) -> int:
     """User and system CPU time of a process, in clock ticks (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
+    fields = stat_fields(Path(f"/proc/{pid}"))
+    return int(fields[11]) + int(fields[12]) if fields else 0
 
 
 def query_workers(parent: int) -> set[int]:
@@ -188,9 +185,17 @@ def query_workers(parent: int) -> set[int]:
     for entry in Path("/proc").iterdir():
         try:
             cmdline = (entry / "cmdline").read_bytes()
-            stat = (entry / "stat").read_text()
         except OSError:
             continue
-        if b"server.sparql.worker" in cmdline and int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+        fields = stat_fields(entry)
+        if b"server.sparql.worker" in cmdline and fields and int(fields[1]) == parent:
             found.add(int(entry.name))
     return found
+
+
+def stat_fields(proc: Path) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command name (state, ppid, …; [] if gone)."""
+    try:
+        return (proc / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
