@@ -41,12 +41,24 @@ DEFAULT_WAIT_S = 60.0  # a second writer waits this long for the first to publis
 
 @dataclass
 class _Draft:
-    """A transaction's two states (as it began, and the draft), and what its publish carries."""
+    """A transaction's two states (as it began, and the draft), and what its publish carries.
+
+    In memory the draft is copied from ``before`` when first asked for (the copy costs in
+    proportion to the store): a transaction refused before it stages a change, as when the
+    gate rejects a list, or one that stages nothing, copies nothing.
+    """
 
     before: ox.Store
-    store: ox.Store
+    made: ox.Store | None = None  # the draft, once there is one
     changed: bool = False
     files: dict[Path, bytes] = field(default_factory=dict)
+
+    @property
+    def store(self) -> ox.Store:
+        if self.made is None:
+            self.made = ox.Store()
+            self.made.bulk_extend(self.before)
+        return self.made
 
 
 class EmbeddedStore(TypedQueries):
@@ -208,10 +220,10 @@ class EmbeddedStore(TypedQueries):
         another writer keeps the lock for ``wait_s`` seconds.
         """
         with self._drafting(wait_s) as draft:
-            if merge.missing(draft.store):  # written through ``raw`` or before the merge existed
+            if merge.missing(draft.before):  # written through ``raw`` or before the merge existed
                 merge.rebuild(draft.store)
                 draft.changed = True
-            tx = EmbeddedTransaction(draft.before, draft.store)
+            tx = EmbeddedTransaction(draft.before, lambda: draft.store)
             try:
                 yield tx
             except BaseException:
@@ -259,16 +271,14 @@ class EmbeddedStore(TypedQueries):
         if self._generations is None:
             with self._memory_lock(wait_s):
                 before = self._store()
-                copy = ox.Store()
-                copy.bulk_extend(before)
-                draft = _Draft(before, copy)
+                draft = _Draft(before)
                 try:
                     yield draft
                 except BaseException:
                     self._memory_counts["refused"] += 1
                     raise
-                if draft.changed:
-                    self._memory = copy
+                if draft.changed:  # a change of files alone publishes the same graphs
+                    self._memory = draft.made or before
                     self._memory_commits += 1
                     self._memory_counts["ok"] += 1
                 for path, data in draft.files.items():  # a memory store dies with its process
@@ -290,7 +300,7 @@ class EmbeddedStore(TypedQueries):
                 gens.count("refused")
                 raise
             finally:
-                draft.store = ox.Store()  # the draft's last handle unless a caller kept its own
+                draft.made = None  # the draft's last handle unless a caller kept its own
                 shutil.rmtree(draft_dir, ignore_errors=True)
             if name is not None:
                 gens.publish(name, draft.files)

@@ -9,6 +9,7 @@ change is most of the store.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,9 +28,9 @@ class EmbeddedTransaction:
     disk a load has a cost of its own: a build of 57 graphs spent 2.6 s on 114 of them).
     """
 
-    def __init__(self, before: ox.Store, draft: ox.Store) -> None:
+    def __init__(self, before: ox.Store, draft: Callable[[], ox.Store]) -> None:
         self._before = before
-        self._draft: ox.Store | None = draft
+        self._draft: Callable[[], ox.Store] | None = draft  # made when a change first needs it
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lg-store-load")
         self._staged: list[Future[None]] = []
         self._total: int | None = None
@@ -118,7 +119,7 @@ class EmbeddedTransaction:
     def _open(self) -> ox.Store:
         if self._draft is None:
             raise RuntimeError("the transaction is over: stage changes inside its block")
-        return self._draft
+        return self._draft()
 
     def finish(self) -> None:
         """Wait for every staged change. Raises: whatever a load raised (SyntaxError, OSError)."""

@@ -117,6 +117,26 @@ def test_generation_changes_on_every_publish(store: EmbeddedStore) -> None:
     assert len(seen) == 4
 
 
+def test_a_transaction_of_files_alone_publishes_them_with_the_same_graphs(
+    store: EmbeddedStore, tmp_path: Path
+) -> None:
+    store.replace_graphs({G: [quad("a")]})
+    first = store.generation()
+    with store.transaction():
+        pass  # nothing staged: nothing published
+    assert store.generation() == first
+    target = tmp_path / "registry" / "enterprises.csv"
+    with store.transaction() as tx:
+        tx.publish_file(target, b"key\n")
+    assert store.generation() != first
+    assert target.read_bytes() == b"key\n"
+    assert values(store) == {"a"}
+    assert store.named_graphs() == [G]
+    store.replace_graphs({G: [quad("b")]})  # the next change starts from the published state
+    assert values(store) == {"b"}
+    assert store.named_graphs() == [G]
+
+
 def test_second_writer_waits_then_fails_naming_the_holder(tmp_path: Path) -> None:
     first = EmbeddedStore(tmp_path / "s")
     second = EmbeddedStore(tmp_path / "s")  # another handle, as another process would open it
