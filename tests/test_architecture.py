@@ -25,20 +25,22 @@ def imports_of(source: str, package: str) -> set[str]:
     Relative imports are resolved against ``package``; ``importlib.import_module("x")`` with a
     literal name counts as importing ``x``.
     """
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".")
-                base = parts[: len(parts) - (node.level - 1)]
-                names.add(".".join([*base, node.module] if node.module else base))
-            elif node.module:
-                names.add(node.module)
-        elif isinstance(node, ast.Call) and _is_import_module(node):
-            names.add(node.args[0].value)  # type: ignore[attr-defined]
-    return names
+    return {name for node in ast.walk(ast.parse(source)) for name in _imported(node, package)}
+
+
+def _imported(node: ast.AST, package: str) -> set[str]:
+    """The modules one node of a module of ``package`` imports (none for most nodes)."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names}
+    if isinstance(node, ast.ImportFrom):
+        if node.level:
+            parts = package.split(".")
+            base = parts[: len(parts) - (node.level - 1)]
+            return {".".join([*base, node.module] if node.module else base)}
+        return {node.module} if node.module else set()
+    if isinstance(node, ast.Call) and _is_import_module(node):
+        return {node.args[0].value}  # type: ignore[attr-defined]
+    return set()
 
 
 def _is_import_module(call: ast.Call) -> bool:
@@ -134,11 +136,11 @@ def import_graph() -> dict[str, set[str]]:
         targets: set[str] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
-                (base,) = imports_of(ast.unparse(node), package) or {""}
+                (base,) = _imported(node, package) or {""}
                 subs = {f"{base}.{alias.name}" for alias in node.names}
                 targets |= (subs & set(modules)) or {base}
-            elif isinstance(node, ast.Import | ast.Call):
-                targets |= imports_of(ast.unparse(node), package)
+            else:
+                targets |= _imported(node, package)
         graph[name] = {t for t in targets if t in modules and t != name}
     return graph
 

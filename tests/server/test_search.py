@@ -4,6 +4,7 @@ name, from its name without the place or the brackets, and from its credit code.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -47,8 +48,8 @@ def test_every_firm_is_found_from_the_middle_of_its_name(curated: TestClient) ->
 
 def test_a_prefix_ranks_names_starting_with_it_first(curated: TestClient) -> None:
     firms = names(curated)
-    count = {p: sum(plain(n).startswith(p) for n in firms.values()) for p in
-             {plain(n)[:2] for n in firms.values()}}  # fmt: skip
+    # how many names start with each of the first two characters any name starts with
+    count = Counter(plain(n)[:2] for n in firms.values())
     # the most common first two characters that one page of 50 suggestions can hold
     prefix = max((p for p in count if count[p] <= 40), key=lambda p: count[p])
     starting = {i for i, n in firms.items() if plain(n).startswith(prefix)}
