@@ -43,6 +43,7 @@ _RULE_TEXT = {  # what the rule states of a designation, a term or a batch (not 
 }  # fmt: skip
 _TERM, _KNOWN = f"<{LG.term}>".encode(), f"<{LG.knownCount}>".encode()
 _TYPE, _GENERATED_BY = f"<{RDF.type}>".encode(), f"<{PROV.wasGeneratedBy}>".encode()
+_RDF_TYPE = str(RDF.type)
 # pyoxigraph stores an integer subtype as xsd:integer; a kept count must read as one derived again
 _INTEGER = f"^^<{XSD.integer}>".encode()
 _NON_NEGATIVE = f"^^<{XSD.nonNegativeInteger}>".encode()
@@ -229,9 +230,10 @@ def _subjects(facts: Facts) -> set[str]:
 
 def _is_fact(t: ox.Triple) -> bool:
     """Whether the derivation reads the triple (``validity.Facts.add`` keeps it)."""
-    if t.predicate.value == str(RDF.type):
+    p = t.predicate.value
+    if p == _RDF_TYPE:
         return isinstance(t.object, ox.NamedNode) and t.object.value in CLASSES
-    return t.predicate.value in PREDICATES
+    return p in PREDICATES
 
 
 def _read_graph(store: GraphStore, graph: str) -> set[ox.Triple]:
@@ -262,10 +264,7 @@ class _Reader:
         """The subjects that state ``predicate`` of any of ``objects``: in the graphs kept, and
         in the new graphs (``facts`` holds them whole)."""
         wanted = set(objects)
-        found = {
-            s for s, values in self.facts.values[str(predicate)].items()
-            if any(isinstance(o, ox.NamedNode) and o.value in wanted for o in values)
-        }  # fmt: skip
+        found = self.facts.subjects_of(str(predicate), wanted)
         for chunk in _chunks(sorted(wanted)):
             values = " ".join(f"<{iri}>" for iri in chunk)
             pattern = f"GRAPH ?g {{ ?s <{predicate}> ?o }}"

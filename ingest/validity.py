@@ -68,6 +68,10 @@ class Facts:
     )
     typed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     graphs: set[str] = field(default_factory=set)
+    # predicate -> IRI object -> the subjects stating it: who points at a node, without a scan
+    pointing: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
 
     def add(self, graph: str, s: object, p: str, o: object) -> None:
         if not isinstance(s, ox.NamedNode):
@@ -79,6 +83,13 @@ class Facts:
         elif p in PREDICATES and isinstance(o, ox.NamedNode | ox.Literal):
             self.values[p][s.value].add(o)
             self.graphs.add(graph)
+            if isinstance(o, ox.NamedNode):
+                self.pointing[p][o.value].add(s.value)
+
+    def subjects_of(self, p: str, objects: Iterable[str]) -> set[str]:
+        """The subjects that state ``p`` of any of the IRIs ``objects``."""
+        index = self.pointing[p]
+        return {s for o in objects if o in index for s in index[o]}
 
     def iris(self, s: str, p: object) -> list[str]:
         return sorted(
