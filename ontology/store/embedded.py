@@ -278,7 +278,7 @@ class EmbeddedStore(TypedQueries):
                     self._memory_counts["refused"] += 1
                     raise
                 if draft.changed:  # a change of files alone publishes the same graphs
-                    self._memory = draft.made or before
+                    self._memory = before if draft.made is None else draft.made
                     self._memory_commits += 1
                     self._memory_counts["ok"] += 1
                 for path, data in draft.files.items():  # a memory store dies with its process

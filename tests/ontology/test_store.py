@@ -117,6 +117,15 @@ def test_generation_changes_on_every_publish(store: EmbeddedStore) -> None:
     assert len(seen) == 4
 
 
+def test_a_transaction_that_empties_the_store_publishes_it_empty(store: EmbeddedStore) -> None:
+    store.replace_graphs({G: [quad("a")], H: [quad("b", H)]})
+    with store.transaction() as tx:
+        tx.drop_graph(G)
+        tx.drop_graph(H)
+    assert (len(store), store.named_graphs(), values(store)) == (0, [], set())
+    assert not store.query("ASK { ?s ?p ?o }")  # nor anything left in the merge
+
+
 def test_a_transaction_of_files_alone_publishes_them_with_the_same_graphs(
     store: EmbeddedStore, tmp_path: Path
 ) -> None:
