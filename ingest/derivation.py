@@ -25,7 +25,16 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ingest.provenance import stored_fingerprint
-from ingest.validity import CLASSES, DERIVED, PREDICATES, Derived, Facts, derive, derive_after
+from ingest.validity import (
+    CLASSES,
+    DERIVED,
+    PREDICATES,
+    Derived,
+    Facts,
+    derive,
+    derive_after,
+    is_fact,
+)
 from ontology import rdf
 from ontology.iris import Iris
 from ontology.namespaces import LG, PROV, RDF, XSD
@@ -43,7 +52,6 @@ _RULE_TEXT = {  # what the rule states of a designation, a term or a batch (not 
 }  # fmt: skip
 _TERM, _KNOWN = f"<{LG.term}>".encode(), f"<{LG.knownCount}>".encode()
 _TYPE, _GENERATED_BY = f"<{RDF.type}>".encode(), f"<{PROV.wasGeneratedBy}>".encode()
-_RDF_TYPE = str(RDF.type)
 # pyoxigraph stores an integer subtype as xsd:integer; a kept count must read as one derived again
 _INTEGER = f"^^<{XSD.integer}>".encode()
 _NON_NEGATIVE = f"^^<{XSD.nonNegativeInteger}>".encode()
@@ -176,7 +184,7 @@ def scope_of(
     stored = set(store.named_graphs())
     changed, facts = Facts(), Facts()  # what the commit changes (as it was and will be); all new
     for graph, triples in new.items():
-        now = {t for t in triples if _is_fact(t)}
+        now = {t for t in triples if is_fact(t.predicate.value, t.object)}
         before = _read_graph(store, graph) if graph in stored else set()
         for t in now.symmetric_difference(before):
             changed.add(graph, t.subject, t.predicate.value, t.object)
@@ -226,14 +234,6 @@ def _split(line: bytes) -> tuple[str, bytes, str]:
 def _subjects(facts: Facts) -> set[str]:
     out = {s for values in facts.values.values() for s in values}
     return out.union(*facts.typed.values())
-
-
-def _is_fact(t: ox.Triple) -> bool:
-    """Whether the derivation reads the triple (``validity.Facts.add`` keeps it)."""
-    p = t.predicate.value
-    if p == _RDF_TYPE:
-        return isinstance(t.object, ox.NamedNode) and t.object.value in CLASSES
-    return p in PREDICATES
 
 
 def _read_graph(store: GraphStore, graph: str) -> set[ox.Triple]:

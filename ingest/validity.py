@@ -59,6 +59,14 @@ CLASSES |= set(_ENDS)
 _RDF_TYPE = str(RDF.type)
 
 
+def is_fact(p: str, o: object) -> bool:
+    """Whether the derivation reads a statement of ``p`` with the object ``o``: a type among
+    ``CLASSES``, or an IRI or literal value of one of ``PREDICATES``."""
+    if p == _RDF_TYPE:
+        return isinstance(o, ox.NamedNode) and o.value in CLASSES
+    return p in PREDICATES and isinstance(o, ox.NamedNode | ox.Literal)
+
+
 @dataclass
 class Facts:
     """What the source graphs state together, as sets: a fact two graphs state is one fact."""
@@ -74,15 +82,13 @@ class Facts:
     )
 
     def add(self, graph: str, s: object, p: str, o: object) -> None:
-        if not isinstance(s, ox.NamedNode):
+        if not isinstance(s, ox.NamedNode) or not is_fact(p, o):
             return
-        if p == _RDF_TYPE:
-            if isinstance(o, ox.NamedNode) and o.value in CLASSES:
-                self.typed[o.value].add(s.value)
-                self.graphs.add(graph)
-        elif p in PREDICATES and isinstance(o, ox.NamedNode | ox.Literal):
+        self.graphs.add(graph)
+        if isinstance(o, ox.NamedNode) and p == _RDF_TYPE:
+            self.typed[o.value].add(s.value)
+        elif isinstance(o, ox.NamedNode | ox.Literal):
             self.values[p][s.value].add(o)
-            self.graphs.add(graph)
             if isinstance(o, ox.NamedNode):
                 self.pointing[p][o.value].add(s.value)
 
