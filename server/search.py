@@ -179,8 +179,9 @@ class SearchIndex:
         """The firms whose credit code is ``code`` (100) or starts with it (95: 6 characters on)."""
         if not (code.isalnum() and code.isascii()):
             return
-        at = bisect.bisect_left(self._codes, (code, -1))
-        for uscc, index in itertools.islice(self._codes, at, None):
+        codes = self._codes  # walked from where the code lands, no further than its matches
+        for at in range(bisect.bisect_left(codes, (code, -1)), len(codes)):
+            uscc, index = codes[at]
             if uscc == code:
                 yield self.firms[index], CODE
             elif len(code) >= CODE_PREFIX_MIN and uscc.startswith(code):
