@@ -92,10 +92,10 @@ def fingerprint(lines: Iterable[bytes]) -> str:
     modulo 2**256 (lines as ``Derived.of`` writes them, PROV aside). Equal texts give equal
     sums however they were derived, a text that differs a different one, and a patch updates
     the stored sum by its lines alone (``DerivedPart``), without the whole text."""
-    return f"{sum(map(_line_hash, set(lines))) % _MOD:064x}"
+    return f"{sum(map(line_hash, set(lines))) % _MOD:064x}"
 
 
-def _line_hash(line: bytes) -> int:
+def line_hash(line: bytes) -> int:
     return int.from_bytes(hashlib.sha256(line).digest(), "big")
 
 
@@ -132,8 +132,8 @@ def derived_after_commit(
     recorded = (stored_fingerprint(store, graph) or ("", ""))[0]
     if len(recorded) != 64:  # a graph written without one: from its whole text, once
         return dataclasses.replace(part, fingerprint=fingerprint(part.ntriples.splitlines(True)))
-    total = int(recorded, 16) - sum(map(_line_hash, set(_normal(gone))))
-    total += sum(map(_line_hash, come))
+    total = int(recorded, 16) - sum(map(line_hash, set(_normal(gone))))
+    total += sum(map(line_hash, come))
     return dataclasses.replace(part, fingerprint=f"{total % _MOD:064x}")
 
 

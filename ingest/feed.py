@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ingest.load import Source, SourceGraph
+from ingest.source_graph import Source, SourceGraph
 from ontology import rdf
 from ontology.iris import Iris
 from ontology.namespaces import AS, DCTERMS, LG, RDF, RDFS

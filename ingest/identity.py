@@ -11,7 +11,6 @@ a person decided (``littlegiant merge``; the ``merges`` graph publishes them).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from ingest.regions import RegionTable, default_regions
 from ingest.registry_files import MergeRecord
 from ontology.names import compact_uscc, has_cjk, normalise_name
 
-_KEY = re.compile(r"^E(\d{6,})$")
 MAX_SIMILAR = 3  # more known firms than this sharing a name head: the head is no evidence
 
 __all__ = ["MergeRecord", "Registry", "Resolution"]
@@ -74,6 +72,8 @@ class Registry:
         self._doc_minted: dict[str, str] = {}
         self._highest = 0  # highest key number ever recorded: keys are never reused
         self._shared: list[tuple[str, str, str]] = []  # (credit code, key, key): never legal
+        self._changed: set[str] = set()  # keys whose entry changed since the directory was read
+        self._loaded = b""  # the enterprise file as read: what an unchanged registry leaves
         self.dirty = False
 
     # -- loading and saving
@@ -87,6 +87,8 @@ class Registry:
         for row in rf.read_rows(directory / rf.DOCUMENT_FILE, rf.DOCUMENT_FIELDS):
             reg._docs[row["doc_number"]] = row["slug"]
             reg._doc_minted[row["doc_number"]] = row["minted"]
+        reg._loaded = p.read_bytes() if (p := directory / rf.ENTERPRISE_FILE).exists() else b""
+        reg._changed.clear()
         return reg
 
     def reload(self) -> None:
@@ -95,7 +97,8 @@ class Registry:
 
     def _index(self, entry: _Entry) -> None:
         self._entries[entry.key] = entry
-        self._highest = max(self._highest, _key_number(entry.key))
+        self._changed.add(entry.key)
+        self._highest = max(self._highest, rf.key_number(entry.key))
         if entry.uscc:
             other = self._by_uscc.get(entry.uscc)
             if other is not None and other != entry.key:
@@ -126,20 +129,25 @@ class Registry:
 
     def files(self) -> dict[Path, bytes]:
         """Both registries as the bytes of their CSV files, by path."""
-        rows = []
-        for e in sorted(self._entries.values(), key=lambda e: _key_number(e.key)):
-            row = {f: str(getattr(e, f)) for f in rf.ENTERPRISE_FIELDS if f not in ("names",)}
-            rows.append(
-                row | {"names": "|".join(e.names), "former_names": "|".join(e.former_names)}
-            )
         docs = [
             {"slug": slug, "doc_number": number, "minted": self._doc_minted.get(number, "")}
             for number, slug in sorted(self._docs.items(), key=lambda kv: kv[1])
         ]
         return {
-            self.directory / rf.ENTERPRISE_FILE: rf.csv_bytes(rf.ENTERPRISE_FIELDS, rows),
+            self.directory / rf.ENTERPRISE_FILE: rf.enterprise_bytes(self._entries.values()),
             self.directory / rf.DOCUMENT_FILE: rf.csv_bytes(rf.DOCUMENT_FIELDS, docs),
         }
+
+    def enterprise_file(self, *, as_read: bool = False) -> bytes:
+        """The enterprise file as this registry leaves it (what the writer publishes if it
+        changed), or ``as_read`` from the directory."""
+        if as_read or not self.dirty:
+            return self._loaded
+        return self.files()[self.directory / rf.ENTERPRISE_FILE]
+
+    def changed_keys(self) -> set[str]:
+        """Keys whose entry changed since the directory was read (their ``names`` lines may)."""
+        return set(self._changed)
 
     # -- lookups (the FirmIndex of ingest.firm_match: canonical keys only)
     def __len__(self) -> int:
@@ -162,7 +170,7 @@ class Registry:
 
     def keys_named(self, normalised: str) -> list[str]:
         keys = {self.canonical(k) for k in self._by_name.get(normalised, {})}
-        return sorted(keys, key=_key_number)
+        return sorted(keys, key=rf.key_number)
 
     def keys_headed(self, head: str) -> list[str]:
         """Known firms whose names share this head, unless many do (then it says nothing:
@@ -171,7 +179,7 @@ class Registry:
         found = self._by_head.get(head, {})
         if len(found) > MAX_SIMILAR:
             return []
-        return sorted({self.canonical(k) for k in found}, key=_key_number)
+        return sorted({self.canonical(k) for k in found}, key=rf.key_number)
 
     def region_of(self, key: str) -> str:
         return self._entries[key].region
@@ -215,7 +223,7 @@ class Registry:
         """Every merge decided, in key order."""
         return [
             MergeRecord(e.key, e.merged_into, e.merged_on, e.merge_reason, e.merge_source_url)
-            for e in sorted(self._entries.values(), key=lambda e: _key_number(e.key))
+            for e in sorted(self._entries.values(), key=lambda e: rf.key_number(e.key))
             if e.merged_into
         ]
 
@@ -356,6 +364,7 @@ class Registry:
             if normalised not in survivor.names:
                 survivor.names.append(normalised)
         self._index(survivor)
+        self._changed.add(duplicate)
         self.dirty = True
 
     # -- documents
@@ -382,8 +391,3 @@ def _norms(entry: _Entry) -> set[str]:
 def _reason(match: Match, firm: PrintedFirm) -> str:
     region = " and region" if firm.region else ""
     return "credit code" if match.rule == "credit code" else f"name{region}"
-
-
-def _key_number(key: str) -> int:
-    m = _KEY.match(key)
-    return int(m.group(1)) if m else 0

@@ -50,7 +50,7 @@ def registry_graphs(
     iris: Iris, registry: Registry, described: Iterable[str]
 ) -> list[RegistryGraph]:
     """The ``names`` graph of the described keys and the ``merges`` graph of every merge."""
-    return [_names(iris, registry, described), _merges(iris, registry)]
+    return [names_graph(iris, registry, described), merges_graph(iris, registry)]
 
 
 def described_keys(
@@ -83,7 +83,9 @@ def described_keys(
     return {parsed.local for k in keys if (parsed := iris.parse(k)) and parsed.kind == "enterprise"}
 
 
-def _names(iris: Iris, registry: Registry, described: Iterable[str]) -> RegistryGraph:
+def names_graph(iris: Iris, registry: Registry, described: Iterable[str]) -> RegistryGraph:
+    """The ``names`` graph's lines of the described keys (a key merged into another has none:
+    the survivor's lines carry its names)."""
     b = GraphBuilder()
     regions: RegionTable = registry.regions
     for key in sorted(set(described)):
@@ -103,7 +105,8 @@ def _names(iris: Iris, registry: Registry, described: Iterable[str]) -> Registry
     return _once(RegistryGraph(NAMES_GRAPH, f"{title}, as the key registry records them", b))
 
 
-def _merges(iris: Iris, registry: Registry) -> RegistryGraph:
+def merges_graph(iris: Iris, registry: Registry) -> RegistryGraph:
+    """The ``merges`` graph: one tombstone per merge recorded."""
     b = GraphBuilder()
     for m in registry.merges():
         merged, survivor = iris.enterprise(m.key), iris.enterprise(registry.canonical(m.into))

@@ -11,93 +11,32 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ingest.derivation import DerivedPart, derived_after_commit, fingerprint
-from ingest.identity_graphs import DERIVED as REGISTRY_GRAPHS
-from ingest.identity_graphs import described_keys, registry_graphs
 from ingest.neighbourhood import neighbourhood
 from ingest.progress import QUIET, Progress
 from ingest.provenance import describe_graph, stored_fingerprint
+from ingest.registry_commit import with_registry_graphs
+from ingest.source_graph import Source, SourceGraph
 from ingest.validity import DERIVED
 from ingest.validity import TITLE as DERIVED_TITLE
 from ontology import __version__
 from ontology.iris import Iris
-from ontology.paths import ONTOLOGY_TTL, SHAPES_DIR, label
+from ontology.paths import ONTOLOGY_TTL, SHAPES_DIR
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore, Transaction
 from ontology.store.common import count
 from ontology.store.merge import worth_patching
 
 if TYPE_CHECKING:
-    from ingest.identity import Registry
     from ingest.shacl import ShapesGate, ValidationReport
     from ingest.writer import Writing
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a graph comes from: the files read, its bytes, and the URL and date of the original.
-
-    ``data`` (when given) is what the graph's fingerprint hashes: a list's or notice's bytes, or
-    a curated source's own statements; ``files`` are the input files read (each recorded with its
-    checksum), hashed instead when there is no ``data``; ``fingerprint`` is the derived graph's
-    (``derivation.fingerprint``). ``file_name`` names the file ``data`` was read from; ``pages``
-    the source pages the facts were taken from; ``derived_from`` the graphs a derived graph was
-    computed from.
-    """
-
-    name: str
-    title: str
-    files: tuple[Path, ...] = ()
-    url: str | None = None
-    retrieval_date: dt.date | None = None
-    data: bytes | None = None
-    file_name: str = ""
-    pages: tuple[str, ...] = ()
-    derived_from: tuple[str, ...] = ()
-    fingerprint: str | None = None
-
-    def sha256(self) -> str:
-        """Hash the source bytes (``data``, else the files): equal hashes mean nothing to do."""
-        if self.fingerprint is not None:
-            return self.fingerprint
-        if self.data is not None:
-            return hashlib.sha256(self.data).hexdigest()
-        digest = hashlib.sha256()
-        for path in self.files:
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
-
-    def inputs(self) -> list[tuple[str, str]]:
-        """The input files read, as (label, sha256): what the graph's activity used."""
-        found = [
-            (label, hashlib.sha256(path.read_bytes()).hexdigest())
-            for label, path in zip(self.file_labels(), self.files, strict=True)
-        ]
-        if self.file_name and self.data is not None:
-            found.append((self.file_name, hashlib.sha256(self.data).hexdigest()))
-        return found
-
-    def file_labels(self) -> list[str]:
-        """The files as recorded in the graph: repo-relative when shipped, else their names."""
-        return [label(path) for path in self.files]
-
-
-@dataclass(frozen=True)
-class SourceGraph:
-    """One source's graph as built, with the source row behind each node for error messages."""
-
-    source: Source
-    builder: GraphBuilder
-    rows: Mapping[str, str] = field(default_factory=dict)
-    patch: tuple[bytes, bytes] | None = None  # lines that go, lines that come (derived in part)
 
 
 @dataclass(frozen=True)
@@ -228,7 +167,8 @@ def derived_graph(
 ) -> SourceGraph:
     """The derived graph (``ingest.validity``) as the commit of ``changed`` leaves the store:
     rebuilt at every commit that changes a graph, so it always follows the graphs it reads."""
-    new = {_graph_of(iris, sg): sg.builder.triples for sg in changed}
+    # a graph patched is not whole (the registry's names): the derivation reads none of it
+    new = {_graph_of(iris, sg): sg.builder.triples for sg in changed if sg.patch is None}
     derived = derived_after_commit(None if replace_all else store, iris, new)
     if isinstance(derived, DerivedPart):  # a patch of the stored graph, not read whole
         sha, data, patch = derived.fingerprint, None, (derived.gone, derived.come)
@@ -242,27 +182,6 @@ def derived_graph(
 
 def _graph_of(iris: Iris, sg: SourceGraph) -> str:
     return str(iris.graph(sg.source.name))
-
-
-def with_registry_graphs(
-    store: GraphStore,
-    iris: Iris,
-    registry: Registry,
-    graphs: Sequence[SourceGraph],
-    *,
-    replace_all: bool = False,
-) -> list[SourceGraph]:
-    """The graphs of a commit, with the registry's graphs for the store they leave behind; each
-    registry graph's source is its own triples, so an unchanged view is not written again."""
-    own = [sg for sg in graphs if sg.source.name not in REGISTRY_GRAPHS]
-    described = described_keys(
-        iris, [(sg.source.name, sg.builder) for sg in own], store, replace_all=replace_all
-    )
-    derived = []
-    for g in registry_graphs(iris, registry, described):
-        data = ox.serialize(g.builder.triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        derived.append(SourceGraph(Source(g.name, g.title, data=data), g.builder))
-    return [*own, *derived]
 
 
 def _prepare(
@@ -280,10 +199,16 @@ def _prepare(
     # commit would cost in proportion to the store. Its text is its source's (in one order),
     # or a patch of the stored graph (counted as the triples it adds).
     subjects = frozenset(prov.subjects())
-    if sg.source.name == DERIVED and (patch := sg.patch) is not None:
+    if (patch := sg.patch) is not None:
+        # a graph derived in part (the derived graph, the registry's names): counted as the
+        # triples it adds; the gate checks the names' nodes whose lines go or come
+        validated = sg.source.name != DERIVED
+        if validated:
+            lines = ox.parse(patch[0] + patch[1], format=ox.RdfFormat.N_TRIPLES)
+            subjects |= _subjects(q.triple for q in lines)
         count = patch[1].count(b"\n") + len(prov)
         return _Pending(
-            graph, sha, b"", count, subjects, described, False, (patch[0], patch[1] + described)
+            graph, sha, b"", count, subjects, described, validated, (patch[0], patch[1] + described)
         )
     if sg.source.name == DERIVED and sg.source.data is not None:
         data, count = sg.source.data + described, sg.source.data.count(b"\n") + len(prov)
@@ -311,15 +236,26 @@ def _stage_validated(
         tx.drop_graph(g)
     stored = set(store.named_graphs())
     focus: set[str] = set()
+    patched: dict[str, tuple[bytes, bytes]] = {}  # validated as stored, with the patch applied
     for p in pending:
+        if p.patch is not None:
+            focus |= p.subjects
+            tx.patch_graph(p.graph, *p.patch)
+            patched.update({p.graph: p.patch} if p.validated else {})
+            continue
         old = store.graph_ntriples(p.graph) if p.validated and p.graph in stored else None
         gone, come = _difference(old, p.ntriples) if old is not None else (set(), set())
         focus |= _changed_subjects(gone | come) if old is not None else p.subjects
         _stage(tx, p, old, gone, come)
     progress.step(f"validate {len(focus):,} nodes")
-    checked = {p.graph: p.checked for p in pending}
+    checked = {p.graph: p.checked for p in pending if p.graph not in patched}
     context = neighbourhood(
-        store, focus, changed=checked, ontology=ontology, dropped=frozenset(dropped)
+        store,
+        focus,
+        changed=checked,
+        patched=patched,
+        ontology=ontology,
+        dropped=frozenset(dropped),
     )
     report = _validate(gate, context, focus)
     progress.step("load")  # the staged graphs finish loading; the writer's block publishes
@@ -348,12 +284,9 @@ def _changed_subjects(lines: set[bytes]) -> set[str]:
 def _stage(
     tx: Transaction, p: _Pending, old: bytes | None, gone: set[bytes], come: set[bytes]
 ) -> None:
-    """Stage the new version of a graph: as a patch (the lines that go and come) when derived in
-    part, or when the stored version was read anyway (the names graph) and little of it changes,
-    so the store need not read it again (~1.5 s for 100,000 triples on disk); else whole."""
-    if p.patch is not None:
-        tx.patch_graph(p.graph, *p.patch)
-        return
+    """Stage the new version of a graph: as a patch (the lines that go and come) when the
+    stored version was read anyway (the names graph built whole) and little of it changes, so
+    the store need not read it again (~1.5 s for 100,000 triples on disk); else whole."""
     size = max(old.count(b"\n"), p.ntriples.count(b"\n")) if old is not None else 0
     if old is None or not worth_patching(len(gone) + len(come), size, old, p.ntriples):
         tx.replace_graph(p.graph, p.ntriples)

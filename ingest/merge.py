@@ -23,7 +23,8 @@ from ingest.build.curated import build_default
 from ingest.feed import feed_graph_name
 from ingest.identity import Registry
 from ingest.identity_graphs import DERIVED
-from ingest.load import CommitOutcome, Source, SourceGraph, commit, turtle_graph
+from ingest.load import CommitOutcome, commit, turtle_graph
+from ingest.source_graph import Source, SourceGraph
 from ingest.writer import DEFAULT_WAIT_S, writing
 from ontology.iris import Iris
 from ontology.namespaces import DCTERMS, LG

@@ -26,12 +26,14 @@ def neighbourhood(
     focus: set[str],
     *,
     changed: Mapping[str, bytes],
+    patched: Mapping[str, tuple[bytes, bytes]] | None = None,
     ontology: str,
     dropped: frozenset[str] = frozenset(),
 ) -> ox.Store:
     """The context the gate validates ``focus`` in: the ``changed`` graphs (N-Triples, loaded
     straight into memory), the ontology, and what the other graphs of ``store`` (less the
-    ``dropped`` ones) say of the focus nodes and of the IRIs the context points to.
+    ``dropped`` ones) say of the focus nodes and of the IRIs the context points to. A graph
+    ``patched`` (lines that go, lines that come) is read from ``store`` with the patch applied.
 
     ``store`` is the state the change applies to (the writer's, under its lock).
     """
@@ -42,6 +44,11 @@ def neighbourhood(
         context.bulk_extend(store.quads(None, None, None, ox.NamedNode(ontology)))
     skip = frozenset({*changed, *dropped, ontology})
     context.bulk_extend(store.about(sorted(focus), excluding=skip))
+    for graph, (gone, come) in (patched or {}).items():
+        g = ox.NamedNode(graph)
+        for t in ox.parse(gone, format=ox.RdfFormat.N_TRIPLES):
+            context.remove(ox.Quad(t.subject, t.predicate, t.object, g))
+        context.bulk_load(come, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
     pointed = expect_solutions(
         context.query("SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER isIRI(?o) }")
     )

@@ -11,10 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ontology.paths import SHIPPED_REGISTRY
 
@@ -37,6 +40,7 @@ ENTERPRISE_FIELDS = (
     "merged_into", "merged_on", "merge_reason", "merge_source_url",
 )  # fmt: skip
 DOCUMENT_FIELDS = ("slug", "doc_number", "minted")
+_KEY = re.compile(r"^E(\d{6,})$")
 
 
 def read_rows(path: Path, fields: tuple[str, ...]) -> list[dict[str, str]]:
@@ -54,6 +58,22 @@ def csv_bytes(fields: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+def key_number(key: str) -> int:
+    """The number of an enterprise key (``E000123`` → 123): keys sort by it."""
+    m = _KEY.match(key)
+    return int(m.group(1)) if m else 0
+
+
+def enterprise_bytes(entries: Iterable[Any]) -> bytes:
+    """The enterprise table of registry entries, in key order (a list field's values joined
+    by ``|``)."""
+    rows = []
+    for e in sorted(entries, key=lambda e: key_number(e.key)):
+        row = {f: str(getattr(e, f)) for f in ENTERPRISE_FIELDS}
+        rows.append(row | {"names": "|".join(e.names), "former_names": "|".join(e.former_names)})
+    return csv_bytes(ENTERPRISE_FIELDS, rows)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

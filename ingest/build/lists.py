@@ -30,7 +30,7 @@ from ingest.build.context import BuildContext
 from ingest.build.titles import award, event
 from ingest.facts import Facts, IngestError
 from ingest.identity import Registry
-from ingest.load import Source, SourceGraph
+from ingest.source_graph import Source, SourceGraph
 from ingest.parse_list import ListRow, ParsedList
 from ingest.row_errors import RULE_AMBIGUOUS, RULE_REJECTED, RULE_UNKNOWN_FIRM, RowError
 from ontology.iris import Iris

@@ -21,7 +21,7 @@ from ingest.build.context import BuildContext
 from ingest.build.titles import award, event
 from ingest.facts import Facts, IngestError, KnownLookup, Stated, reconcile_facts
 from ingest.identity import Registry
-from ingest.load import Source, SourceGraph
+from ingest.source_graph import Source, SourceGraph
 from ingest.notice_firms import NamedFirm
 from ingest.parse_list import ListRow
 from ingest.parse_notice import ParsedNotice

@@ -28,7 +28,7 @@ from ingest.build.curated.rows import CuratedDataError
 from ingest.build.curated.sources import SOURCES_FILE
 from ingest.build.curated.titles import enterprises, key_little_giants, review_outcomes
 from ingest.identity import Registry
-from ingest.load import Source, SourceGraph
+from ingest.source_graph import Source, SourceGraph
 from ingest.regions import REGIONS_FILE
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR

@@ -27,6 +27,7 @@ from rdflib import URIRef
 from ingest.build.curated.lookups import Lookups
 from ingest.build.curated.rows import CuratedDataError, CuratedRow, read_rows
 from ingest.firm_match import name_head, same_province
+from ingest.registry_files import key_number
 from ontology import rdf
 from ontology.iris import Iris
 from ontology.names import cn_number, split_name_notes
@@ -277,14 +278,10 @@ def _renamed_candidates(lk: Lookups, lg: ListGraph, key: str, name: str, region:
         other
         for other in lk.registry.keys_headed(head)
         if other != key
-        and _key_number(other) < _key_number(key)
+        and key_number(other) < key_number(key)
         and other not in lg.keys
         and same_province(lk.registry.region_of(other), region, lk.registry.regions)
     ]
-
-
-def _key_number(key: str) -> int:
-    return int(key.lstrip("E"))
 
 
 def review_rows(graphs: Iterable[ListGraph]) -> list[list[str]]:
