@@ -62,25 +62,28 @@ def described_keys(
 ) -> set[str]:
     """Keys typed lg:Enterprise by the graphs (name, triples) about to be committed or by the
     store's graphs that stay (all but those replaced; none when everything is replaced)."""
-    keys: set[str] = set()
-    enterprise, typed = rdf.node(LG.Enterprise), rdf.node(RDF.type)
-    replaced = {str(iris.graph(name)) for name in DERIVED}
-    for name, builder in graphs:
-        replaced.add(str(iris.graph(name)))
-        keys |= {
-            t.subject.value
-            for t in builder
-            if t.predicate == typed
-            and t.object == enterprise
-            and isinstance(t.subject, ox.NamedNode)
-        }
+    graphs = list(graphs)
+    replaced = {str(iris.graph(name)) for name in (*DERIVED, *(name for name, _ in graphs))}
+    keys = typed_keys(iris, (t for _, builder in graphs for t in builder))
     if store is not None and not replace_all:
-        for q in store.quads(None, typed, enterprise):
-            graph, subject = q.graph_name, q.subject
-            kept = isinstance(graph, ox.NamedNode) and graph.value not in replaced
-            if kept and isinstance(subject, ox.NamedNode):
-                keys.add(subject.value)
-    return {parsed.local for k in keys if (parsed := iris.parse(k)) and parsed.kind == "enterprise"}
+        kept = (
+            q.triple
+            for q in store.quads(None, rdf.node(RDF.type), rdf.node(LG.Enterprise))
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in replaced
+        )
+        keys |= typed_keys(iris, kept)
+    return keys
+
+
+def typed_keys(iris: Iris, triples: Iterable[ox.Triple]) -> set[str]:
+    """The enterprise keys the triples type lg:Enterprise."""
+    typed, enterprise = rdf.node(RDF.type), rdf.node(LG.Enterprise)
+    found = {
+        t.subject.value
+        for t in triples
+        if t.predicate == typed and t.object == enterprise and isinstance(t.subject, ox.NamedNode)
+    }
+    return {p.local for k in found if (p := iris.parse(k)) and p.kind == "enterprise"}
 
 
 def names_graph(iris: Iris, registry: Registry, described: Iterable[str]) -> RegistryGraph:

@@ -29,6 +29,7 @@ from ingest.identity_graphs import (
     described_keys,
     merges_graph,
     names_graph,
+    typed_keys,
 )
 from ingest.provenance import stored_fingerprint
 from ingest.registry_files import ENTERPRISE_FILE
@@ -84,8 +85,8 @@ def _names_patch(
         return None
     replaced = {str(iris.graph(name)) for name in (*REGISTRY_GRAPHS, *(n for n, _ in built))}
     built = list(built)
-    typed_now = _typed(iris, (t for _, b in built for t in b))
-    typed_before = _typed(iris, _stored_types(store, replaced))
+    typed_now = typed_keys(iris, (t for _, b in built for t in b))
+    typed_before = typed_keys(iris, _stored_types(store, replaced))
     keys = registry.changed_keys() | typed_now | typed_before
     described = {k for k in keys if k in typed_now or _typed_elsewhere(store, iris, k, replaced)}
     part = names_graph(iris, registry, described)
@@ -131,17 +132,6 @@ def _file_line(file: bytes) -> bytes:
 
 def _text(triples: Iterable[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-
-
-def _typed(iris: Iris, triples: Iterable[ox.Triple]) -> set[str]:
-    """The enterprise keys the triples type lg:Enterprise."""
-    typed, enterprise = rdf.node(RDF.type), rdf.node(LG.Enterprise)
-    found = {
-        t.subject.value
-        for t in triples
-        if t.predicate == typed and t.object == enterprise and isinstance(t.subject, ox.NamedNode)
-    }
-    return {p.local for k in found if (p := iris.parse(k)) and p.kind == "enterprise"}
 
 
 def _stored_types(store: GraphStore, graphs: Iterable[str]) -> Iterable[ox.Triple]:
