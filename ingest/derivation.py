@@ -183,14 +183,17 @@ def scope_of(
     in the other: a corrected list that restates most of its rows touches only what it corrects."""
     stored = set(store.named_graphs())
     changed, facts = Facts(), Facts()  # what the commit changes (as it was and will be); all new
+    fresh: set[str] = set()  # the subjects of the graphs new to the store: all their facts change
     for graph, triples in new.items():
         now = {t for t in triples if is_fact(t.predicate.value, t.object)}
-        before = _read_graph(store, graph) if graph in stored else set()
-        for t in now.symmetric_difference(before):
-            changed.add(graph, t.subject, t.predicate.value, t.object)
         for t in now:
             facts.add(graph, t.subject, t.predicate.value, t.object)
-    touched = _subjects(changed)
+        if graph not in stored:  # ``facts`` holds what changes, not copied into ``changed``
+            fresh.update(t.subject.value for t in now if isinstance(t.subject, ox.NamedNode))
+            continue
+        for t in now.symmetric_difference(_read_graph(store, graph)):
+            changed.add(graph, t.subject, t.predicate.value, t.object)
+    touched = _subjects(changed) | fresh
     reader = _Reader(store, frozenset(excluded), facts)
     reader.read(touched)
     designations = set(touched) | reader.reverse(LG.awardedBy, touched)  # a document's titles
