@@ -42,7 +42,7 @@ from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore
 
 WHOLE_AT = 0.5  # a change this share of the store's size or more is derived whole
-_CHUNK = 1000  # IRIs per VALUES block: one request to a remote engine, a few ms embedded
+CHUNK = 1000  # IRIs per VALUES block: one request to a remote engine, a few ms embedded
 _RULE_TEXT = {  # what the rule states of a designation, a term or a batch (not the graph's PROV)
     f"<{p}>".encode()
     for p in (
@@ -268,7 +268,7 @@ class _Reader:
         in the new graphs (``facts`` holds them whole)."""
         wanted = set(objects)
         found = self.facts.subjects_of(str(predicate), wanted)
-        for chunk in _chunks(sorted(wanted)):
+        for chunk in chunks(sorted(wanted)):
             values = " ".join(f"<{iri}>" for iri in chunk)
             pattern = f"GRAPH ?g {{ ?s <{predicate}> ?o }}"
             q = f"SELECT ?s ?g WHERE {{ VALUES ?o {{ {values} }} {pattern} }}"
@@ -279,6 +279,6 @@ class _Reader:
         return found
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), _CHUNK):
-        yield items[i : i + _CHUNK]
+def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from ingest.derivation import fingerprint, line_hash, stored_lines
+from ingest.derivation import chunks, fingerprint, line_hash, stored_lines
 from ingest.identity import Registry
 from ingest.identity_graphs import DERIVED as REGISTRY_GRAPHS
 from ingest.identity_graphs import (
@@ -83,18 +83,14 @@ def _names_patch(
     read = registry.enterprise_file(as_read=True)
     if recorded is None or recorded_file(store, graph) != hashlib.sha256(read).hexdigest():
         return None
-    replaced = {str(iris.graph(name)) for name in (*REGISTRY_GRAPHS, *(n for n, _ in built))}
     built = list(built)
+    replaced = {str(iris.graph(name)) for name in (*REGISTRY_GRAPHS, *(n for n, _ in built))}
     typed_now = typed_keys(iris, (t for _, b in built for t in b))
     typed_before = typed_keys(iris, _stored_types(store, replaced))
     keys = registry.changed_keys() | typed_now | typed_before
-    described = {k for k in keys if k in typed_now or _typed_elsewhere(store, iris, k, replaced)}
-    part = names_graph(iris, registry, described)
-    g = ox.NamedNode(graph)
-    gone = [
-        q.triple for k in keys for q in store.quads(rdf.node(iris.enterprise(k)), None, None, g)
-    ]
-    gone_text = _text(gone)  # each stored once: the keys are distinct subjects
+    elsewhere = _typed_elsewhere(store, iris, sorted(keys - typed_now), replaced)
+    part = names_graph(iris, registry, typed_now | elsewhere)
+    gone_text = _text(_stored(store, graph, [str(iris.enterprise(k)) for k in sorted(keys)]))
     come = sorted(set(_text(part.builder).splitlines(keepends=True)))
     file = registry.enterprise_file()
     total = int(recorded[0], 16) - line_hash(_file_line(read)) + line_hash(_file_line(file))
@@ -140,9 +136,31 @@ def _stored_types(store: GraphStore, graphs: Iterable[str]) -> Iterable[ox.Tripl
         yield from (q.triple for q in store.quads(None, typed, enterprise, ox.NamedNode(graph)))
 
 
-def _typed_elsewhere(store: GraphStore, iris: Iris, key: str, replaced: set[str]) -> bool:
-    """Whether a graph the commit keeps types the key's IRI lg:Enterprise."""
-    quads = store.quads(rdf.node(iris.enterprise(key)), rdf.node(RDF.type), rdf.node(LG.Enterprise))
-    return any(
-        isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in replaced for q in quads
-    )
+def _typed_elsewhere(
+    store: GraphStore, iris: Iris, keys: list[str], replaced: set[str]
+) -> set[str]:
+    """The keys a graph the commit keeps types lg:Enterprise (a few VALUES queries, not one
+    request per key to a remote engine)."""
+    key_of = {str(iris.enterprise(k)): k for k in keys}
+    found: set[str] = set()
+    for chunk in chunks(sorted(key_of)):
+        values = " ".join(f"<{iri}>" for iri in chunk)
+        pattern = f"GRAPH ?g {{ ?s a <{LG.Enterprise}> }}"
+        for row in store.select(f"SELECT ?s ?g WHERE {{ VALUES ?s {{ {values} }} {pattern} }}"):
+            s, g = row["s"], row["g"]
+            if isinstance(s, ox.NamedNode) and g is not None and g.value not in replaced:
+                found.add(key_of[s.value])
+    return found
+
+
+def _stored(store: GraphStore, graph: str, subjects: list[str]) -> list[ox.Triple]:
+    """What the stored graph states of the subjects (IRIs), each statement once."""
+    found = []
+    for chunk in chunks(subjects):
+        values = " ".join(f"<{iri}>" for iri in chunk)
+        q = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        for row in store.select(q):
+            s, p, o = row["s"], row["p"], row["o"]
+            if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode) and o is not None:
+                found.append(ox.Triple(s, p, o))
+    return found

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,8 +29,8 @@ from ingest.load import ValidationFailed
 from ingest.provenance import stored_fingerprint
 from ingest.registry_commit import names_whole, recorded_file
 from ontology.iris import Iris
-from ontology.store import EmbeddedStore
-from tests.conftest import DefaultBuild
+from ontology.store import EmbeddedStore, GraphStore
+from tests.conftest import DefaultBuild, remote_copy
 
 IRIS = Iris()
 NAMES = str(IRIS.graph("names"))
@@ -45,16 +46,21 @@ POOL = (  # rows as printed: one firm twice in a list is refused, which the sequ
 Step = tuple[int, Sequence[int]]  # (the list's document, the rows of POOL it prints)
 
 
-def fresh(default_build: DefaultBuild, home: Path) -> EmbeddedStore:
+def fresh(default_build: DefaultBuild, home: Path, endpoint: str | None = None) -> GraphStore:
+    """The default data in memory (or on the session's remote engine), and its registry."""
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(default_build.registry, home / "registry")
     store = EmbeddedStore(None)
     with store.writer() as draft:
         draft.bulk_extend(default_build.quads)
-    return store
+    if endpoint is None:
+        return store
+    source = ox.Store()
+    source.bulk_extend(default_build.quads)
+    return remote_copy(source, endpoint)
 
 
-def ingest(store: EmbeddedStore, home: Path, step: Step) -> bool:
+def ingest(store: GraphStore, home: Path, step: Step) -> bool:
     """Ingest one list; False when it is refused (the store is then as it was)."""
     document, rows = step
     path = home / f"list-{document}.csv"
@@ -76,7 +82,7 @@ def ingest(store: EmbeddedStore, home: Path, step: Step) -> bool:
     return True
 
 
-def assert_names_as_built_whole(store: EmbeddedStore, home: Path) -> None:
+def assert_names_as_built_whole(store: GraphStore, home: Path) -> None:
     registry = Registry.load(home / "registry")
     whole = names_whole(registry, names_graph(IRIS, registry, described_keys(IRIS, [], store)))
     g = ox.NamedNode(NAMES)
@@ -91,11 +97,13 @@ def assert_names_as_built_whole(store: EmbeddedStore, home: Path) -> None:
     assert recorded_file(store, NAMES) == hashlib.sha256(published).hexdigest()
 
 
+@pytest.mark.parametrize("engine", ["embedded", "remote"])
 def test_each_commit_leaves_the_names_graph_built_whole(
-    default_build: DefaultBuild, tmp_path: Path
+    default_build: DefaultBuild, tmp_path: Path, engine: str, request: pytest.FixtureRequest
 ) -> None:
     home = tmp_path / "home"
-    store = fresh(default_build, home)
+    remote = request.getfixturevalue("oxigraph_endpoint") if engine == "remote" else None
+    store = fresh(default_build, home, remote)
     steps: list[Step] = [
         (1, [0, 2]),  # two new firms
         (1, [1, 3]),  # the list corrected: one renamed (原名 note), one in its planned city
