@@ -81,7 +81,8 @@ def _names_patch(
     graph = str(iris.graph(NAMES_GRAPH))
     recorded = stored_fingerprint(store, graph)
     read = registry.enterprise_file(as_read=True)
-    if recorded is None or recorded_file(store, graph) != hashlib.sha256(read).hexdigest():
+    file_sha, inputs = recorded_file(store, graph)
+    if recorded is None or file_sha != hashlib.sha256(read).hexdigest():
         return None
     built = list(built)
     replaced = {str(iris.graph(name)) for name in (*REGISTRY_GRAPHS, *(n for n, _ in built))}
@@ -96,25 +97,28 @@ def _names_patch(
     total = int(recorded[0], 16) - line_hash(_file_line(read)) + line_hash(_file_line(file))
     total += sum(map(line_hash, come)) - sum(map(line_hash, gone_text.splitlines(True)))
     _, prov = stored_lines(store, graph, frozenset())
+    prov += _text(inputs)
     source = _names_source(part, file, f"{total % _MOD:064x}")
     return SourceGraph(source, part.builder, patch=(gone_text + prov, b"".join(come)))
 
 
-def recorded_file(store: GraphStore, graph: str) -> str | None:
-    """The sha256 of the registry file the stored names graph records as its input."""
+def recorded_file(store: GraphStore, graph: str) -> tuple[str | None, list[ox.Triple]]:
+    """The sha256 of the registry file the stored names graph records as its input, and what
+    the graph states of the inputs its activity used (they go with its PROV at a patch)."""
     g = ox.NamedNode(graph)
-
-    def objects(node: ox.NamedNode, predicate: object) -> list[ox.NamedNode | ox.Literal]:
-        found = store.quads(node, rdf.node(predicate), None, g)
-        return [q.object for q in found if isinstance(q.object, ox.NamedNode | ox.Literal)]
-
-    for run in objects(g, PROV.wasGeneratedBy):
-        for used in objects(run, PROV.used) if isinstance(run, ox.NamedNode) else ():
-            if isinstance(used, ox.NamedNode) and REGISTRY_FILE in {
-                o.value for o in objects(used, LG.sourceFile)
-            }:
-                return next((o.value for o in objects(used, LG.sha256)), None)
-    return None
+    sha, inputs = None, []
+    for run in store.quads(g, rdf.node(PROV.wasGeneratedBy), None, g):
+        if not isinstance(activity := run.object, ox.NamedNode):
+            continue
+        for used in store.quads(activity, rdf.node(PROV.used), None, g):
+            if not isinstance(node := used.object, ox.NamedNode):
+                continue
+            own = [q.triple for q in store.quads(node, None, None, g)]
+            inputs += own
+            said = {t.predicate.value: t.object for t in own if isinstance(t.object, ox.Literal)}
+            if (label := said.get(str(LG.sourceFile))) and label.value == REGISTRY_FILE:
+                sha = said[str(LG.sha256)].value if str(LG.sha256) in said else None
+    return sha, inputs
 
 
 def _names_source(graph: RegistryGraph, file: bytes, sha: str) -> Source:

@@ -28,7 +28,9 @@ from ingest.ingest_file import ingest_file
 from ingest.load import ValidationFailed
 from ingest.provenance import stored_fingerprint
 from ingest.registry_commit import names_whole, recorded_file
+from ontology import rdf
 from ontology.iris import Iris
+from ontology.namespaces import LG
 from ontology.store import EmbeddedStore, GraphStore
 from tests.conftest import DefaultBuild, remote_copy
 
@@ -94,7 +96,13 @@ def assert_names_as_built_whole(store: GraphStore, home: Path) -> None:
     assert stored == set(whole.builder.triples)
     assert (stored_fingerprint(store, NAMES) or ("",))[0] == whole.source.sha256()
     published = (home / "registry" / "enterprises.csv").read_bytes()
-    assert recorded_file(store, NAMES) == hashlib.sha256(published).hexdigest()
+    sha, inputs = recorded_file(store, NAMES)
+    assert sha == hashlib.sha256(published).hexdigest()
+    # the inputs of earlier versions went with their PROV: the graph names one file read
+    assert {t.subject for t in inputs} == {
+        q.subject for q in store.quads(None, rdf.node(LG.sourceFile), None, g) if q.subject != g
+    }
+    assert len({t.subject for t in inputs}) == 1
 
 
 @pytest.mark.parametrize("engine", ["embedded", "remote"])
