@@ -11,14 +11,14 @@ a person decided (``littlegiant merge``; the ``merges`` graph publishes them).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import registry_files as rf
 from ingest.document_slugs import derive_document_slug
 from ingest.firm_match import Match, PrintedFirm, match_firm, more_specific, name_head
 from ingest.regions import RegionTable, default_regions
-from ingest.registry_files import MergeRecord
+from ingest.registry_files import EnterpriseEntry, MergeRecord
 from ontology.names import compact_uscc, has_cjk, normalise_name
 
 MAX_SIMILAR = 3  # more known firms than this sharing a name head: the head is no evidence
@@ -41,28 +41,13 @@ class Resolution:
         return self.key is None and len(self.candidates) > 1
 
 
-@dataclass
-class _Entry:
-    key: str
-    uscc: str = ""
-    region: str = ""
-    names: list[str] = field(default_factory=list)  # normalised, for matching
-    legal_name: str = ""  # the current Chinese legal name, as printed
-    former_names: list[str] = field(default_factory=list)  # as printed
-    minted: str = ""
-    merged_into: str = ""
-    merged_on: str = ""
-    merge_reason: str = ""
-    merge_source_url: str = ""
-
-
 class Registry:
     """The enterprise and document key registries, loaded from and saved to one directory."""
 
     def __init__(self, directory: Path, regions: RegionTable | None = None) -> None:
         self.directory = directory
         self.regions = regions if regions is not None else default_regions()
-        self._entries: dict[str, _Entry] = {}
+        self._entries: dict[str, EnterpriseEntry] = {}
         self._by_uscc: dict[str, str] = {}
         self._by_name: dict[str, dict[str, None]] = {}  # ordered sets of keys
         self._by_head: dict[str, dict[str, None]] = {}
@@ -74,7 +59,19 @@ class Registry:
         self._shared: list[tuple[str, str, str]] = []  # (credit code, key, key): never legal
         self._changed: set[str] = set()  # keys whose entry changed since the directory was read
         self._loaded = b""  # the enterprise file as read: what an unchanged registry leaves
-        self.dirty = False
+        self._files: dict[Path, bytes] | None = None  # files() of the state as it is
+        self._dirty = False
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the registry differs from its directory (set by every change of an entry or
+        a document key)."""
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        # every change sets it, and so does publishing: the bytes of the state before go
+        self._dirty, self._files = value, None
 
     # -- loading and saving
     @classmethod
@@ -83,7 +80,7 @@ class Registry:
         for values in rf.read_rows(directory / rf.ENTERPRISE_FILE, rf.ENTERPRISE_FIELDS):
             names = [n for n in values.pop("names").split("|") if n]
             former = [n for n in values.pop("former_names").split("|") if n]
-            reg._index(_Entry(**values, names=names, former_names=former))
+            reg._index(EnterpriseEntry(**values, names=names, former_names=former))
         for row in rf.read_rows(directory / rf.DOCUMENT_FILE, rf.DOCUMENT_FIELDS):
             reg._docs[row["doc_number"]] = row["slug"]
             reg._doc_minted[row["doc_number"]] = row["minted"]
@@ -95,7 +92,7 @@ class Registry:
         """Read the directory again, dropping whatever this object holds that is not on disk."""
         self.__dict__.update(Registry.load(self.directory, self.regions).__dict__)
 
-    def _index(self, entry: _Entry) -> None:
+    def _index(self, entry: EnterpriseEntry) -> None:
         self._entries[entry.key] = entry
         self._changed.add(entry.key)
         self._highest = max(self._highest, rf.key_number(entry.key))
@@ -128,15 +125,19 @@ class Registry:
         self.dirty = False
 
     def files(self) -> dict[Path, bytes]:
-        """Both registries as the bytes of their CSV files, by path."""
+        """Both registries as the bytes of their CSV files, by path: made once per state (a
+        commit reads them for the names graph and publishes them; 20,000 firms: ~0.3 s)."""
+        if self._files is not None:
+            return dict(self._files)
         docs = [
             {"slug": slug, "doc_number": number, "minted": self._doc_minted.get(number, "")}
             for number, slug in sorted(self._docs.items(), key=lambda kv: kv[1])
         ]
-        return {
+        self._files = {
             self.directory / rf.ENTERPRISE_FILE: rf.enterprise_bytes(self._entries.values()),
             self.directory / rf.DOCUMENT_FILE: rf.csv_bytes(rf.DOCUMENT_FIELDS, docs),
         }
+        return dict(self._files)
 
     def enterprise_file(self, *, as_read: bool = False) -> bytes:
         """The enterprise file as this registry leaves it (what the writer publishes if it
@@ -275,7 +276,9 @@ class Registry:
     def _mint(self, firm: PrintedFirm, today: dt.date) -> str:
         key = f"E{self._highest + 1:06d}"
         self._fresh.add(key)
-        self._index(_Entry(key=key, uscc=firm.uscc, region=firm.region, minted=today.isoformat()))
+        self._index(
+            EnterpriseEntry(key=key, uscc=firm.uscc, region=firm.region, minted=today.isoformat())
+        )
         self.dirty = True
         self._remember(key, firm, Match(key, "new"))
         return key
@@ -303,7 +306,7 @@ class Registry:
             self.dirty = True
             self._index(entry)
 
-    def _name_record(self, entry: _Entry, firm: PrintedFirm, *, renamed: bool) -> None:
+    def _name_record(self, entry: EnterpriseEntry, firm: PrintedFirm, *, renamed: bool) -> None:
         """The current legal name: the first printed, until a renaming replaces it (a note that
         names it as former, or a credit code printed with another name)."""
         name = firm.name or ""
@@ -321,7 +324,7 @@ class Registry:
                 self._add_former(entry, previous)
 
     @staticmethod
-    def _add_former(entry: _Entry, former: str) -> None:
+    def _add_former(entry: EnterpriseEntry, former: str) -> None:
         if normalise_name(former) not in _norms(entry):
             entry.former_names.append(former)
 
@@ -384,7 +387,7 @@ class Registry:
         return dict(self._docs)
 
 
-def _norms(entry: _Entry) -> set[str]:
+def _norms(entry: EnterpriseEntry) -> set[str]:
     return {normalise_name(n) for n in (entry.legal_name, *entry.former_names) if n}
 
 

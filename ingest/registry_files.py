@@ -15,9 +15,8 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ontology.paths import SHIPPED_REGISTRY
 
@@ -31,6 +30,23 @@ class MergeRecord:
     on: str
     reason: str = ""
     source_url: str = ""
+
+
+@dataclass
+class EnterpriseEntry:
+    """A row of the enterprise table: one key, what its identity rests on, and a merge."""
+
+    key: str
+    uscc: str = ""
+    region: str = ""
+    names: list[str] = field(default_factory=list)  # normalised, for matching
+    legal_name: str = ""  # the current Chinese legal name, as printed
+    former_names: list[str] = field(default_factory=list)  # as printed
+    minted: str = ""
+    merged_into: str = ""
+    merged_on: str = ""
+    merge_reason: str = ""
+    merge_source_url: str = ""
 
 
 ENTERPRISE_FILE = "enterprises.csv"
@@ -66,7 +82,7 @@ def key_number(key: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def enterprise_bytes(entries: Iterable[Any]) -> bytes:
+def enterprise_bytes(entries: Iterable[EnterpriseEntry]) -> bytes:
     """The enterprise table of registry entries, in key order (a list field's values joined
     by ``|``)."""
     rows = []

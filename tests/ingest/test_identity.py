@@ -114,6 +114,31 @@ def test_a_different_credit_code_is_a_different_enterprise(tmp_path: Path) -> No
     assert a != b
 
 
+def test_the_files_follow_every_change_read_between_them(tmp_path: Path) -> None:
+    """files() is made once per state: each change (a key, a renaming, a merge, a document
+    slug) gives the bytes a registry loaded afresh with the same changes gives."""
+    reg = Registry.load(tmp_path)
+    changes = [
+        lambda r: r.resolve(name="北京示例科技有限公司", uscc=BEIJING, region="110000"),
+        lambda r: r.resolve(name="北京示例科技股份有限公司", uscc=BEIJING),  # renamed, same code
+        lambda r: r.resolve(name="北京示例电子有限公司", region="110000"),  # no code printed
+        lambda r: r.merge("E000002", "E000001", on=dt.date(2026, 1, 2)),
+        lambda r: r.document_slug("工信部企业函〔2019〕153号", dt.date(2026, 1, 2)),
+    ]
+    for done, change in enumerate(changes, 1):
+        before = reg.files()
+        change(reg)
+        fresh = Registry.load(tmp_path / "empty")
+        for c in changes[:done]:
+            c(fresh)
+        after = reg.files()
+        assert after != before
+        assert {p.name: b for p, b in after.items()} == {
+            p.name: b for p, b in fresh.files().items()
+        }
+        assert reg.files() == after
+
+
 def test_failed_save_is_not_needed_for_unchanged_registry(tmp_path: Path) -> None:
     reg = Registry.load(tmp_path)
     reg.save()
