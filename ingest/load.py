@@ -22,7 +22,7 @@ from ingest.derivation import DerivedPart, derived_after_commit, fingerprint
 from ingest.neighbourhood import neighbourhood
 from ingest.progress import QUIET, Progress
 from ingest.provenance import describe_graph, stored_fingerprint
-from ingest.registry_commit import with_registry_graphs
+from ingest.registry_commit import REGISTRY_GRAPHS, registry_graphs
 from ingest.source_graph import Source, SourceGraph
 from ingest.validity import DERIVED
 from ingest.validity import TITLE as DERIVED_TITLE
@@ -125,21 +125,19 @@ def commit(
     Raises:
         ValidationFailed: a shape is violated (leave the block with it: nothing is published).
     """
-    store = writing.store
-    if identity:
-        graphs = with_registry_graphs(
-            store, iris, writing.registry, graphs, replace_all=replace_all
-        )
+    store, stored = writing.store, set(writing.store.named_graphs())
     force = force or replace_all
     started = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    todo: list[SourceGraph] = []
-    unchanged: list[str] = []
-    for sg in graphs:
-        graph = str(iris.graph(sg.source.name))
-        if not force and stored_fingerprint(store, graph) == (sg.source.sha256(), __version__):
-            unchanged.append(graph)
-        else:
-            todo.append(sg)
+    own = [sg for sg in graphs if not (identity and sg.source.name in REGISTRY_GRAPHS)]
+    sources, unchanged = _to_write(store, iris, own, force)
+    # the sources start loading now, while the graphs that follow from them are computed
+    pending = [_prepare(sg, iris, started, now) for sg in sources]
+    staged = _stage_all(writing.tx, store, stored, pending)
+    todo = list(sources)
+    if identity:
+        views = registry_graphs(store, iris, writing.registry, own, replace_all=replace_all)
+        changed_views, same = _to_write(store, iris, views, force)
+        todo, unchanged = todo + changed_views, unchanged + same
     if not todo:
         return CommitOutcome((), tuple(unchanged), 0, None, store.generation())
     derived = derived_graph(store, iris, todo, replace_all=replace_all)
@@ -148,11 +146,13 @@ def commit(
         __version__,
     ):
         todo.append(derived)
-    pending = [_prepare(sg, iris, started, now) for sg in todo]
+    later = [_prepare(sg, iris, started, now) for sg in todo[len(sources) :]]
+    staged.update(_stage_all(writing.tx, store, stored, later))
+    pending += later
     rows = {node: where for sg in todo for node, where in sg.rows.items()}
     gate = gate if gate is not None else default_gate()
     ontology = str(iris.graph("ontology"))
-    report = _stage_validated(writing, ontology, pending, rows, gate, replace_all, progress)
+    report = _validate_staged(writing, ontology, pending, staged, rows, gate, replace_all, progress)
     return CommitOutcome(
         tuple(p.graph for p in pending),
         tuple(unchanged),
@@ -160,6 +160,22 @@ def commit(
         report,
         store.generation(),
     )
+
+
+def _to_write(
+    store: GraphStore, iris: Iris, graphs: Iterable[SourceGraph], force: bool
+) -> tuple[list[SourceGraph], list[str]]:
+    """The graphs to write, and the names of those whose stored version records the same
+    source bytes and software version (the same file twice changes nothing)."""
+    todo: list[SourceGraph] = []
+    unchanged: list[str] = []
+    for sg in graphs:
+        graph = str(iris.graph(sg.source.name))
+        if not force and stored_fingerprint(store, graph) == (sg.source.sha256(), __version__):
+            unchanged.append(graph)
+        else:
+            todo.append(sg)
+    return todo, unchanged
 
 
 def derived_graph(
@@ -219,34 +235,55 @@ def _prepare(
     return _Pending(graph, sha, data, len(sg.builder) + len(prov), subjects, data)
 
 
-def _stage_validated(
+@dataclass
+class _Staged:
+    """What the staged graphs give the gate: the nodes whose statements change, and the graphs
+    staged as a patch (validated as stored, with the patch applied)."""
+
+    focus: set[str]
+    patched: dict[str, tuple[bytes, bytes]]
+
+    def update(self, other: _Staged) -> None:
+        self.focus |= other.focus
+        self.patched.update(other.patched)
+
+
+def _stage_all(
+    tx: Transaction, store: GraphStore, stored: set[str], pending: Iterable[_Pending]
+) -> _Staged:
+    """Stage the graphs (each starts loading in the background) and say what they change."""
+    staged = _Staged(set(), {})
+    for p in pending:
+        if p.patch is not None:
+            staged.focus |= p.subjects
+            tx.patch_graph(p.graph, *p.patch)
+            staged.patched.update({p.graph: p.patch} if p.validated else {})
+            continue
+        old = store.graph_ntriples(p.graph) if p.validated and p.graph in stored else None
+        gone, come = _difference(old, p.ntriples) if old is not None else (set(), set())
+        staged.focus |= _changed_subjects(gone | come) if old is not None else p.subjects
+        _stage(tx, p, old, gone, come)
+    return staged
+
+
+def _validate_staged(
     writing: Writing,
     ontology: str,
     pending: list[_Pending],
+    staged: _Staged,
     rows: Mapping[str, str],
     gate: ShapesGate,
     replace_all: bool,
     progress: Progress,
 ) -> ValidationReport:
-    """Stage the graphs (they load in the background) and validate what they touch meanwhile."""
+    """Drop what a clean rebuild leaves out, and validate what the change touches while the
+    staged graphs load."""
     store, tx = writing.store, writing.tx
     keep = {p.graph for p in pending}
     dropped = [g for g in store.named_graphs() if g not in keep] if replace_all else []
     for g in dropped:
         tx.drop_graph(g)
-    stored = set(store.named_graphs())
-    focus: set[str] = set()
-    patched: dict[str, tuple[bytes, bytes]] = {}  # validated as stored, with the patch applied
-    for p in pending:
-        if p.patch is not None:
-            focus |= p.subjects
-            tx.patch_graph(p.graph, *p.patch)
-            patched.update({p.graph: p.patch} if p.validated else {})
-            continue
-        old = store.graph_ntriples(p.graph) if p.validated and p.graph in stored else None
-        gone, come = _difference(old, p.ntriples) if old is not None else (set(), set())
-        focus |= _changed_subjects(gone | come) if old is not None else p.subjects
-        _stage(tx, p, old, gone, come)
+    focus, patched = staged.focus, staged.patched
     progress.step(f"validate {len(focus):,} nodes")
     checked = {p.graph: p.checked for p in pending if p.graph not in patched}
     context = neighbourhood(

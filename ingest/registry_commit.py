@@ -52,10 +52,22 @@ def with_registry_graphs(
     *,
     replace_all: bool = False,
 ) -> list[SourceGraph]:
-    """The graphs of a commit, with the registry's graphs for the store they leave behind: the
+    """The graphs of a commit (less any registry graph among them), then the registry's."""
+    own = [sg for sg in graphs if sg.source.name not in REGISTRY_GRAPHS]
+    return [*own, *registry_graphs(store, iris, registry, own, replace_all=replace_all)]
+
+
+def registry_graphs(
+    store: GraphStore,
+    iris: Iris,
+    registry: Registry,
+    own: Sequence[SourceGraph],
+    *,
+    replace_all: bool = False,
+) -> list[SourceGraph]:
+    """The registry's graphs for the store a commit of the ``own`` graphs leaves behind: the
     ``names`` graph whole or as a patch of the stored one, and the ``merges`` graph (small:
     whole). Each one's source is its own text, so an unchanged view is not written again."""
-    own = [sg for sg in graphs if sg.source.name not in REGISTRY_GRAPHS]
     built = [(sg.source.name, sg.builder) for sg in own]
     names = None if replace_all else _names_patch(store, iris, registry, built)
     if names is None:
@@ -63,7 +75,7 @@ def with_registry_graphs(
         names = names_whole(registry, names_graph(iris, registry, described))
     merges = merges_graph(iris, registry)
     data = _text(merges.builder)
-    return [*own, names, SourceGraph(Source(merges.name, merges.title, data=data), merges.builder)]
+    return [names, SourceGraph(Source(merges.name, merges.title, data=data), merges.builder)]
 
 
 def names_whole(registry: Registry, graph: RegistryGraph) -> SourceGraph:

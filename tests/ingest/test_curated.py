@@ -12,7 +12,8 @@ from rdflib.namespace import SKOS
 
 from ingest.build.curated import CuratedDataError, build_default
 from ingest.identity import Registry
-from ingest.load import SourceGraph, with_registry_graphs
+from ingest.load import SourceGraph
+from ingest.registry_commit import with_registry_graphs
 from ingest.validity import DERIVED, derive_after
 from ontology.iris import Iris
 from ontology.namespaces import LG

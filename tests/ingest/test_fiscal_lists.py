@@ -14,7 +14,8 @@ import pytest
 from ingest.build.curated import CuratedDataError, build_default_reviewed
 from ingest.build.curated.fiscal_lists import LISTS_FILE, REVIEW_FILE, ListGraph, review_rows
 from ingest.identity import Registry
-from ingest.load import SourceGraph, with_registry_graphs
+from ingest.load import SourceGraph
+from ingest.registry_commit import with_registry_graphs
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR
 from ontology.store import EmbeddedStore
