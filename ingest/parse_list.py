@@ -43,41 +43,19 @@ _RULE_COLUMN = {RULE_REGION: "region", RULE_USCC: "uscc", RULE_DUPLICATE: "name"
 _HEADERS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "编号", "no.", "no", "#", "number", "seq", "serialnumber"),
     "region": (
-        "省份",
-        "地区",
-        "省市",
-        "省(区、市)",
-        "省(自治区、直辖市)",
-        "省(区、市)及计划单列市",
-        "所在地区",
-        "所属地区",
-        "推荐地区",
-        "省级",
-        "province",
-        "region",
-        "province/region",
+        "省份", "地区", "省市", "省(区、市)", "省(自治区、直辖市)", "省(区、市)及计划单列市",
+        "所在地区", "所属地区", "推荐地区", "省级", "province", "region", "province/region",
     ),
     "name": (
-        "企业名称",
-        "企业名单",
-        "单位名称",
-        "名称",
-        "enterprise",
-        "enterprisename",
-        "company",
-        "companyname",
-        "name",
+        "企业名称", "企业名单", "单位名称", "名称", "enterprise", "enterprisename", "company",
+        "companyname", "name",
     ),
     "uscc": (
-        "统一社会信用代码",
-        "社会信用代码",
-        "信用代码",
-        "uscc",
-        "unifiedsocialcreditcode",
+        "统一社会信用代码", "社会信用代码", "信用代码", "uscc", "unifiedsocialcreditcode",
         "creditcode",
     ),
     "note": ("备注", "撤销原因", "原因", "note", "notes", "remark", "remarks", "reason"),
-}
+}  # fmt: skip
 _HEADER_INDEX = {normalise_name(s): col for col, syns in _HEADERS.items() for s in syns}
 _NAME_HEADERS = frozenset(normalise_name(s) for s in _HEADERS["name"])
 REQUIRED = ("region", "name")
@@ -245,9 +223,12 @@ class _ListReader:
         for i, (n, cells) in enumerate(rows):
             header, width = _Header.of(cells), 1
             if header is None and i + 1 < len(rows) and _names_a_column(cells):
+                # a row naming a column above a header is its upper row, never the title
                 below, stacked = _Header.of(rows[i + 1][1]), _Header.of(_stacked(*rows[i : i + 2]))
-                if stacked and (below is None or len(stacked.columns) > len(below.columns)):
+                if stacked and (below is None or len(stacked.columns) >= len(below.columns)):
                     header, width = stacked, 2
+                elif below is not None:
+                    header, width = below, 2
             if header is None:  # a merged title cell fills its row: read it once
                 self.preamble.append(" ".join(dict.fromkeys(c for c in cells if c)))
                 continue

@@ -144,13 +144,15 @@ def test_the_same_rows_in_every_format_give_the_same_parsed_rows(
 
 
 def test_a_two_row_header_names_the_columns_its_first_row_groups(tmp_path: Path) -> None:
+    title = "第九批专精特新“小巨人”企业名单（测试用合成数据）"
     table = [
+        [title, None, None, None],
         ["序号", "企业信息", None, "地区"],
         [None, "企业名称", "统一社会信用代码", None],
         [1.0, "合成测试甲有限公司", "", "北京市"],
         [2.0, "合成测试乙有限公司", "", "浙江省"],
     ]
-    merges = [(0, 0, 1, 2), (0, 1, 0, 0), (0, 1, 3, 3)]
+    merges = [(0, 0, 0, 3), (1, 1, 1, 2), (1, 2, 0, 0), (1, 2, 3, 3)]
     for name, data in {
         "two-rows.xlsx": write_xlsx(table, merges),
         "two-rows.csv": write_csv(table),
@@ -161,6 +163,8 @@ def test_a_two_row_header_names_the_columns_its_first_row_groups(tmp_path: Path)
             ("1", "110000", "合成测试甲有限公司"),
             ("2", "330000", "合成测试乙有限公司"),
         ], name
+        # the upper header row (its merged cells filled in) is the header's, not the title's
+        assert parse_list(tmp_path / name).title == title, name
 
 
 def test_a_list_without_a_region_column_takes_its_sections_or_its_sheet_names(
