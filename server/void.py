@@ -182,8 +182,8 @@ def partition_triples(store: GraphStore, iris: Iris) -> list[ox.Triple]:
                 g.add(graph, GRAPH_FACTS[quad.predicate.value], quad.object)
             if quad.predicate.value == str(DCTERMS.source) and isinstance(
                 quad.object, ox.NamedNode
-            ):  # a copy read: the original it copies, where the graphs say which
-                for original in _cited(store, quad.object, PROV.hadPrimarySource):
+            ):  # a copy read: the original it copies, as the graph says (else as any does)
+                for original in _originals(store, quad.object, graph):
                     g.add(graph, PROV.hadPrimarySource, original)
     for row in select(
         store,
@@ -227,6 +227,14 @@ def _lists(g: GraphBuilder, store: GraphStore, iris: Iris) -> None:
         for prop in (DCTERMS.source, PROV.hadPrimarySource):  # the copy read, the original
             for cited in _cited(store, lst, prop):
                 g.add(lst, prop, cited)
+
+
+def _originals(store: GraphStore, copy: ox.NamedNode, graph: ox.NamedNode) -> list[ox.NamedNode]:
+    """The originals a graph read through ``copy`` copies: those the graph itself names (one
+    copy may hold several publications, of which a graph read one), else all the store names."""
+    own = [q.object for q in store.quads(copy, node(PROV.hadPrimarySource), None, graph)]
+    found = [o for o in own if isinstance(o, ox.NamedNode)]
+    return found or list(_cited(store, copy, PROV.hadPrimarySource))
 
 
 def _cited(store: GraphStore, subject: ox.NamedNode, prop: URIRef) -> Iterator[ox.NamedNode]:

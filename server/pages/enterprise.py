@@ -169,9 +169,11 @@ def enterprise_page(
     name = pick(ctx.labels.get(iri), lang, iri)
     sources = ctx.rows(
         f"SELECT DISTINCT ?src WHERE {{ ?d lg:holder <{iri}> . {{ ?d dcterms:source ?src }} "
-        # the page read, and the publication it copies or reports (official first below)
-        "UNION { ?d dcterms:source ?read . "
-        "?read <http://www.w3.org/ns/prov#hadPrimarySource> ?src FILTER isIRI(?src) } }"
+        # the page read, and the publication it copies or reports (official first below): as
+        # the title names it, else every one its page copies (a copy may hold several lists)
+        "UNION { ?d prov:hadPrimarySource ?src FILTER isIRI(?src) } "
+        "UNION { ?d dcterms:source ?read . ?read prov:hadPrimarySource ?src FILTER isIRI(?src) "
+        "FILTER NOT EXISTS { ?d prov:hadPrimarySource ?own } } }"
     )
     schema = schema_org.organisation(
         iri,

@@ -75,6 +75,25 @@ def test_a_firm_page_shows_its_support_and_the_official_pdf(curated: TestClient)
     assert f'href="{B1Y3}/entry/1"' in page
 
 
+def test_a_firm_page_cites_the_pdfs_of_its_own_lists_alone(
+    curated: TestClient, curated_source: ox.Store
+) -> None:
+    """The three lists were read through one copy; a firm on one list cites that list's PDF,
+    not the other two (one firm a list, each the first such firm of its list)."""
+    q = f"""SELECT ?l (SAMPLE(?e) AS ?firm) (SAMPLE(?pdf) AS ?own) WHERE {{
+      {{ SELECT ?e WHERE {{ ?x <{LG.listedEnterprise}> ?e ; <{LG.inList}> ?any }}
+         GROUP BY ?e HAVING (COUNT(DISTINCT ?any) = 1) }}
+      ?x <{LG.listedEnterprise}> ?e ; <{LG.inList}> ?l ; <{PROV.hadPrimarySource}> ?pdf
+    }} GROUP BY ?l"""
+    rows = list(curated_source.query(q))
+    assert len(rows) == 3
+    pdfs = {r["own"].value for r in rows}  # the three lists' PDFs
+    for row in rows:
+        page = curated.get(f"{IRIS.relative(row['firm'].value)}.html?lang=en").text
+        cited = {pdf for pdf in pdfs if pdf in page}
+        assert cited == {row["own"].value}, row["firm"].value
+
+
 def test_void_states_each_lists_size_and_completeness(curated: TestClient) -> None:
     r = curated.get("/.well-known/void", headers={"Accept": "text/turtle"})
     g = turtle_graph(r.text)
@@ -101,6 +120,9 @@ def test_void_states_each_lists_size_and_completeness(curated: TestClient) -> No
     assert g.value(doc, DCTERMS.source) is not None
     graphs = [s for s in g.subjects(PROV.hadPrimarySource, URIRef(PDF_B1Y3)) if s != doc]
     assert graphs, "the list's graph names the PDF its copy was made from"
+    # one copy holds the three lists: each list's graph names its own PDF alone
+    for graph in graphs:
+        assert set(g.objects(graph, PROV.hadPrimarySource)) == {URIRef(PDF_B1Y3)}, graph
 
 
 def test_a_retired_key_little_giant_designation_answers_301(

@@ -264,6 +264,7 @@ def _entry(lg: ListGraph, lk: Lookups, row: CuratedRow, seq: int) -> None:
     lg.rows.setdefault(str(support), row.where)
     b.add(support, PROV.wasDerivedFrom, entry)
     b.add(support, DCTERMS.source, via)
+    b.add(support, PROV.hadPrimarySource, pdf)  # its list's PDF: the copy holds three lists
 
 
 def _renamed_candidates(lk: Lookups, lg: ListGraph, key: str, name: str, region: str) -> list[str]:
