@@ -44,6 +44,7 @@ class Progress:
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._drawn = False  # whether the ticker drew the current bar
 
     def step(self, name: str, total: int | None = None) -> None:
         """End the current step and start ``name`` (``total`` units, if it counts any)."""
@@ -78,6 +79,7 @@ class Progress:
                 with self._lock:
                     if self._bar is not None:
                         self._bar.refresh()
+                        self._drawn = True
 
     def close(self) -> None:
         """End the current step (its bar, if one was drawn, is cleared)."""
@@ -87,8 +89,10 @@ class Progress:
             self._ticker = None
         with self._lock:
             if self._bar is not None:
+                if self._drawn:  # tqdm clears only what its own updates drew, not a refresh
+                    self._bar.clear()
                 self._bar.close()
-                self._bar = None
+                self._bar, self._drawn = None, False
 
 
 QUIET = Progress(enabled=False)

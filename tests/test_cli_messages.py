@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import io
 import os
 import pty
 import select
@@ -16,12 +17,14 @@ import struct
 import subprocess
 import sys
 import termios
+import threading
 from pathlib import Path
 
 import pytest
 from stdnum.cn import uscc
 
 from ingest.cli import main
+from ingest.progress import Progress
 from tests.conftest import home_copy, home_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,3 +159,23 @@ def test_progress_bars_show_on_a_terminal_and_never_in_a_pipe(home: Path) -> Non
     )
     assert "\r" not in piped.stderr
     assert "validate" not in piped.stderr
+
+
+def test_a_bar_the_ticker_drew_is_cleared_when_its_step_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A step that counts nothing (validate, load) is drawn by the ticker alone once it has run
+    past the delay; ending it leaves a blank line for what is printed next (a bar left behind
+    ran into the summary: 'validate 22,489 nodes: 00:014,495 rows read')."""
+    screen = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", screen)
+    progress = Progress(delay_s=0.01, enabled=True)
+    progress.step("validate 9 nodes")
+    for _ in range(400):  # until the ticker has drawn it (it ticks every 0.25 s)
+        if "validate 9 nodes" in screen.getvalue():
+            break
+        threading.Event().wait(0.05)
+    assert "validate 9 nodes" in screen.getvalue()
+    progress.step("load")  # ends the step; this one ends before it is drawn
+    progress.close()
+    assert screen.getvalue().rsplit("\r", 1)[-1].strip() == "", repr(screen.getvalue()[-200:])
