@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from stdnum.cn import uscc
 
+from ingest import registry_files as rf
 from ingest.document_slugs import derive_document_slug, is_numbered_slug
 from ingest.identity import Registry
 from ontology.names import InvalidUSCC, normalise_name, validate_uscc
@@ -137,6 +138,24 @@ def test_the_files_follow_every_change_read_between_them(tmp_path: Path) -> None
             p.name: b for p, b in fresh.files().items()
         }
         assert reg.files() == after
+
+
+def test_the_enterprise_table_reads_back_what_it_wrote(tmp_path: Path) -> None:
+    """Commas, quotes, line breaks and a merge survive a write and a read of the table."""
+    entry = rf.EnterpriseEntry(
+        key="E000007", uscc=BEIJING, region="110000", names=['甲,"乙"', "丙\n丁"],
+        legal_name='甲"乙,丙有限公司', former_names=["旧名（北京）有限公司"], minted="2026-01-02",
+        merged_into="E000003", merged_on="2026-02-03", merge_reason="同一家\r\n企业",
+        merge_source_url="https://example.org/a,b",
+    )  # fmt: skip
+    table = tmp_path / rf.ENTERPRISE_FILE
+    table.write_bytes(rf.enterprise_bytes([entry]))
+    (row,) = rf.read_rows(table, rf.ENTERPRISE_FIELDS)
+    lists = {"names": entry.names, "former_names": entry.former_names}
+    assert {f: row[f] for f in rf.ENTERPRISE_FIELDS if f not in lists} == {
+        f: getattr(entry, f) for f in rf.ENTERPRISE_FIELDS if f not in lists
+    }
+    assert {f: row[f].split("|") for f in lists} == lists
 
 
 def test_failed_save_is_not_needed_for_unchanged_registry(tmp_path: Path) -> None:
