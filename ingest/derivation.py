@@ -255,6 +255,7 @@ class _Reader:
         self.store, self.skip, self.facts = store, skip, facts
         self.done: set[str] = set()
         self.expanded: set[str] = set()  # batches whose designations were all looked up
+        self.objects: dict[str, bool] = {}  # whether a named graph of the store points at it
 
     def read(self, nodes: Iterable[str]) -> None:
         todo = sorted(set(nodes) - self.done)
@@ -268,7 +269,7 @@ class _Reader:
         in the new graphs (``facts`` holds them whole)."""
         wanted = set(objects)
         found = self.facts.subjects_of(str(predicate), wanted)
-        for chunk in chunks(sorted(wanted)):
+        for chunk in chunks(sorted(self._pointed_at(wanted))):
             values = " ".join(f"<{iri}>" for iri in chunk)
             pattern = f"GRAPH ?g {{ ?s <{predicate}> ?o }}"
             q = f"SELECT ?s ?g WHERE {{ VALUES ?o {{ {values} }} {pattern} }}"
@@ -277,6 +278,18 @@ class _Reader:
                 if isinstance(s, ox.NamedNode) and g is not None and g.value not in self.skip:
                     found.add(s.value)
         return found
+
+    def _pointed_at(self, nodes: set[str]) -> set[str]:
+        """The nodes some statement of the store points at: only they can have subjects in it.
+        Every touched node is looked up for every kind, and most are new to the store (a list
+        of new firms): one probe each, instead of one lookup per kind (4k commit: ~0.4 s)."""
+        todo = sorted(nodes - self.objects.keys())
+        for chunk in chunks(todo):
+            values = " ".join(f"<{iri}>" for iri in chunk)
+            q = f"SELECT DISTINCT ?o WHERE {{ VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            pointed = {row["o"].value for row in self.store.select(q) if row["o"] is not None}
+            self.objects.update((iri, iri in pointed) for iri in chunk)
+        return {n for n in nodes if self.objects[n]}
 
 
 def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
