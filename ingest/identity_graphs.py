@@ -46,13 +46,6 @@ class RegistryGraph:
     builder: GraphBuilder
 
 
-def registry_graphs(
-    iris: Iris, registry: Registry, described: Iterable[str]
-) -> list[RegistryGraph]:
-    """The ``names`` graph of the described keys and the ``merges`` graph of every merge."""
-    return [names_graph(iris, registry, described), merges_graph(iris, registry)]
-
-
 def described_keys(
     iris: Iris,
     graphs: Iterable[tuple[str, GraphBuilder]],

@@ -44,19 +44,6 @@ REGISTRY_FILE = f"registry/{ENTERPRISE_FILE}"  # how the names graph records its
 _MOD = 1 << 256
 
 
-def with_registry_graphs(
-    store: GraphStore,
-    iris: Iris,
-    registry: Registry,
-    graphs: Sequence[SourceGraph],
-    *,
-    replace_all: bool = False,
-) -> list[SourceGraph]:
-    """The graphs of a commit (less any registry graph among them), then the registry's."""
-    own = [sg for sg in graphs if sg.source.name not in REGISTRY_GRAPHS]
-    return [*own, *registry_graphs(store, iris, registry, own, replace_all=replace_all)]
-
-
 def registry_graphs(
     store: GraphStore,
     iris: Iris,

@@ -13,7 +13,7 @@ from rdflib.namespace import SKOS
 from ingest.build.curated import CuratedDataError, build_default
 from ingest.identity import Registry
 from ingest.load import SourceGraph
-from ingest.registry_commit import with_registry_graphs
+from ingest.registry_commit import registry_graphs
 from ingest.validity import DERIVED, derive_after
 from ontology.iris import Iris
 from ontology.namespaces import LG
@@ -44,7 +44,7 @@ def _load(changes: list[SourceGraph], registry: Registry) -> ox.Store:
     """The curated graphs and, as ``littlegiant build`` writes them, the registry's names and
     the derived graph a commit derives from them."""
     store = ox.Store()
-    changes = with_registry_graphs(EmbeddedStore(None), IRIS, registry, changes)
+    changes = [*changes, *registry_graphs(EmbeddedStore(None), IRIS, registry, changes)]
     new = {str(IRIS.graph(change.source.name)): change.builder.triples for change in changes}
     new[str(IRIS.graph(DERIVED))] = derive_after(None, IRIS, new).builder.triples
     for graph, triples in new.items():

@@ -15,7 +15,7 @@ from ingest.build.curated import CuratedDataError, build_default_reviewed
 from ingest.build.curated.fiscal_lists import LISTS_FILE, REVIEW_FILE, ListGraph, review_rows
 from ingest.identity import Registry
 from ingest.load import SourceGraph
-from ingest.registry_commit import with_registry_graphs
+from ingest.registry_commit import registry_graphs
 from ontology.iris import Iris
 from ontology.paths import DATA_DIR
 from ontology.store import EmbeddedStore
@@ -50,7 +50,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def store(built: Built) -> ox.Store:
     graphs, _, registry = built
     store = ox.Store()
-    for change in with_registry_graphs(EmbeddedStore(None), IRIS, registry, graphs):
+    for change in [*graphs, *registry_graphs(EmbeddedStore(None), IRIS, registry, graphs)]:
         graph = ox.NamedNode(str(IRIS.graph(change.source.name)))
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in change.builder)
     return store
