@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -40,9 +40,9 @@ from ontology.iris import Iris
 from ontology.namespaces import LG, PROV, RDF, XSD
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore
+from ontology.store.common import values_blocks
 
 WHOLE_AT = 0.5  # a change this share of the store's size or more is derived whole
-CHUNK = 1000  # IRIs per VALUES block: one request to a remote engine, a few ms embedded
 _RULE_TEXT = {  # what the rule states of a designation, a term or a batch (not the graph's PROV)
     f"<{p}>".encode()
     for p in (
@@ -269,8 +269,7 @@ class _Reader:
         in the new graphs (``facts`` holds them whole)."""
         wanted = set(objects)
         found = self.facts.subjects_of(str(predicate), wanted)
-        for chunk in chunks(sorted(self._pointed_at(wanted))):
-            values = " ".join(f"<{iri}>" for iri in chunk)
+        for values in values_blocks(sorted(self._pointed_at(wanted))):
             pattern = f"GRAPH ?g {{ ?s <{predicate}> ?o }}"
             q = f"SELECT ?s ?g WHERE {{ VALUES ?o {{ {values} }} {pattern} }}"
             for row in self.store.select(q):
@@ -284,14 +283,9 @@ class _Reader:
         Every touched node is looked up for every kind, and most are new to the store (a list
         of new firms): one probe each, instead of one lookup per kind (4k commit: ~0.4 s)."""
         todo = sorted(nodes - self.objects.keys())
-        for chunk in chunks(todo):
-            values = " ".join(f"<{iri}>" for iri in chunk)
+        pointed: set[str] = set()
+        for values in values_blocks(todo):
             q = f"SELECT DISTINCT ?o WHERE {{ VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-            pointed = {row["o"].value for row in self.store.select(q) if row["o"] is not None}
-            self.objects.update((iri, iri in pointed) for iri in chunk)
+            pointed.update(row["o"].value for row in self.store.select(q) if row["o"] is not None)
+        self.objects.update((iri, iri in pointed) for iri in todo)
         return {n for n in nodes if self.objects[n]}
-
-
-def chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]

@@ -21,6 +21,7 @@ from ontology.iris import Iris
 from ontology.namespaces import AS, DCTERMS, LG, RDF, RDFS
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore
+from ontology.store.common import values_blocks
 
 CREATE, UPDATE, REMOVE, DELETE = "Create", "Update", "Remove", "Delete"
 _ENDING = (str(LG.Revocation), str(LG.ReviewFailed))
@@ -171,8 +172,7 @@ def _graph_statements(store: GraphStore, g: ox.NamedNode) -> dict[str, Statement
 def _existing(store: GraphStore, iris: list[str]) -> set[str]:
     """Which of these IRIs the store already types (one query per thousand, not one per IRI)."""
     found: set[str] = set()
-    for i in range(0, len(iris), 1000):
-        values = " ".join(f"<{s}>" for s in iris[i : i + 1000])
+    for values in values_blocks(iris):
         q = f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}"
         found.update(row["s"].value for row in store.select(q))
     return found

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from ingest.derivation import chunks, fingerprint, line_hash, stored_lines
+from ingest.derivation import fingerprint, line_hash, stored_lines
 from ingest.identity import Registry
 from ingest.identity_graphs import DERIVED as REGISTRY_GRAPHS
 from ingest.identity_graphs import (
@@ -39,6 +39,7 @@ from ontology.iris import Iris
 from ontology.namespaces import LG, PROV, RDF
 from ontology.rdf import GraphBuilder
 from ontology.store import GraphStore
+from ontology.store.common import values_blocks
 
 REGISTRY_FILE = f"registry/{ENTERPRISE_FILE}"  # how the names graph records its input
 _MOD = 1 << 256
@@ -146,8 +147,7 @@ def _typed_elsewhere(
     request per key to a remote engine)."""
     key_of = {str(iris.enterprise(k)): k for k in keys}
     found: set[str] = set()
-    for chunk in chunks(sorted(key_of)):
-        values = " ".join(f"<{iri}>" for iri in chunk)
+    for values in values_blocks(sorted(key_of)):
         pattern = f"GRAPH ?g {{ ?s a <{LG.Enterprise}> }}"
         for row in store.select(f"SELECT ?s ?g WHERE {{ VALUES ?s {{ {values} }} {pattern} }}"):
             s, g = row["s"], row["g"]
@@ -159,8 +159,7 @@ def _typed_elsewhere(
 def _stored(store: GraphStore, graph: str, subjects: list[str]) -> list[ox.Triple]:
     """What the stored graph states of the subjects (IRIs), each statement once."""
     found = []
-    for chunk in chunks(subjects):
-        values = " ".join(f"<{iri}>" for iri in chunk)
+    for values in values_blocks(subjects):
         q = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         for row in store.select(q):
             s, p, o = row["s"], row["p"], row["o"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,16 @@ Object = ox.NamedNode | ox.BlankNode | ox.Literal
 
 COUNT_IN_GRAPH = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
 """Triples in one graph (``graph="<iri>"``) or in every named graph (``graph="?g"``)."""
+
+
+VALUES_BLOCK = 1000  # IRIs per VALUES block: one request to a remote engine, a few ms embedded
+
+
+def values_blocks(iris: Sequence[str]) -> Iterator[str]:
+    """The IRIs as the bodies of VALUES blocks (``<a> <b> …``) of ``VALUES_BLOCK`` each: a
+    lookup of many nodes asks one query per block, not one per node."""
+    for i in range(0, len(iris), VALUES_BLOCK):
+        yield " ".join(f"<{iri}>" for iri in iris[i : i + VALUES_BLOCK])
 
 
 def in_graph(ntriples: bytes, graph: str) -> bytes:
