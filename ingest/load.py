@@ -133,26 +133,23 @@ def commit(
     # the sources start loading now, while the graphs that follow from them are computed
     pending = [_prepare(sg, iris, started, now) for sg in sources]
     staged = _stage_all(writing.tx, store, stored, pending)
-    todo = list(sources)
+    following: list[SourceGraph] = []  # the graphs that follow from the sources, if changed
     if identity:
         views = registry_graphs(store, iris, writing.registry, own, replace_all=replace_all)
-        changed_views, same = _to_write(store, iris, views, force)
-        todo, unchanged = todo + changed_views, unchanged + same
-    if not todo:
+        following, same = _to_write(store, iris, views, force)
+        unchanged += same
+    if not sources and not following:
         return CommitOutcome((), tuple(unchanged), 0, None, store.generation())
-    derived = derived_graph(store, iris, todo, replace_all=replace_all)
-    if force or stored_fingerprint(store, _graph_of(iris, derived)) != (
-        derived.source.sha256(),
-        __version__,
-    ):
-        todo.append(derived)
-    later = [_prepare(sg, iris, started, now) for sg in todo[len(sources) :]]
+    derived = derived_graph(store, iris, [*sources, *following], replace_all=replace_all)
+    following += _to_write(store, iris, [derived], force)[0]
+    later = [_prepare(sg, iris, started, now) for sg in following]
     staged.update(_stage_all(writing.tx, store, stored, later))
     pending += later
-    rows = {node: where for sg in todo for node, where in sg.rows.items()}
+    rows = {node: where for sg in [*sources, *following] for node, where in sg.rows.items()}
     gate = gate if gate is not None else default_gate()
     ontology = str(iris.graph("ontology"))
-    report = _validate_staged(writing, ontology, pending, staged, rows, gate, replace_all, progress)
+    dropped = sorted(stored - {p.graph for p in pending}) if replace_all else []
+    report = _validate_staged(writing, ontology, pending, staged, dropped, rows, gate, progress)
     return CommitOutcome(
         tuple(p.graph for p in pending),
         tuple(unchanged),
@@ -271,16 +268,14 @@ def _validate_staged(
     ontology: str,
     pending: list[_Pending],
     staged: _Staged,
+    dropped: list[str],
     rows: Mapping[str, str],
     gate: ShapesGate,
-    replace_all: bool,
     progress: Progress,
 ) -> ValidationReport:
-    """Drop what a clean rebuild leaves out, and validate what the change touches while the
-    staged graphs load."""
+    """Drop the ``dropped`` graphs (what a clean rebuild leaves out), and validate what the
+    change touches while the staged graphs load."""
     store, tx = writing.store, writing.tx
-    keep = {p.graph for p in pending}
-    dropped = [g for g in store.named_graphs() if g not in keep] if replace_all else []
     for g in dropped:
         tx.drop_graph(g)
     focus, patched = staged.focus, staged.patched
